@@ -1,0 +1,313 @@
+"""Output sizes of convolution, pooling and transposed convolution.
+
+One canonical formula per idea, each agreeing with what PyTorch and TensorFlow
+compute (see ``../shared/REFERENCE_NUMBERS.md`` and the tests, which check
+every formula against a brute-force count of window positions).
+
+Taught in notebooks ``01_stride`` (sizes, padding, ``ceil_mode``),
+``02_dilation`` (dilated sizes), ``04_output_stride_and_heatmaps`` (heatmap
+size) and ``06_upsampling_and_checkerboard`` (transposed convolution).
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from ._validate import check_choice, check_int, check_pair
+
+Padding = Union[int, tuple[int, int]]
+
+__all__ = [
+    "effective_kernel_size",
+    "conv_output_size",
+    "same_padding",
+    "tf_output_size",
+    "transposed_output_size",
+    "heatmap_size",
+]
+
+
+def effective_kernel_size(kernel: int, dilation: int = 1) -> int:
+    """Span of a dilated kernel on the input: ``k + (k - 1)(d - 1)``.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    kernel : int
+        Number of taps along one axis (>= 1).
+    dilation : int
+        Spacing between taps (>= 1); 1 is an ordinary kernel.
+
+    Returns
+    -------
+    int
+        ``d * (k - 1) + 1``, the number of input pixels between the first and
+        last tap, inclusive.
+
+    Examples
+    --------
+    >>> effective_kernel_size(3, 1), effective_kernel_size(3, 2), effective_kernel_size(3, 6)
+    (3, 5, 13)
+    """
+    k = check_int("kernel", kernel, 1)
+    d = check_int("dilation", dilation, 1)
+    return d * (k - 1) + 1
+
+
+def conv_output_size(
+    n: int,
+    kernel: int,
+    *,
+    stride: int = 1,
+    padding: Padding = 0,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> int:
+    """Output length of a convolution or pooling layer, as PyTorch computes it.
+
+    ``floor((n + p_before + p_after - d(k - 1) - 1) / s) + 1``. With
+    ``ceil_mode=True`` (pooling only in PyTorch) the division rounds up, and a
+    last window that would *start* in the right padding is dropped, as in
+    ATen's ``pooling_output_shape_pad_lr``.
+
+    Defined in notebook ``01_stride``.
+
+    Parameters
+    ----------
+    n : int
+        Input length (>= 1).
+    kernel : int
+        Kernel taps (>= 1).
+    stride : int
+        Step between windows (>= 1).
+    padding : int or (int, int)
+        Zeros added on each side, or a ``(before, after)`` pair (>= 0).
+        With ``ceil_mode=True`` (PyTorch pooling) at most ``kernel // 2``, as
+        PyTorch requires of pooling layers.
+    dilation : int
+        Spacing between kernel taps (>= 1).
+    ceil_mode : bool
+        Round up instead of down (PyTorch pooling's ``ceil_mode``).
+
+    Returns
+    -------
+    int
+        The number of output positions (always >= 1).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, the dilated kernel is larger than
+        the padded input (the output would be empty), or ``ceil_mode=True``
+        with padding above ``kernel // 2``.
+
+    Examples
+    --------
+    >>> conv_output_size(8, 3, stride=2)          # 8x8 input, 3x3 kernel, stride 2
+    3
+    >>> conv_output_size(32, 3, padding=2, dilation=2)   # size kept: P = d(K-1)/2
+    32
+    >>> conv_output_size(5, 2, stride=2, padding=1, ceil_mode=True)
+    3
+    """
+    n = check_int("n", n, 1)
+    k = check_int("kernel", kernel, 1)
+    s = check_int("stride", stride, 1)
+    d = check_int("dilation", dilation, 1)
+    pl, pr = check_pair("padding", padding, 0)
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
+    if ceil_mode and max(pl, pr) > k // 2:
+        raise ValueError(
+            f"padding must be <= kernel // 2 = {k // 2} with ceil_mode=True "
+            f"(PyTorch pooling's limit), got {max(pl, pr)}"
+        )
+    span = d * (k - 1) + 1
+    padded = n + pl + pr
+    if padded < span:
+        raise ValueError(
+            f"kernel does not fit: the dilated kernel spans {span} pixels "
+            f"(kernel={k}, dilation={d}) but the padded input has only {padded} "
+            f"(n={n} + padding {pl}+{pr}); the output would be empty"
+        )
+    numerator = padded - span + (s - 1 if ceil_mode else 0)
+    out = numerator // s + 1
+    if ceil_mode and (out - 1) * s >= n + pl:
+        out -= 1  # the last window would start inside the right padding
+    return out
+
+
+def same_padding(n: int, kernel: int, *, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    """TensorFlow's ``padding="SAME"`` split: ``(before, after)``.
+
+    The output length is ``ceil(n / s)``; the total padding is
+    ``max((out - 1) s + k_eff - n, 0)``, with ``before = total // 2`` and the
+    extra pixel, if any, *after*. (TensorFlow itself rejects stride > 1 with
+    dilation > 1; the arithmetic here is still well defined.)
+
+    Defined in notebook ``01_stride``.
+
+    Parameters
+    ----------
+    n, kernel, stride, dilation : int
+        Input length, kernel taps, stride and dilation (all >= 1).
+
+    Returns
+    -------
+    (int, int)
+        Zeros added before and after the input.
+
+    Examples
+    --------
+    >>> same_padding(5, 3, stride=2)     # TF padding notes: out 3, total 2
+    (1, 1)
+    >>> same_padding(6, 3, stride=2)     # total 1: the extra pixel goes after
+    (0, 1)
+    >>> same_padding(10, 3, dilation=4)  # stride 1 keeps the size: P = d(K-1)/2
+    (4, 4)
+    """
+    n = check_int("n", n, 1)
+    span = effective_kernel_size(kernel, dilation)
+    s = check_int("stride", stride, 1)
+    out = -(-n // s)
+    total = max((out - 1) * s + span - n, 0)
+    return (total // 2, total - total // 2)
+
+
+def tf_output_size(
+    n: int, kernel: int, *, stride: int = 1, dilation: int = 1, padding: str = "same"
+) -> int:
+    """Output length of a TensorFlow/Keras convolution or pooling layer.
+
+    ``"same"``: ``ceil(n / s)``. ``"valid"``: ``ceil((n - k_eff + 1) / s)``.
+
+    Defined in notebook ``01_stride``.
+
+    Parameters
+    ----------
+    n, kernel, stride, dilation : int
+        Input length, kernel taps, stride and dilation (all >= 1).
+    padding : {"same", "valid"}
+        TensorFlow's padding mode (case-insensitive).
+
+    Raises
+    ------
+    ValueError
+        For ``"valid"`` when the dilated kernel is longer than the input, and
+        for stride > 1 together with dilation > 1, which TensorFlow rejects.
+
+    Examples
+    --------
+    >>> tf_output_size(5, 3, stride=2, padding="same")   # TF padding notes
+    3
+    >>> tf_output_size(5, 3, stride=2, padding="valid")
+    2
+    >>> tf_output_size(13, 3, dilation=2, padding="valid")
+    9
+    """
+    n = check_int("n", n, 1)
+    span = effective_kernel_size(kernel, dilation)
+    s = check_int("stride", stride, 1)
+    mode = check_choice("padding", padding, ("same", "valid"))
+    if s > 1 and dilation > 1:
+        raise ValueError(
+            f"TensorFlow does not support stride > 1 together with dilation > 1 "
+            f"(got stride={s}, dilation={dilation})"
+        )
+    if mode == "same":
+        return -(-n // s)
+    if n < span:
+        raise ValueError(
+            f"kernel does not fit: padding='valid' needs n >= {span} "
+            f"(the dilated kernel's span), got n={n}"
+        )
+    return -(-(n - span + 1) // s)
+
+
+def transposed_output_size(
+    n: int,
+    kernel: int,
+    *,
+    stride: int = 1,
+    padding: int = 0,
+    dilation: int = 1,
+    output_padding: int = 0,
+) -> int:
+    """Output length of PyTorch's ``ConvTranspose2d``.
+
+    ``(n - 1) s - 2p + d(k - 1) + output_padding + 1``.
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Parameters
+    ----------
+    n, kernel, stride, dilation : int
+        Input length, kernel taps, stride and dilation (all >= 1).
+    padding : int
+        Rows removed from each side of the full output (>= 0).
+    output_padding : int
+        Extra rows added on one side; PyTorch requires it to be smaller than
+        the stride or the dilation.
+
+    Examples
+    --------
+    >>> [transposed_output_size(n, 4, stride=2, padding=1) for n in (8, 16, 32)]
+    [16, 32, 64]
+    >>> transposed_output_size(3, 3, stride=2, padding=1, output_padding=1)
+    6
+    """
+    n = check_int("n", n, 1)
+    k = check_int("kernel", kernel, 1)
+    s = check_int("stride", stride, 1)
+    d = check_int("dilation", dilation, 1)
+    p = check_int("padding", padding, 0)
+    op = check_int("output_padding", output_padding, 0)
+    if op >= max(s, d):
+        raise ValueError(
+            f"output_padding must be smaller than stride or dilation "
+            f"(0 <= output_padding < {max(s, d)}), got {op}"
+        )
+    out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+    if out < 1:
+        raise ValueError(
+            f"padding={p} removes the whole output: (n-1)*stride + d*(k-1) + output_padding + 1 "
+            f"= {out + 2 * p} pixels before cropping 2*padding = {2 * p}"
+        )
+    return out
+
+
+def heatmap_size(n: int | tuple[int, int], output_stride: int) -> int | tuple[int, int]:
+    """Size of the final map of a "same"-padded network: ``ceil(n / OS)``.
+
+    For the odd crops used by DeepLab (``n = k * OS + 1``) this equals the
+    DeepLab code's ``(n - 1) / OS + 1``.
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Parameters
+    ----------
+    n : int or (int, int)
+        Input length, or an ``(height, width)`` pair.
+    output_stride : int
+        Product of the network's strides (>= 1).
+
+    Returns
+    -------
+    int or (int, int)
+        Same form as ``n``.
+
+    Examples
+    --------
+    >>> heatmap_size(513, 16), heatmap_size(513, 8)
+    (33, 65)
+    >>> heatmap_size((256, 192), 4)
+    (64, 48)
+    """
+    os_ = check_int("output_stride", output_stride, 1)
+    if isinstance(n, (tuple, list)):
+        h, w = check_pair("n", n, 1)
+        return (-(-h // os_), -(-w // os_))
+    n = check_int("n", n, 1)
+    return -(-n // os_)
+
