@@ -1,0 +1,400 @@
+"""Layers, receptive-field recurrences and reference architectures.
+
+Notation of Araujo, Norris & Sim, "Computing Receptive Fields of Convolutional
+Neural Networks", Distill 2019: after layer ``l``
+
+* ``r``  receptive field size: ``r_l = r_{l-1} + (k_eff,l - 1) * S_{l-1}``
+* ``S``  effective stride (jump): ``S_l = S_{l-1} * s_l``
+* ``P``  effective padding: ``P_l = P_{l-1} + p_l * S_{l-1}`` (``p_l`` = left padding)
+* ``center`` input coordinate of the centre of output index 0: ``-P + (r - 1) / 2``
+
+with ``r_0 = S_0 = 1`` and ``P_0 = 0``; dilation enters through the effective
+kernel ``k_eff = d (k - 1) + 1``.
+
+Taught in notebook ``03_receptive_field``; the architectures are used again
+in ``04_output_stride_and_heatmaps``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence, Union
+
+from ._validate import check_choice, check_int, check_pair
+from .arithmetic import conv_output_size, effective_kernel_size, same_padding
+
+LayerPadding = Union[int, tuple[int, int], str]
+
+__all__ = [
+    "Layer",
+    "RFRow",
+    "receptive_field",
+    "output_stride",
+    "output_sizes",
+    "vgg16",
+    "alexnet",
+    "resnet50",
+    "context_module",
+]
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One convolution or pooling layer along one spatial axis.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Parameters
+    ----------
+    kernel : int
+        Kernel taps (>= 1).
+    stride : int
+        Stride (>= 1).
+    dilation : int
+        Dilation / atrous rate (>= 1).
+    padding : int, (int, int), "same" or "valid"
+        Zeros on each side, a ``(before, after)`` pair, or TensorFlow's mode.
+        ``"same"`` with stride > 1 splits its padding depending on the input
+        size, so receptive-field offsets then need ``input_size``.
+    name : str
+        Label used in tables.
+    channels : int or None
+        Output channels, when known (used for compute and memory counts).
+    kind : {"conv", "pool"}
+        A pooling layer is treated as average pooling where weights matter.
+
+    Examples
+    --------
+    >>> Layer(3, dilation=2, padding=2, name="atrous")
+    Layer(kernel=3, stride=1, dilation=2, padding=2, name='atrous', channels=None, kind='conv')
+    >>> Layer(3, padding="same").pads(7), Layer(3, stride=2, padding="same").pads(6)
+    ((1, 1), (0, 1))
+    """
+
+    kernel: int
+    stride: int = 1
+    dilation: int = 1
+    padding: LayerPadding = 0
+    name: str = ""
+    channels: int | None = None
+    kind: str = "conv"
+
+    def __post_init__(self) -> None:
+        check_int("kernel", self.kernel, 1)
+        check_int("stride", self.stride, 1)
+        check_int("dilation", self.dilation, 1)
+        if isinstance(self.padding, str):
+            object.__setattr__(self, "padding", check_choice("padding", self.padding, ("same", "valid")))
+        elif isinstance(self.padding, (tuple, list)):
+            object.__setattr__(self, "padding", check_pair("padding", self.padding, 0))
+        else:
+            check_int("padding", self.padding, 0)
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a string, got {self.name!r}")
+        if self.channels is not None:
+            check_int("channels", self.channels, 1)
+        check_choice("kind", self.kind, ("conv", "pool"))
+
+    @property
+    def effective_kernel(self) -> int:
+        """``d (k - 1) + 1``: the span of the dilated kernel."""
+        return effective_kernel_size(self.kernel, self.dilation)
+
+    def pads(self, n: int | None = None) -> tuple[int, int]:
+        """Zeros ``(before, after)`` added to an input of length ``n``.
+
+        ``n`` is needed only for ``padding="same"`` with stride > 1.
+        """
+        if self.padding == "valid":
+            return (0, 0)
+        if self.padding == "same":
+            if self.stride == 1:
+                return same_padding(1, self.kernel, dilation=self.dilation)
+            if n is None:
+                raise ValueError(
+                    f"layer {self.name or self!r} uses padding='same' with stride {self.stride}, "
+                    "whose split depends on the input size: pass input_size"
+                )
+            return same_padding(n, self.kernel, stride=self.stride, dilation=self.dilation)
+        if isinstance(self.padding, tuple):
+            return self.padding
+        return (self.padding, self.padding)
+
+    def output_size(self, n: int) -> int:
+        """Output length for an input of length ``n`` (PyTorch's rule, TF's split)."""
+        return conv_output_size(
+            n, self.kernel, stride=self.stride, padding=self.pads(n), dilation=self.dilation
+        )
+
+
+@dataclass(frozen=True)
+class RFRow:
+    """Receptive-field record after one layer (Araujo et al. notation).
+
+    Attributes
+    ----------
+    name : str
+        The layer's name.
+    r : int
+        Receptive field size in input pixels.
+    S : int
+        Effective stride (jump): input pixels between neighbouring outputs.
+    P : int
+        Effective padding: how far left of the input the first receptive field starts.
+    center : float
+        Input coordinate of the centre of output index 0 (``-P + (r - 1) / 2``).
+    """
+
+    name: str
+    r: int
+    S: int
+    P: int
+    center: float
+
+
+def _check_layers(layers: Iterable[Layer]) -> list[Layer]:
+    layers = list(layers) if not isinstance(layers, Layer) else [layers]
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"layers[{i}] must be a Layer, got {type(layer).__name__}")
+    return layers
+
+
+def output_sizes(layers: Sequence[Layer], n: int) -> tuple[int, ...]:
+    """Feature-map length after each layer, for an input of length ``n``.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Examples
+    --------
+    >>> output_sizes(vgg16(), 224)[-1]
+    7
+    >>> output_sizes(resnet50(output_stride=16), 513)[-1]   # DeepLab: (513 - 1)/16 + 1
+    33
+    """
+    layers = _check_layers(layers)
+    size = check_int("n", n, 1)
+    sizes = []
+    for i, layer in enumerate(layers):
+        try:
+            size = layer.output_size(size)
+        except ValueError as exc:
+            raise ValueError(f"layer {i} ({layer.name or 'unnamed'}): {exc}") from None
+        sizes.append(size)
+    return tuple(sizes)
+
+
+def receptive_field(layers: Sequence[Layer], *, input_size: int | None = None) -> tuple[RFRow, ...]:
+    """Receptive field, effective stride, padding and centre after each layer.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack, input side first.
+    input_size : int, optional
+        Needed only when a layer uses ``padding="same"`` with stride > 1.
+
+    Returns
+    -------
+    tuple of RFRow
+        One row per layer.
+
+    Examples
+    --------
+    >>> rows = receptive_field([Layer(3, padding=1), Layer(3, padding=1), Layer(2, stride=2)])
+    >>> [(row.r, row.S, row.P) for row in rows]
+    [(3, 1, 1), (5, 1, 2), (6, 2, 2)]
+    >>> receptive_field(vgg16())[-1]                       # Araujo et al.: 212 / 32 / 90
+    RFRow(name='pool5', r=212, S=32, P=90, center=15.5)
+    """
+    layers = _check_layers(layers)
+    size = None if input_size is None else check_int("input_size", input_size, 1)
+    r, jump, pad = 1, 1, 0
+    rows = []
+    for i, layer in enumerate(layers):
+        before, _ = layer.pads(size)
+        r += (layer.effective_kernel - 1) * jump
+        pad += before * jump
+        jump *= layer.stride
+        rows.append(RFRow(layer.name or f"layer{i + 1}", r, jump, pad, -pad + (r - 1) / 2))
+        if size is not None:
+            try:
+                size = layer.output_size(size)
+            except ValueError as exc:
+                raise ValueError(f"layer {i} ({layer.name or 'unnamed'}): {exc}") from None
+    return tuple(rows)
+
+
+def output_stride(layers: Sequence[Layer]) -> int:
+    """Product of the strides: input pixels per step of the last feature map.
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Examples
+    --------
+    >>> output_stride(vgg16()), output_stride(resnet50(output_stride=8))
+    (32, 8)
+    """
+    result = 1
+    for layer in _check_layers(layers):
+        result *= layer.stride
+    return result
+
+
+# --------------------------------------------------------------------------
+# Reference architectures (feature extractors, one spatial axis)
+# --------------------------------------------------------------------------
+
+
+def vgg16() -> list[Layer]:
+    """VGG-16's convolutional part (Simonyan & Zisserman 2015), ``conv1_1`` … ``pool5``.
+
+    3×3 convolutions with padding 1 and 2×2 max pooling with stride 2, as in
+    TF-Slim's ``vgg_16`` that Araujo et al. tabulate.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Examples
+    --------
+    >>> [layer.name for layer in vgg16()][:3]
+    ['conv1_1', 'conv1_2', 'pool1']
+    >>> len(vgg16())
+    18
+    """
+    layers = []
+    for block, (convs, channels) in enumerate([(2, 64), (2, 128), (3, 256), (3, 512), (3, 512)], 1):
+        for i in range(1, convs + 1):
+            layers.append(Layer(3, padding=1, name=f"conv{block}_{i}", channels=channels))
+        layers.append(Layer(2, stride=2, name=f"pool{block}", channels=channels, kind="pool"))
+    return layers
+
+
+def alexnet() -> list[Layer]:
+    """AlexNet's convolutional part as TF-Slim's ``alexnet_v2`` (``conv1`` … ``pool5``).
+
+    Convolutions "SAME" (explicit symmetric padding here), pooling 3×3 stride 2
+    "VALID", the first convolution 11×11 stride 4 "VALID".
+
+    Defined in notebook ``03_receptive_field``.
+
+    Examples
+    --------
+    >>> [(row.name, row.r) for row in receptive_field(alexnet())][-1]
+    ('pool5', 195)
+    """
+    return [
+        Layer(11, stride=4, name="conv1", channels=64),
+        Layer(3, stride=2, name="pool1", channels=64, kind="pool"),
+        Layer(5, padding=2, name="conv2", channels=192),
+        Layer(3, stride=2, name="pool2", channels=192, kind="pool"),
+        Layer(3, padding=1, name="conv3", channels=384),
+        Layer(3, padding=1, name="conv4", channels=384),
+        Layer(3, padding=1, name="conv5", channels=256),
+        Layer(3, stride=2, name="pool5", channels=256, kind="pool"),
+    ]
+
+
+def resnet50(
+    output_stride: int = 32,
+    *,
+    multi_grid: tuple[int, int, int] = (1, 1, 1),
+    variant: str = "slim",
+) -> list[Layer]:
+    """ResNet-50's main path (the longest path, which sets the receptive field).
+
+    ``variant="slim"`` is TF-Slim's ``resnet_v1_50``, used by DeepLab and by
+    Araujo et al.: each block's stride sits in the 3×3 convolution of its
+    *last* unit. ``variant="torchvision"`` is torchvision's ResNet (v1.5): the
+    stride sits in the 3×3 convolution of the *first* unit of a block.
+
+    ``output_stride`` 16 or 8 removes the last strides DeepLab-style (Chen et
+    al. 2017): every later 3×3 convolution is dilated by the product of the
+    removed strides, so the receptive field and all weights stay the same
+    while the feature maps grow. ``multi_grid`` multiplies the rates of the
+    three units of block 4 (DeepLabv3's Multi-grid). Projection shortcuts are
+    not listed (they never widen the receptive field).
+
+    Defined in notebook ``03_receptive_field``; output stride in ``04``.
+
+    Parameters
+    ----------
+    output_stride : {32, 16, 8}
+        Input pixels per step of the final feature map.
+    multi_grid : (int, int, int)
+        Unit rates of block 4, multiplied by the block's base rate.
+    variant : {"slim", "torchvision"}
+        Where each block puts its stride (see above).
+
+    Examples
+    --------
+    >>> row = receptive_field(resnet50(), input_size=224)[-1]    # Araujo et al.: 483 / 32 / 239
+    >>> (row.r, row.S, row.P)
+    (483, 32, 239)
+    >>> [l.dilation for l in resnet50(16, multi_grid=(1, 2, 4)) if l.kernel == 3][-3:]
+    [2, 4, 8]
+    """
+    os_ = check_int("output_stride", output_stride, 1)
+    if os_ not in (8, 16, 32):
+        raise ValueError(f"output_stride must be 8, 16 or 32, got {os_}")
+    variant = check_choice("variant", variant, ("slim", "torchvision"))
+    if not isinstance(multi_grid, (tuple, list)) or len(multi_grid) != 3:
+        raise ValueError(f"multi_grid must be three integers >= 1, got {multi_grid!r}")
+    grid = [check_int(f"multi_grid[{i}]", g, 1) for i, g in enumerate(multi_grid)]
+
+    if variant == "slim":
+        layers = [
+            Layer(7, stride=2, padding=(3, 3), name="conv1", channels=64),
+            Layer(3, stride=2, padding="same", name="pool1", channels=64, kind="pool"),
+        ]
+    else:
+        layers = [
+            Layer(7, stride=2, padding=3, name="conv1", channels=64),
+            Layer(3, stride=2, padding=1, name="maxpool", channels=64, kind="pool"),
+        ]
+    # Slim strides the last unit of blocks 1-3; torchvision the first unit of blocks 2-4.
+    if variant == "slim":
+        blocks = [(64, 3, 2), (128, 4, 2), (256, 6, 2), (512, 3, 1)]
+    else:
+        blocks = [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)]
+    current, rate = 4, 1
+    for b, (width, units, block_stride) in enumerate(blocks, 1):
+        for u in range(units):
+            strided_unit = (u == units - 1) if variant == "slim" else (u == 0)
+            stride = block_stride if strided_unit else 1
+            unit_rate = rate
+            if stride > 1 and current == os_:
+                # The stride is removed: this unit runs at the current rate and the
+                # units after it at rate * stride (TF-Slim's stack_blocks_dense and
+                # torchvision's replace_stride_with_dilation agree on this).
+                rate *= stride
+                stride = 1
+            current *= stride
+            if b == 4:
+                unit_rate *= grid[u]
+            if variant == "slim":
+                prefix = f"block{b}/unit_{u + 1}/"
+            else:
+                prefix = f"layer{b}.{u}."
+            layers += [
+                Layer(1, name=prefix + "conv1", channels=width),
+                Layer(3, stride=stride, dilation=unit_rate, padding=unit_rate, name=prefix + "conv2", channels=width),
+                Layer(1, name=prefix + "conv3", channels=4 * width),
+            ]
+    return layers
+
+
+def context_module() -> list[Layer]:
+    """The basic context module of Yu & Koltun (2016): 3×3 convolutions with
+    dilations 1, 1, 2, 4, 8, 16, 1 (padding = dilation, sizes kept) and a 1×1.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Examples
+    --------
+    >>> [row.r for row in receptive_field(context_module())]   # Yu & Koltun, Table 1
+    [3, 5, 9, 17, 33, 65, 67, 67]
+    """
+    layers = [Layer(3, dilation=d, padding=d, name=f"layer{i}") for i, d in enumerate([1, 1, 2, 4, 8, 16, 1], 1)]
+    return layers + [Layer(1, name="output")]
