@@ -1,0 +1,77 @@
+"""Strides & Holes: the formulas, reference code, figures and widgets of the course.
+
+``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib)
+and ``helpers.widgets`` (ipywidgets) are imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from . import exercises
+from .arithmetic import (
+    conv_output_size,
+    effective_kernel_size,
+    heatmap_size,
+    same_padding,
+    tf_output_size,
+    transposed_output_size,
+)
+from .conv import conv2d, conv_transpose2d, effective_receptive_field
+from .gridding import coverage_map, hdc_max_gap, is_hdc, valid_weight_fraction
+from .receptive import (
+    Layer,
+    RFRow,
+    alexnet,
+    context_module,
+    output_sizes,
+    output_stride,
+    receptive_field,
+    resnet50,
+    vgg16,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "conv_output_size",
+    "effective_kernel_size",
+    "same_padding",
+    "tf_output_size",
+    "transposed_output_size",
+    "heatmap_size",
+    "Layer",
+    "RFRow",
+    "receptive_field",
+    "output_stride",
+    "output_sizes",
+    "vgg16",
+    "alexnet",
+    "resnet50",
+    "context_module",
+    "conv2d",
+    "conv_transpose2d",
+    "effective_receptive_field",
+    "coverage_map",
+    "hdc_max_gap",
+    "is_hdc",
+    "valid_weight_fraction",
+    "exercises",
+    "plots",
+    "widgets",
+]
+
+_LAZY = ("plots", "widgets")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,90 @@
+"""Maintenance commands for the notebooks (needs the ``test`` or ``lab`` extra).
+
+``python -m helpers.notebook_tools refresh [NOTEBOOK ...]``
+    Re-execute notebooks in place, each from a fresh kernel of the current
+    environment, so the stored outputs that nbval compares are current.
+``python -m helpers.notebook_tools figures [NOTEBOOK ...] [--out DIR]``
+    Write every stored PNG output to ``DIR`` (default ``build/figures``) as
+    ``<notebook>-cell<NN>-<k>.png``, to look at the figures without a browser.
+
+With no notebook given, every ``notebooks/*.ipynb`` is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def _notebooks(paths: list[str]) -> list[Path]:
+    found = [Path(p) for p in paths] if paths else sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+    for path in found:
+        if not path.is_file():
+            raise SystemExit(f"no such notebook: {path}")
+    return found
+
+
+def refresh(path: Path, timeout: int = 120) -> float:
+    """Execute ``path`` top to bottom in a fresh kernel and save it in place; return seconds."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    nb.metadata.get("kernelspec", {}).update({"name": "python3", "display_name": "Python 3 (ipykernel)"})
+    nbformat.write(nb, path)
+    return time.perf_counter() - start
+
+
+def figures(path: Path, out_dir: Path) -> list[Path]:
+    """Write the stored PNG outputs of ``path`` to ``out_dir``; return the files."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for index, cell in enumerate(nb.cells):
+        k = 0
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                k += 1
+                target = out_dir / f"{path.stem}-cell{index:02d}-{k}.png"
+                target.write_bytes(base64.b64decode(data["image/png"]))
+                written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.notebook_tools", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_refresh = sub.add_parser("refresh", help="re-execute notebooks in place")
+    p_refresh.add_argument("notebooks", nargs="*")
+    p_refresh.add_argument("--timeout", type=int, default=120, help="seconds per cell")
+    p_fig = sub.add_parser("figures", help="export stored PNG outputs")
+    p_fig.add_argument("notebooks", nargs="*")
+    p_fig.add_argument("--out", default=str(ROOT / "build" / "figures"))
+    args = parser.parse_args(argv)
+    for path in _notebooks(args.notebooks):
+        if args.command == "refresh":
+            print(f"{path.name}: executed in {refresh(path, args.timeout):.1f} s")
+        else:
+            files = figures(path, Path(args.out))
+            print(f"{path.name}: {len(files)} figure(s) -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
