@@ -1,0 +1,129 @@
+"""Size formulas against brute-force window counting and published numbers."""
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from oracles import count_windows, tf_same_split, transposed_length
+
+from helpers import (
+    conv_output_size,
+    effective_kernel_size,
+    heatmap_size,
+    same_padding,
+    tf_output_size,
+    transposed_output_size,
+)
+
+small = st.integers(1, 12)
+
+
+@given(n=st.integers(1, 80), k=small, s=st.integers(1, 6), pl=st.integers(0, 6), pr=st.integers(0, 6), d=st.integers(1, 5))
+def test_conv_output_size_counts_windows(n, k, s, pl, pr, d):
+    span = d * (k - 1) + 1
+    assume(n + pl + pr >= span)
+    expected = count_windows(n, k, s, pl, pr, d)
+    assert conv_output_size(n, k, stride=s, padding=(pl, pr), dilation=d) == expected
+    if pl == pr:
+        assert conv_output_size(n, k, stride=s, padding=pl, dilation=d) == expected
+
+
+@given(n=st.integers(1, 80), k=small, s=st.integers(1, 6), p=st.integers(0, 6), d=st.integers(1, 4))
+def test_ceil_mode_counts_windows(n, k, s, p, d):
+    assume(p <= k // 2)  # PyTorch pooling's limit (checked in test_errors)
+    span = d * (k - 1) + 1
+    assume(n + 2 * p >= span)
+    assert conv_output_size(n, k, stride=s, padding=p, dilation=d, ceil_mode=True) == count_windows(
+        n, k, s, p, p, d, ceil_mode=True
+    )
+
+
+@given(n=st.integers(1, 60), k=small, s=st.integers(1, 6), d=st.integers(1, 5), p=st.integers(0, 8), data=st.data())
+def test_transposed_output_size_scatters(n, k, s, d, p, data):
+    op = data.draw(st.integers(0, max(s, d) - 1))
+    expected = transposed_length(n, k, s, p, d, op)
+    assume(expected >= 1)
+    assert transposed_output_size(n, k, stride=s, padding=p, dilation=d, output_padding=op) == expected
+
+
+@given(n=st.integers(1, 80), k=small, s=st.integers(1, 6), d=st.integers(1, 5))
+def test_same_padding_is_smallest_split(n, k, s, d):
+    before, after = same_padding(n, k, stride=s, dilation=d)
+    assert (before, after) == tf_same_split(n, k, s, d)
+    # and with that padding the PyTorch rule gives TF's ceil(n/s)
+    assert conv_output_size(n, k, stride=s, padding=(before, after), dilation=d) == -(-n // s)
+
+
+@given(n=st.integers(1, 80), k=small, s=st.integers(1, 6))
+def test_tf_output_size_matches_counting(n, k, s):
+    assert tf_output_size(n, k, stride=s, padding="same") == count_windows(n, k, s, *tf_same_split(n, k, s, 1), 1)
+    if n >= k:
+        assert tf_output_size(n, k, stride=s, padding="valid") == count_windows(n, k, s, 0, 0, 1)
+
+
+@given(k=small, d=st.integers(1, 10))
+def test_effective_kernel_is_tap_span(k, d):
+    taps = [t * d for t in range(k)]
+    assert effective_kernel_size(k, d) == max(taps) - min(taps) + 1
+
+
+@given(n=st.integers(1, 2000), os_=st.sampled_from([1, 2, 4, 8, 16, 32]))
+def test_heatmap_size_is_same_padded_stack(n, os_):
+    # a "same"-padded stack of stride-2 layers reaching OS; each layer gives ceil(size/2)
+    size = n
+    for _ in range(os_.bit_length() - 1):
+        size = tf_output_size(size, 3, stride=2, padding="same")
+    assert heatmap_size(n, os_) == size
+
+
+# --- Golden values (sources named) -------------------------------------------
+
+
+def test_tf_padding_notes_example():
+    # TensorFlow "padding" notes (tf.nn.convolution docs): n=5, k=3, s=2 -> SAME output 3,
+    # total padding max((3-1)*2 + 3 - 5, 0) = 2, split 1 before / 1 after.
+    assert tf_output_size(5, 3, stride=2, padding="same") == 3
+    assert same_padding(5, 3, stride=2) == (1, 1)
+    # TF notes: the extra pixel goes after: n=6, k=3, s=2 -> total 1 -> (0, 1)
+    assert same_padding(6, 3, stride=2) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "n, k, s, p, ceil, expected",
+    [
+        (32, 1, 2, 0, False, 16),  # PyTorch docs (REFERENCE_NUMBERS): k=1, s=2, n=32 -> 16
+        (6, 1, 2, 0, False, 3),  # k=1, s=2, n=6 -> 3
+        (7, 1, 2, 0, False, 4),  # n=7 -> 4
+        (5, 2, 2, 1, True, 3),  # ATen pooling_output_shape_pad_lr: n=5,k=2,s=2,p=1 ceil -> 3 (window in right pad dropped)
+        (5, 2, 2, 1, False, 3),
+        (6, 3, 2, 0, True, 3),  # ceil((6-3)/2)+1 = 3 vs floor 2
+        (6, 3, 2, 0, False, 2),
+    ],
+)
+def test_pytorch_golden(n, k, s, p, ceil, expected):
+    assert conv_output_size(n, k, stride=s, padding=p, ceil_mode=ceil) == expected
+
+
+def test_deeplab_crop():
+    # Chen et al. 2017 / DeepLab code: 513 crop -> (513 - 1)/OS + 1 = 33 at OS 16, 65 at OS 8
+    assert heatmap_size(513, 16) == 33
+    assert heatmap_size(513, 8) == 65
+    assert heatmap_size(513, 32) == 17
+
+
+def test_simple_baselines_deconvolutions():
+    # Xiao et al. 2018 (SimpleBaselines) / HRNet configs: three k=4, s=2, p=1 deconvolutions, 8x6 -> 64x48
+    h, w = 8, 6
+    for _ in range(3):
+        h = transposed_output_size(h, 4, stride=2, padding=1)
+        w = transposed_output_size(w, 4, stride=2, padding=1)
+    assert (h, w) == (64, 48)
+    assert heatmap_size((256, 192), 4) == (64, 48)  # 256x192 input -> 64x48 heatmaps (OS 4)
+    assert heatmap_size((384, 288), 4) == (96, 72)  # HRNet 384x288 -> 96x72
+    assert heatmap_size(512, 4) == 128  # CenterNet down_ratio 4
+    assert heatmap_size(256, 4) == 64  # Stacked Hourglass 256 -> 64
+
+
+def test_atrous_rate_changes_size_without_matching_padding():
+    # the myth "the atrous rate never changes the output size" holds only with padding = d(k-1)/2
+    assert {conv_output_size(33, 3, dilation=d, padding=d) for d in range(1, 10)} == {33}
+    assert [conv_output_size(33, 3, dilation=d) for d in (1, 2, 4, 8)] == [31, 29, 25, 17]

@@ -1,0 +1,74 @@
+"""Set-up files: environment.yml, postBuild, README commands and import hygiene."""
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def names(requirements):
+    return {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+
+def test_environment_yml_lists_runtime_and_lab_dependencies():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "conda-forge" in env["channels"]
+    conda = set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, str):
+            conda.add(re.split(r"[<>=! ]", dep, maxsplit=1)[0].lower())
+    wanted = names(PYPROJECT["project"]["dependencies"]) | names(PYPROJECT["project"]["optional-dependencies"]["lab"])
+    assert wanted <= conda, f"missing from environment.yml: {sorted(wanted - conda)}"
+    assert any(re.fullmatch(r"python=3\.\d+", d) for d in env["dependencies"] if isinstance(d, str))
+
+
+def test_postbuild_installs_the_package():
+    text = (ROOT / "postBuild").read_text()
+    assert "pip install --no-deps ." in text
+
+
+def readme_commands():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", readme, flags=re.S)
+    return [line.strip() for block in blocks[:2] for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_ci_runs_the_readme_test_command():
+    install, test = readme_commands()[:2]
+    assert "jupyter lab" in install and "[lab]" in install
+    assert "[test]" in test and test.rstrip().endswith("pytest")
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert test in [line.strip() for line in ci], ".ci/run must run the README's test command verbatim"
+    shlex.split(test)  # parses as a shell line
+
+
+def test_import_helpers_stays_light():
+    code = "import sys, helpers; print('matplotlib' in sys.modules, 'ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["False", "False"]
+
+
+def test_every_public_function_has_a_doctest_and_a_notebook():
+    import doctest
+    import inspect
+
+    import helpers
+
+    for name in helpers.__all__:
+        obj = getattr(helpers, name)
+        if inspect.ismodule(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        assert doctest.DocTestParser().get_examples(doc) or name in ("RFRow",), f"{name} has no example"
+        assert "notebook" in doc.lower() or name == "RFRow", f"{name} does not say where it is taught"
