@@ -180,4 +180,30 @@ register(
     )
 )
 
-# Exercises of later notebooks are registered below, one section per notebook.
+
+# --- 01 · stride ------------------------------------------------------
+# (section for notebook 01: register its exercises below this line)
+
+
+# --- 02 · dilation ----------------------------------------------------
+# (section for notebook 02: register its exercises below this line)
+
+
+# --- 03 · receptive field ---------------------------------------------
+# (section for notebook 03: register its exercises below this line)
+
+
+# --- 04 · output stride and heatmaps ----------------------------------
+# (section for notebook 04: register its exercises below this line)
+
+
+# --- 05 · gridding artifacts ------------------------------------------
+# (section for notebook 05: register its exercises below this line)
+
+
+# --- 06 · upsampling and checkerboard ---------------------------------
+# (section for notebook 06: register its exercises below this line)
+
+
+# --- 07 · design lab --------------------------------------------------
+# (section for notebook 07: register its exercises below this line)

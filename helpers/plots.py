@@ -14,9 +14,12 @@ Conventions
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
-__all__ = ["COLORS", "message_figure"]
+__all__ = ["COLORS", "message_figure", "draw_cells", "legend_for"]
 
 #: Okabe–Ito palette, named by role.
 COLORS = {
@@ -51,11 +54,87 @@ def message_figure(text: str, *, title: str = "Not possible with these settings"
     return fig
 
 
-# ==========================================================================
-# Notebooks 01–03: stride, dilation, receptive fields
-# ==========================================================================
+def draw_cells(
+    ax: Axes,
+    colors: "np.ndarray | list[list[str]]",
+    *,
+    origin: tuple[float, float] = (0.0, 0.0),
+    text: "np.ndarray | None" = None,
+    edgecolor: str = "white",
+    linewidth: float = 1.0,
+    fontsize: float = 8,
+) -> None:
+    """Draw a grid of square cells, one colour per cell (``None`` leaves a cell empty).
+
+    Row 0 is drawn at the top, as in an image; ``origin`` is the (x, y) of the
+    top-left corner in data units, one unit per cell. ``text`` optionally
+    writes a value in each cell. The axes are set to equal aspect with y
+    pointing down.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> draw_cells(ax, [[COLORS["input"], None], [COLORS["padding"], COLORS["output"]]])
+    >>> len(ax.patches)
+    3
+    >>> plt.close(fig)
+    """
+    grid = np.asarray(colors, dtype=object)
+    if grid.ndim != 2:
+        raise ValueError(f"colors must be a 2-D grid, got shape {grid.shape}")
+    x0, y0 = origin
+    for (i, j), color in np.ndenumerate(grid):
+        if color is None:
+            continue
+        ax.add_patch(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=color, edgecolor=edgecolor, linewidth=linewidth))
+        if text is not None and text[i, j] not in (None, ""):
+            ax.text(x0 + j + 0.5, y0 + i + 0.5, str(text[i, j]), ha="center", va="center", fontsize=fontsize)
+    ax.set_aspect("equal")
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
 
 
-# ==========================================================================
-# Notebooks 04–07: output stride, gridding, upsampling, design lab
-# ==========================================================================
+def legend_for(ax: Axes, roles: "dict[str, str]", **kwargs: object) -> None:
+    """Add a legend of coloured squares: ``{label: colour}``.
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> legend_for(ax, {"input": COLORS["input"], "padding": COLORS["padding"]})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['input', 'padding']
+    >>> plt.close(fig)
+    """
+    handles = [Patch(facecolor=c, edgecolor="0.4", label=label) for label, c in roles.items()]
+    kwargs.setdefault("loc", "upper left")
+    kwargs.setdefault("bbox_to_anchor", (1.01, 1.0))
+    kwargs.setdefault("frameon", False)
+    ax.legend(handles=handles, **kwargs)
+
+
+# --- 01 · stride ------------------------------------------------------
+# (section for notebook 01: add its functions below this line)
+
+
+# --- 02 · dilation ----------------------------------------------------
+# (section for notebook 02: add its functions below this line)
+
+
+# --- 03 · receptive field ---------------------------------------------
+# (section for notebook 03: add its functions below this line)
+
+
+# --- 04 · output stride and heatmaps ----------------------------------
+# (section for notebook 04: add its functions below this line)
+
+
+# --- 05 · gridding artifacts ------------------------------------------
+# (section for notebook 05: add its functions below this line)
+
+
+# --- 06 · upsampling and checkerboard ---------------------------------
+# (section for notebook 06: add its functions below this line)
+
+
+# --- 07 · design lab --------------------------------------------------
+# (section for notebook 07: add its functions below this line)

@@ -13,7 +13,7 @@ carries the ``nbval-ignore-output`` tag itself.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
@@ -21,7 +21,7 @@ from IPython import get_ipython
 from IPython.display import display
 from matplotlib.figure import Figure
 
-__all__ = ["build"]
+__all__ = ["build", "register", "registry", "sweep_values"]
 
 View = Callable[..., "tuple[Figure, str]"]
 
@@ -62,11 +62,106 @@ def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") ->
     return W.VBox([*header, W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap")), out, text])
 
 
-# ==========================================================================
-# Notebooks 01–03: stride, dilation, receptive fields
-# ==========================================================================
+Controls = Callable[[], "dict[str, W.ValueWidget]"]
+_REGISTRY: dict[str, tuple[View, Controls]] = {}
 
 
-# ==========================================================================
-# Notebooks 04–07: output stride, gridding, upsampling, design lab
-# ==========================================================================
+def register(name: str, view: View, controls: Controls, *, title: str = "") -> Callable[[], W.VBox]:
+    """Record a widget's view and control factory, and return the function that builds it.
+
+    Every widget of the course is made this way, so the tests can sweep each
+    registered view over its whole control ranges, and the benchmarks and
+    browser tests can find every widget.
+
+    Examples
+    --------
+    >>> from helpers import plots
+    >>> demo = register("demo", lambda n: (plots.message_figure(f"n = {n}"), f"n is {n}"),
+    ...                 lambda: {"n": W.IntSlider(value=2, min=1, max=3)})
+    >>> demo().children[-1].value
+    'n is 2'
+    >>> _ = _REGISTRY.pop("demo")
+    """
+    if name in _REGISTRY:
+        raise ValueError(f"a widget named {name!r} is already registered")
+    _REGISTRY[name] = (view, controls)
+
+    def make() -> W.VBox:
+        return build(view, controls(), title=title)
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = f"Build the {name!r} widget (a registered view: see helpers.widgets.registry())."
+    return make
+
+
+def registry() -> dict[str, tuple[View, Controls]]:
+    """All registered widgets: ``{name: (view, controls_factory)}``.
+
+    Examples
+    --------
+    >>> isinstance(registry(), dict)
+    True
+    """
+    return dict(_REGISTRY)
+
+
+def sweep_values(control: W.ValueWidget, most: int = 25) -> list[Any]:
+    """Values spanning a control's whole range: every step, or ``most`` evenly spaced ones with both ends.
+
+    Examples
+    --------
+    >>> sweep_values(W.IntSlider(min=1, max=5))
+    [1, 2, 3, 4, 5]
+    >>> sweep_values(W.IntSlider(min=0, max=100), most=5)
+    [0, 25, 50, 75, 100]
+    >>> sweep_values(W.Dropdown(options=["same", "valid"]))
+    ['same', 'valid']
+    """
+    if isinstance(control, (W.Checkbox, W.ToggleButton)):
+        return [False, True]
+    if hasattr(control, "options") and not isinstance(control, W.SelectionRangeSlider):
+        options = list(control.options)
+        return [o[1] if isinstance(o, tuple) else o for o in options]
+    if isinstance(control, (W.IntSlider, W.BoundedIntText)):
+        values = list(range(control.min, control.max + 1, control.step or 1))
+    elif isinstance(control, (W.FloatSlider, W.BoundedFloatText)):
+        n = min(most, 11)
+        return [control.min + (control.max - control.min) * i / (n - 1) for i in range(n)]
+    elif isinstance(control, W.IntRangeSlider):
+        lo, hi = control.min, control.max
+        values = sorted({(lo, hi), (lo, lo), (hi, hi), (lo, (lo + hi) // 2), ((lo + hi) // 2, hi)})
+        return values
+    else:
+        return [control.value]
+    if len(values) > most:
+        idx = sorted({round(i * (len(values) - 1) / (most - 1)) for i in range(most)})
+        values = [values[i] for i in idx]
+    return values
+
+
+# --- 01 · stride ------------------------------------------------------
+# (section for notebook 01: add its functions below this line)
+
+
+# --- 02 · dilation ----------------------------------------------------
+# (section for notebook 02: add its functions below this line)
+
+
+# --- 03 · receptive field ---------------------------------------------
+# (section for notebook 03: add its functions below this line)
+
+
+# --- 04 · output stride and heatmaps ----------------------------------
+# (section for notebook 04: add its functions below this line)
+
+
+# --- 05 · gridding artifacts ------------------------------------------
+# (section for notebook 05: add its functions below this line)
+
+
+# --- 06 · upsampling and checkerboard ---------------------------------
+# (section for notebook 06: add its functions below this line)
+
+
+# --- 07 · design lab --------------------------------------------------
+# (section for notebook 07: add its functions below this line)
