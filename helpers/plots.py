@@ -452,7 +452,7 @@ def heatmap_cell(
     cx, cy = centers[j], centers[i]
     edges = np.concatenate([centers - row.S / 2, [centers[-1] + row.S / 2]])  # cell u: centre ± S/2
 
-    fig, axes = plt.subplots(1, 3, figsize=(12.5, 5.3))
+    fig, axes = plt.subplots(1, 3, figsize=(12.5, 4.9))
     left, mid, right = axes
     # left: cells over the image
     _nb04_show(left, img, n)
@@ -511,7 +511,7 @@ def heatmap_cell(
         Line2D([], [], marker="o", linestyle="", color=COLORS["output"], markeredgecolor="0.3", label="decoded (cell centre)"),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=10)
-    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.18, top=0.94, wspace=0.25)  # fixed: tight_layout is slow
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.2, top=0.94, wspace=0.25)  # fixed: tight_layout is slow
     return fig
 
 
