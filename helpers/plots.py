@@ -136,8 +136,9 @@ from ._validate import check_int  # noqa: E402
 def _nb04_scene(n: int, seed: int = 0) -> "tuple[np.ndarray, tuple[float, float]]":
     """A synthetic aerial-like test image of side ``min(n, 400)`` and a keypoint in ``n``-pixel coordinates.
 
-    Seeded and cached: fields (rectangles), a road (a band), round tree crowns,
-    mild noise, and one small bright object whose centre is the keypoint.
+    Seeded and cached: a smooth ground texture, fields (rectangles), a road (a
+    band), round tree crowns, and one small bright object whose centre is the
+    keypoint.
     The image is drawn stretched over ``n × n`` input pixels.
     """
     return _nb04_scene_cached(int(n), int(seed))
@@ -148,7 +149,12 @@ def _nb04_scene_cached(n: int, seed: int) -> "tuple[np.ndarray, tuple[float, flo
     m = min(n, 400)
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:m, 0:m] / m  # fractions of the side
-    img = 0.42 + 0.08 * np.sin(2 * np.pi * (x + 0.3 * y)) + 0.04 * rng.standard_normal((m, m))
+    # smooth ground texture: a coarse random grid, interpolated (no pixel noise, so PNGs stay small)
+    coarse = rng.standard_normal((9, 9))
+    t = np.linspace(0, 8, m)
+    rows = np.array([np.interp(t, np.arange(9), row) for row in coarse])  # 9 x m
+    texture = np.array([np.interp(t, np.arange(9), col) for col in rows.T]).T  # m x m
+    img = 0.42 + 0.08 * np.sin(2 * np.pi * (x + 0.3 * y)) + 0.04 * texture
     for _ in range(5):  # fields
         x0, y0 = rng.uniform(0, 0.8, 2)
         w, h = rng.uniform(0.1, 0.3, 2)
@@ -190,7 +196,7 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
 
     n = check_int("n", n, 1)
     strides = [check_int("output_strides", s, 1) for s in output_strides]
-    img, (kx, ky) = _nb04_scene(n, seed)
+    img, (kx, ky) = _nb04_scene(n, check_int("seed", seed, 0))
     fig, axes = plt.subplots(1, len(strides), figsize=(4.2 * len(strides), 4.7), squeeze=False)
     for ax, os_ in zip(axes[0], strides):
         cells = heatmap_size(n, os_)
@@ -203,7 +209,7 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
             Rectangle((edges[j], edges[i]), edges[j + 1] - edges[j], edges[i + 1] - edges[i],
                       facecolor=COLORS["highlight"], alpha=0.7, edgecolor=COLORS["highlight"], linewidth=2)
         )
-        ax.plot(kx, ky, "+", color=COLORS["accent"], markersize=7, markeredgewidth=1.8)
+        ax.plot(kx, ky, "P", color=COLORS["input"], markersize=7, markeredgecolor="black", markeredgewidth=0.7)
         ax.set_title(f"OS {os_}: {cells}×{cells} heatmap", fontsize=12)
         ax.set_xlim(-0.5, n - 0.5)
         ax.set_ylim(n - 0.5, -0.5)
@@ -214,7 +220,8 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
         Patch(facecolor="0.55", edgecolor="0.4", label=f"input image ({n}×{n})"),
         Line2D([], [], color=COLORS["output"], linewidth=1.5, label="heatmap cell boundaries (every OS pixels)"),
         Patch(facecolor=COLORS["highlight"], alpha=0.7, label="the cell holding the keypoint"),
-        Line2D([], [], marker="+", linestyle="", color=COLORS["accent"], markersize=10, markeredgewidth=2, label="keypoint"),
+        Line2D([], [], marker="P", linestyle="", color=COLORS["input"], markeredgecolor="black", markersize=9,
+               label="keypoint"),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
@@ -300,6 +307,7 @@ def stride_for_dilation(*, kernel: int = 3, width: int = 192, center: int = 96) 
     """
     k = check_int("kernel", kernel, 1)
     width = check_int("width", width, 1)
+    center = check_int("center", center, 0, width)
     rows = [
         (32, 1, "OS 32, rate 1\n(classification)"),
         (16, 1, "OS 16, rate 1\n(stride removed only)"),
@@ -381,7 +389,7 @@ def stage_costs(input_size: int = 513, *, output_strides: "tuple[int, ...]" = (3
             ax.bar(x + (i - (len(output_strides) - 1) / 2) * width, values, width,
                    color=colors[i % len(colors)], edgecolor="0.3", label=f"OS {os_} ({size}×{size} heatmap)")
     for ax, title, unit in zip(axes, ("Compute per stage", "Activation memory per stage"),
-                               ("multiply-adds (billions)", "convolution outputs, float32 (MiB)")):
+                               ("multiply-adds (billions)", "layer outputs, float32 (MiB)")):
         ax.set_xticks(x, _NB04_STAGES, fontsize=10)
         ax.set_ylabel(unit, fontsize=10)
         ax.set_title(f"{title}, {n}×{n} input", fontsize=12)
@@ -435,6 +443,7 @@ def heatmap_cell(
     rate = check_int("rate", rate, 1)
     if padding not in ("same", "one", "valid"):
         raise ValueError(f"padding must be one of 'same', 'one', 'valid', got {padding!r}")
+    seed = check_int("seed", seed, 0)
     layers = _nb04_head_layers(os_, rate, padding)
     try:
         cells = output_sizes(layers, n)[-1]
