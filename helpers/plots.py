@@ -299,7 +299,7 @@ _HDC_CLASSES = {
 }
 
 
-def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 9, kernel: int = 3) -> Figure:
+def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 8, kernel: int = 3) -> Figure:
     """The HDC rule against brute-force coverage for every triple ``(r₁, r₂, r₃)``.
 
     One panel per ``r₁``; rows ``r₂``, columns ``r₃`` from 1 to ``max_rate``;

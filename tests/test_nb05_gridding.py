@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from oracles import conv2d_loops, path_counts, reachable_inputs
 
@@ -134,6 +134,16 @@ def test_smoothing_fills_the_holes():
         reach = reachable_inputs(smoothed, 0)  # independent: walk back through every tap
         assert reach == set(range(min(reach), max(reach) + 1))
         assert coverage_stats(smoothed).holes == 0
+
+
+@given(st.sampled_from([2, 3, 4, 5]), st.lists(st.integers(1, 4), min_size=1, max_size=3), st.integers(0, 3))
+def test_one_rate_1_layer_fills_a_lattice_of_step_at_most_k(g, units, position):
+    # a group whose rates share g and that reaches every multiple of g, plus one rate-1 3x3 anywhere
+    group = [g * u for u in units]
+    assume(offsets(group) == set(range(0, max(offsets(group)) + 1, g)))
+    rates = list(group)
+    rates.insert(min(position, len(rates)), 1)
+    assert (coverage_stats(dilated_stack(rates)).holes == 0) == (g <= 3)
 
 
 def test_multi_grid_block4_rates_and_where_the_holes_are_filled():
