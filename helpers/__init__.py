@@ -19,7 +19,19 @@ from .arithmetic import (
     transposed_output_size,
 )
 from .conv import conv2d, conv_transpose2d, effective_receptive_field
-from .gridding import coverage_map, hdc_max_gap, is_hdc, valid_weight_fraction
+from .gridding import (
+    CoverageStats,
+    HDCReport,
+    coverage_map,
+    coverage_stats,
+    dilated_stack,
+    hdc_max_gap,
+    hdc_report,
+    is_hdc,
+    probe_image,
+    stack_response,
+    valid_weight_fraction,
+)
 from .receptive import (
     Layer,
     RFRow,
@@ -57,6 +69,13 @@ __all__ = [
     "hdc_max_gap",
     "is_hdc",
     "valid_weight_fraction",
+    "dilated_stack",
+    "CoverageStats",
+    "coverage_stats",
+    "HDCReport",
+    "hdc_report",
+    "stack_response",
+    "probe_image",
     "exercises",
     "plots",
     "widgets",
