@@ -19,6 +19,7 @@ from .arithmetic import (
     transposed_output_size,
 )
 from .conv import conv2d, conv_transpose2d, effective_receptive_field
+from .conv import batch_to_space, dilate_kernel, space_to_batch, tap_counts
 from .gridding import (
     CoverageStats,
     HDCReport,
@@ -65,6 +66,10 @@ __all__ = [
     "conv2d",
     "conv_transpose2d",
     "effective_receptive_field",
+    "tap_counts",
+    "dilate_kernel",
+    "space_to_batch",
+    "batch_to_space",
     "coverage_map",
     "hdc_max_gap",
     "is_hdc",

@@ -23,7 +23,7 @@ from .receptive import Layer, _check_layers
 
 IntOrPair = Union[int, tuple[int, int]]
 
-__all__ = ["conv2d", "conv_transpose2d", "effective_receptive_field"]
+__all__ = ["conv2d", "conv_transpose2d", "effective_receptive_field", "tap_counts", "dilate_kernel", "space_to_batch", "batch_to_space"]
 
 
 def _as_float_array(name: str, a: object) -> np.ndarray:
@@ -284,3 +284,171 @@ def effective_receptive_field(
         s, d = (layer.stride,) * 2, (layer.dilation,) * 2
         grad = _conv_transpose2d_4d(grad, kernel, s, (pads, pads), d, (n_in, n_in))
     return np.abs(grad[0, 0])
+
+
+def tap_counts(
+    n: int, kernel: int, *, stride: int = 1, padding: "int | tuple[int, int]" = 0, dilation: int = 1
+) -> np.ndarray:
+    """How many times each input pixel is read by the sliding window, along one axis.
+
+    A pixel with count 0 is *never visited*: no tap of any window lands on it,
+    so it cannot influence the output at all (the right/bottom edge when the
+    stride does not divide ``n + 2P - K``, or every other pixel when stride and
+    dilation are both 2). For a 2-D layer the counts are separable: the
+    count of pixel ``(i, j)`` is ``rows[i] * cols[j]``.
+
+    Defined in notebook ``01_stride`` (also used in ``02_dilation``).
+
+    Parameters
+    ----------
+    n : int
+        Input length (>= 1).
+    kernel : int
+        Kernel taps (>= 1).
+    stride : int
+        Step between windows (>= 1).
+    padding : int or (int, int)
+        Zeros on each side, or a ``(before, after)`` pair (>= 0); padded
+        positions are not counted.
+    dilation : int
+        Spacing between taps (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer array of length ``n``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`helpers.conv_output_size`, e.g. when the kernel does not fit.
+
+    Examples
+    --------
+    >>> tap_counts(8, 3, stride=2).tolist()     # the last pixel is never visited
+    [1, 1, 2, 1, 2, 1, 1, 0]
+    >>> tap_counts(9, 3, stride=2, dilation=2).tolist()   # odd pixels never read
+    [1, 0, 2, 0, 3, 0, 2, 0, 1]
+    """
+    k = check_int("kernel", kernel, 1)
+    s = check_int("stride", stride, 1)
+    d = check_int("dilation", dilation, 1)
+    pl, pr = check_pair("padding", padding, 0)
+    out = conv_output_size(n, k, stride=s, padding=(pl, pr), dilation=d)
+    positions = (np.arange(out)[:, None] * s + np.arange(k)[None, :] * d - pl).ravel()
+    positions = positions[(positions >= 0) & (positions < n)]
+    return np.bincount(positions, minlength=n).astype(np.int64)
+
+
+def dilate_kernel(weight: np.ndarray, dilation: IntOrPair) -> np.ndarray:
+    """The zero-inserted ("à trous") kernel: ``d - 1`` zeros between neighbouring taps.
+
+    An ordinary convolution with ``dilate_kernel(w, d)`` equals the dilated
+    convolution with ``w`` (``conv2d(x, w, dilation=d)``): the same output,
+    from a kernel of span ``d(K - 1) + 1`` that holds only ``K²`` non-zeros.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    weight : array
+        ``(kH, kW)`` or any ``(..., kH, kW)`` array of numbers.
+    dilation : int or (int, int)
+        Spacing between taps (>= 1), per axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(..., d(kH - 1) + 1, d(kW - 1) + 1)``, zero except at multiples of ``d``.
+
+    Examples
+    --------
+    >>> dilate_kernel(np.array([[1, 2], [3, 4]]), 2)
+    array([[1., 0., 2.],
+           [0., 0., 0.],
+           [3., 0., 4.]])
+    >>> dilate_kernel(np.ones((3, 3)), (1, 3)).shape
+    (3, 7)
+    """
+    w = _as_float_array("weight", weight)
+    if w.ndim < 2 or 0 in w.shape:
+        raise ValueError(f"weight must be a non-empty array with at least 2 dimensions (..., kH, kW), got shape {w.shape}")
+    dh, dw = check_pair("dilation", dilation, 1)
+    kh, kw = w.shape[-2:]
+    out = np.zeros(w.shape[:-2] + (dh * (kh - 1) + 1, dw * (kw - 1) + 1), dtype=w.dtype)
+    out[..., ::dh, ::dw] = w
+    return out
+
+
+def space_to_batch(x: np.ndarray, block: int) -> np.ndarray:
+    """Split an image into its ``block × block`` interleaved sub-grids.
+
+    Sub-grid ``r * block + c`` holds ``x[r::block, c::block]``. The image is
+    first zero-padded at the bottom/right to a multiple of ``block`` (as
+    TensorFlow's ``space_to_batch`` does), so all sub-grids have one shape.
+    A dilated convolution with rate ``block`` is an ordinary convolution on
+    each sub-grid: see notebook ``02_dilation``.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    x : array
+        ``(H, W)`` image.
+    block : int
+        Sub-sampling factor (>= 1), the dilation rate.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(block², ceil(H / block), ceil(W / block))``.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> space_to_batch(x, 2)[1]          # rows 0, 2 and columns 1, 3
+    array([[ 1.,  3.],
+           [ 9., 11.]])
+    >>> space_to_batch(np.ones((5, 3)), 2).shape
+    (4, 3, 2)
+    """
+    x = _as_float_array("x", x)
+    b = check_int("block", block, 1)
+    if x.ndim != 2 or 0 in x.shape:
+        raise ValueError(f"x must be a non-empty 2-D array (H, W), got shape {x.shape}")
+    h, w = -(-x.shape[0] // b), -(-x.shape[1] // b)
+    xp = np.pad(x, ((0, h * b - x.shape[0]), (0, w * b - x.shape[1])))
+    return xp.reshape(h, b, w, b).transpose(1, 3, 0, 2).reshape(b * b, h, w)
+
+
+def batch_to_space(y: np.ndarray, block: int) -> np.ndarray:
+    """Re-interleave ``block²`` sub-grids into one image: the inverse of :func:`space_to_batch`.
+
+    Sub-grid ``r * block + c`` goes to rows ``r::block`` and columns ``c::block``.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    y : array
+        ``(block², h, w)``.
+    block : int
+        Sub-sampling factor (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(block * h, block * w)``; crop it to the size you need.
+
+    Examples
+    --------
+    >>> x = np.arange(20.0).reshape(4, 5)
+    >>> bool((batch_to_space(space_to_batch(x, 2), 2)[:4, :5] == x).all())
+    True
+    """
+    y = _as_float_array("y", y)
+    b = check_int("block", block, 1)
+    if y.ndim != 3 or y.shape[0] != b * b or 0 in y.shape:
+        raise ValueError(f"y must have shape (block², h, w) = ({b * b}, h, w) with h, w >= 1, got {y.shape}")
+    _, h, w = y.shape
+    return y.reshape(b, b, h, w).transpose(2, 0, 3, 1).reshape(h * b, w * b)

@@ -185,8 +185,113 @@ register(
 # (section for notebook 01: register its exercises below this line)
 
 
+def _never_read(n: int, k: int, s: int, p: int, d: int = 1) -> "list[int]":
+    """Input indices that no tap reads (via :func:`helpers.conv.tap_counts`)."""
+    from .conv import tap_counts
+
+    return [int(i) for i, c in enumerate(tap_counts(n, k, stride=s, padding=p, dilation=d)) if c == 0]
+
+
+register(
+    Exercise(
+        key="01-output-size",
+        question="A 28×28 input, a 5×5 kernel, stride 3, no padding: how many rows does the output have?",
+        expected=lambda: arithmetic.conv_output_size(28, 5, stride=3),
+        hint="count the window positions: floor((N + 2P − K) / S) + 1 — round down, then add the first window.",
+        explanation=lambda: (
+            f"floor((28 + 2·0 − 5) / 3) + 1 = floor({28 - 5} / 3) + 1 = {(28 - 5) // 3} + 1 = "
+            f"{arithmetic.conv_output_size(28, 5, stride=3)}"
+        ),
+    )
+)
+
+register(
+    Exercise(
+        key="01-never-visited",
+        question=(
+            "An input 10 rows tall, a kernel 4 rows tall, stride 3, padding 1: which input rows (0-based) "
+            "does no window ever read? Answer with a list, e.g. [0, 5]."
+        ),
+        expected=lambda: _never_read(10, 4, 3, 1),
+        hint=(
+            "list the windows in padded coordinates: they start at 0, S, 2S, ... as long as start + K ≤ N + 2P; "
+            "then subtract P to get input rows."
+        ),
+        explanation=lambda: (
+            f"{arithmetic.conv_output_size(10, 4, stride=3, padding=1)} windows start at padded rows "
+            f"{[3 * i for i in range(arithmetic.conv_output_size(10, 4, stride=3, padding=1))]}, so the last one "
+            f"ends at padded row {3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3}, "
+            f"input row {3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3 - 1}; "
+            f"never read: {_never_read(10, 4, 3, 1)}"
+        ),
+    )
+)
+
+register(
+    Exercise(
+        key="01-same-split",
+        question=(
+            "TensorFlow, padding='SAME', a 7-pixel input, a 4-tap kernel, stride 2: how many zeros go before "
+            "and after the input? Answer as a pair (before, after)."
+        ),
+        expected=lambda: arithmetic.same_padding(7, 4, stride=2),
+        hint="the output is ceil(N/S); total padding = (out − 1)·S + K − N; before = total // 2, the rest after.",
+        explanation=lambda: (
+            f"out = ceil(7/2) = {-(-7 // 2)}; total = ({-(-7 // 2)} − 1)·2 + 4 − 7 = "
+            f"{sum(arithmetic.same_padding(7, 4, stride=2))}; before = total // 2, so "
+            f"{arithmetic.same_padding(7, 4, stride=2)}: the extra zero goes after"
+        ),
+    )
+)
+
+
 # --- 02 · dilation ----------------------------------------------------
 # (section for notebook 02: register its exercises below this line)
+
+register(
+    Exercise(
+        key="02-output-size",
+        question="A 65-pixel input, a 3-tap kernel with dilation 4, stride 2, padding 2: how long is the output?",
+        expected=lambda: arithmetic.conv_output_size(65, 3, stride=2, padding=2, dilation=4),
+        hint="floor((N + 2P − d(K − 1) − 1) / S) + 1: the dilated kernel spans d(K − 1) + 1 pixels.",
+        explanation=lambda: (
+            f"span = 4·(3 − 1) + 1 = {arithmetic.effective_kernel_size(3, 4)}; "
+            f"floor((65 + 2·2 − {arithmetic.effective_kernel_size(3, 4)}) / 2) + 1 = "
+            f"floor({65 + 4 - arithmetic.effective_kernel_size(3, 4)} / 2) + 1 = "
+            f"{arithmetic.conv_output_size(65, 3, stride=2, padding=2, dilation=4)}"
+        ),
+    )
+)
+
+register(
+    Exercise(
+        key="02-keep-size",
+        question="A 5×5 kernel with dilation 3, stride 1: how much padding P per side keeps the output size?",
+        expected=lambda: arithmetic.same_padding(32, 5, dilation=3)[0],
+        hint="the output loses d(K − 1) pixels; put half of them back on each side.",
+        explanation=lambda: (
+            f"P = d(K − 1)/2 = 3·4/2 = {arithmetic.same_padding(32, 5, dilation=3)[0]}; check: "
+            f"conv_output_size(32, 5, padding={arithmetic.same_padding(32, 5, dilation=3)[0]}, dilation=3) = "
+            f"{arithmetic.conv_output_size(32, 5, padding=arithmetic.same_padding(32, 5, dilation=3)[0], dilation=3)}"
+        ),
+    )
+)
+
+register(
+    Exercise(
+        key="02-never-read",
+        question=(
+            "An 11-pixel row, a 3-tap kernel with dilation 2 and stride 2, no padding: how many of the 11 pixels "
+            "does no tap ever read?"
+        ),
+        expected=lambda: len(_never_read(11, 3, 2, 0, 2)),
+        hint="tap t of window o reads pixel o·S + t·d. With S = d = 2, which pixels can that be?",
+        explanation=lambda: (
+            f"every tap reads pixel 2·o + 2·t, an even number, so the odd pixels {_never_read(11, 3, 2, 0, 2)} "
+            f"are never read: {len(_never_read(11, 3, 2, 0, 2))} of 11"
+        ),
+    )
+)
 
 
 # --- 03 · receptive field ---------------------------------------------
