@@ -18,7 +18,7 @@ from .arithmetic import (
     tf_output_size,
     transposed_output_size,
 )
-from .conv import conv2d, conv_transpose2d, effective_receptive_field
+from .conv import conv2d, conv_transpose2d, effective_receptive_field, bilinear_upsample
 from .gridding import coverage_map, hdc_max_gap, is_hdc, valid_weight_fraction
 from .receptive import (
     Layer,
@@ -57,6 +57,7 @@ __all__ = [
     "hdc_max_gap",
     "is_hdc",
     "valid_weight_fraction",
+    "bilinear_upsample",
     "exercises",
     "plots",
     "widgets",
