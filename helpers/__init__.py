@@ -19,6 +19,7 @@ from .arithmetic import (
     transposed_output_size,
 )
 from .conv import conv2d, conv_transpose2d, effective_receptive_field, bilinear_upsample
+from .design import DesignReport, cell_collision_fraction, design_report, find_peaks
 from .gridding import coverage_map, hdc_max_gap, is_hdc, valid_weight_fraction
 from .receptive import (
     Layer,
@@ -58,6 +59,10 @@ __all__ = [
     "is_hdc",
     "valid_weight_fraction",
     "bilinear_upsample",
+    "DesignReport",
+    "design_report",
+    "cell_collision_fraction",
+    "find_peaks",
     "exercises",
     "plots",
     "widgets",
