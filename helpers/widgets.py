@@ -270,12 +270,17 @@ def design_view(input_size: int = 512, output_stride: int = 16, rates: str = "1,
 
 
 def _design_controls() -> "dict[str, W.ValueWidget]":
+    style = {"description_width": "initial"}
     return {
-        "input_size": W.Dropdown(options=[256, 384, 512, 513, 1024], value=512, description="input"),
-        "output_stride": W.Dropdown(options=[32, 16, 8], value=16, description="output stride"),
-        "rates": W.Dropdown(options=list(_RATE_CHOICES), value="1, 2, 5 (HDC)", description="head rates"),
-        "upsampling": W.Dropdown(options=list(_UPSAMPLE_CHOICES), value="deconv ×2", description="upsampling"),
-        "distance": W.IntSlider(value=12, min=4, max=64, step=4, description="objects (px)", continuous_update=False),
+        "input_size": W.Dropdown(options=[256, 384, 512, 513, 1024], value=512, description="input",
+                                 style=style),
+        "output_stride": W.Dropdown(options=[32, 16, 8], value=16, description="output stride", style=style),
+        "rates": W.Dropdown(options=list(_RATE_CHOICES), value="1, 2, 5 (HDC)", description="head rates",
+                            style=style),
+        "upsampling": W.Dropdown(options=list(_UPSAMPLE_CHOICES), value="deconv ×2", description="upsampling",
+                                 style=style),
+        "distance": W.IntSlider(value=12, min=4, max=64, step=4, description="objects apart (px)",
+                                continuous_update=False, style=style),
     }
 
 
