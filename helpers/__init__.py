@@ -18,8 +18,17 @@ from .arithmetic import (
     tf_output_size,
     transposed_output_size,
 )
-from .conv import conv2d, conv_transpose2d, effective_receptive_field
-from .conv import batch_to_space, dilate_kernel, space_to_batch, tap_counts
+from .conv import (
+    batch_to_space,
+    bilinear_upsample,
+    conv2d,
+    conv_transpose2d,
+    dilate_kernel,
+    effective_receptive_field,
+    space_to_batch,
+    tap_counts,
+)
+from .design import DesignReport, cell_collision_fraction, design_report, find_peaks
 from .gridding import (
     CoverageStats,
     HDCReport,
@@ -81,6 +90,11 @@ __all__ = [
     "hdc_report",
     "stack_response",
     "probe_image",
+    "bilinear_upsample",
+    "DesignReport",
+    "design_report",
+    "cell_collision_fraction",
+    "find_peaks",
     "exercises",
     "plots",
     "widgets",

@@ -403,6 +403,143 @@ register(
 # --- 06 · upsampling and checkerboard ---------------------------------
 # (section for notebook 06: register its exercises below this line)
 
+def _simplebaselines_heatmap(hw: "tuple[int, int]", stages: int = 3) -> "tuple[int, int]":
+    h, w = arithmetic.heatmap_size(hw, 32)
+    for _ in range(stages):
+        h = arithmetic.transposed_output_size(h, 4, stride=2, padding=1)
+        w = arithmetic.transposed_output_size(w, 4, stride=2, padding=1)
+    return (h, w)
+
+
+register(
+    Exercise(
+        key="06-simplebaselines",
+        question=(
+            "A 384×288 input goes through a ResNet at output stride 32, then three transposed "
+            "convolutions with k=4, s=2, p=1. What is the heatmap size (height, width)?"
+        ),
+        expected=lambda: _simplebaselines_heatmap((384, 288)),
+        hint="first ceil(N / 32) per axis, then (n - 1)*2 - 2*1 + (4 - 1) + 1 three times.",
+        explanation=lambda: (
+            f"384/32 = {arithmetic.heatmap_size(384, 32)} and 288/32 = {arithmetic.heatmap_size(288, 32)}; "
+            f"each k=4, s=2, p=1 layer gives (n-1)*2 - 2 + 3 + 1 = 2n, so three of them multiply by 8: "
+            f"{_simplebaselines_heatmap((384, 288))} (HRNet's 384×288 heatmaps are 96×72)."
+        ),
+    )
+)
+
+
+def _interior_overlap_values(kernel: int, stride: int, n: int = 8) -> "set[int]":
+    import numpy as np
+
+    from .conv import conv_transpose2d
+
+    counts = conv_transpose2d(np.ones((n, n)), np.ones((kernel, kernel)), stride=stride)
+    inner = counts[kernel - 1 : (n - 1) * stride + 1, kernel - 1 : (n - 1) * stride + 1]
+    return {int(v) for v in np.unique(inner)}
+
+
+register(
+    Exercise(
+        key="06-overlap-values",
+        question=(
+            "A transposed convolution with a 5×5 kernel of ones and stride 2 is applied to a large "
+            "input of ones. Which values appear in the interior of the output? Answer with a set, e.g. {1, 2}."
+        ),
+        expected=lambda: _interior_overlap_values(5, 2),
+        hint="per axis, an output pixel gets floor(k/s) or ceil(k/s) kernel copies; in 2-D multiply the two axes.",
+        explanation=lambda: (
+            f"5 is not divisible by 2: per axis 2 or 3 copies land on each output pixel, so in 2-D "
+            f"2*2, 2*3 or 3*3: {sorted(_interior_overlap_values(5, 2))} — an uneven pattern, a checkerboard."
+        ),
+    )
+)
+
+
+def _matching_output_padding(n_in: int, kernel: int, stride: int, padding: int) -> int:
+    small = arithmetic.conv_output_size(n_in, kernel, stride=stride, padding=padding)
+    for op in range(stride):
+        if arithmetic.transposed_output_size(small, kernel, stride=stride, padding=padding, output_padding=op) == n_in:
+            return op
+    raise ValueError("no output_padding recovers the input size")  # pragma: no cover
+
+
+register(
+    Exercise(
+        key="06-output-padding",
+        question=(
+            "A convolution with k=3, s=2, p=1 maps a 14-pixel input to 7 pixels. Which output_padding "
+            "makes the matching ConvTranspose2d (k=3, s=2, p=1) map 7 pixels back to 14?"
+        ),
+        expected=lambda: _matching_output_padding(14, 3, 2, 1),
+        hint="compute (7 - 1)*2 - 2*1 + (3 - 1) + 1 and add what is missing.",
+        explanation=lambda: (
+            f"(7-1)*2 - 2 + 2 + 1 = {arithmetic.transposed_output_size(7, 3, stride=2, padding=1)}; both 13 and 14 "
+            f"map to {arithmetic.conv_output_size(13, 3, stride=2, padding=1)}, so the transposed layer cannot know "
+            f"which one you want: output_padding = {_matching_output_padding(14, 3, 2, 1)} adds the missing pixel."
+        ),
+    )
+)
+
 
 # --- 07 · design lab --------------------------------------------------
 # (section for notebook 07: register its exercises below this line)
+
+from . import design as _design  # noqa: E402
+
+
+def _largest_safe_stride(distance: float, *, within: int = 0, dy: float = 0.0) -> int:
+    return max(
+        s for s in (1, 2, 4, 8, 16, 32) if _design.cell_collision_fraction(distance, dy, s, within=within) == 0.0
+    )
+
+
+register(
+    Exercise(
+        key="07-heatmap-size",
+        question=(
+            "512×512 tiles, ResNet-50 at output stride 32, then two k=4, s=2, p=1 transposed "
+            "convolutions. What is the heatmap size (one side)?"
+        ),
+        expected=lambda: _design.design_report(512, 32, upsample=4).heatmap_size,
+        hint="ceil(512 / 32) cells, and each k=4, s=2, p=1 layer doubles the size.",
+        explanation=lambda: (
+            f"512/32 = {arithmetic.heatmap_size(512, 32)}, doubled twice: "
+            f"{arithmetic.heatmap_size(512, 32) * 4} (a heatmap stride of {512 // (arithmetic.heatmap_size(512, 32) * 4)} px)."
+        ),
+    )
+)
+
+register(
+    Exercise(
+        key="07-safe-stride",
+        question=(
+            "Two objects lie 12 px apart side by side. What is the largest power-of-two heatmap stride "
+            "that puts them in different cells for every grid offset?"
+        ),
+        expected=lambda: _largest_safe_stride(12),
+        hint="along one axis they share a cell at a share 1 - d/s of the offsets; that must be 0.",
+        explanation=lambda: (
+            f"1 - 12/s <= 0 needs s <= 12, so {_largest_safe_stride(12)}; on a 45° diagonal each axis only "
+            f"sees 12/√2 ≈ 8.49 px, and {_largest_safe_stride(12 / 2**0.5, dy=12 / 2**0.5)} still works. For an "
+            f"empty cell between them (two peaks under 3×3 peak extraction) the stride must be at most 6: "
+            f"{_largest_safe_stride(12, within=1)}."
+        ),
+    )
+)
+
+register(
+    Exercise(
+        key="07-collision-share",
+        question=(
+            "At heatmap stride 16, at what share of grid offsets do two objects 12 px apart "
+            "(side by side) fall into the same cell? Answer as a fraction, e.g. 0.5."
+        ),
+        expected=lambda: _design.cell_collision_fraction(12, 0, 16),
+        hint="their cell indices differ by floor(d/s) or floor(d/s) + 1; the second happens at a share frac(d/s).",
+        explanation=lambda: (
+            f"1 - 12/16 = {_design.cell_collision_fraction(12, 0, 16)}: "
+            "whenever the left object sits in the first 4 of the cell's 16 pixels."
+        ),
+    )
+)

@@ -464,6 +464,127 @@ __all__ += ["gridding_view", "gridding_explorer"]
 # --- 06 · upsampling and checkerboard ---------------------------------
 # (section for notebook 06: add its functions below this line)
 
+def overlap_view(kernel: int = 3, stride: int = 2) -> "tuple[Figure, str]":
+    """Overlap-count pattern of a transposed convolution (figure + sentence).
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig, text = overlap_view(4, 2)
+    >>> text.split(":")[0], "even overlap" in text
+    ('k=4, s=2', True)
+    >>> plt.close(fig)
+    """
+    from . import plots
+    from .arithmetic import transposed_output_size
+
+    if kernel < 1 or stride < 1:
+        return plots.message_figure("kernel and stride must be at least 1"), "kernel and stride must be at least 1."
+    fig = plots.overlap_pattern(kernel, stride)
+    low, high = kernel // stride, -(-kernel // stride)
+    n = plots._overlap_input_size(kernel, stride)
+    size = transposed_output_size(n, kernel, stride=stride)
+    if kernel % stride == 0:
+        text = (f"k={kernel}, s={stride}: {kernel} is divisible by {stride}, so every interior output pixel "
+                f"gets exactly {low} kernel copies per axis ({low * low} in 2-D): even overlap.")
+    elif low == 0:
+        text = (f"k={kernel}, s={stride}: the kernel is shorter than the stride, so per axis some interior "
+                f"outputs get {high} copy and others none (0 in 2-D): holes between the copies.")
+    else:
+        values = sorted({low * low, low * high, high * high})
+        text = (f"k={kernel}, s={stride}: {kernel} is not divisible by {stride}, so interior output pixels get "
+                f"{low} or {high} kernel copies per axis ({', '.join(map(str, values))} in 2-D): "
+                f"a checkerboard with period {stride}.")
+    return fig, text + f" ({n}×{n} input of ones → {size}×{size} output.)"
+
+
+def _overlap_controls() -> "dict[str, W.ValueWidget]":
+    return {
+        "kernel": W.IntSlider(value=3, min=1, max=8, description="kernel k", continuous_update=False),
+        "stride": W.IntSlider(value=2, min=1, max=4, description="stride s", continuous_update=False),
+    }
+
+
+overlap_explorer = register("overlap_explorer", overlap_view, _overlap_controls,
+                            title="Transposed convolution: how many kernel copies land on each output pixel")
+
 
 # --- 07 · design lab --------------------------------------------------
 # (section for notebook 07: add its functions below this line)
+
+_RATE_CHOICES = {
+    "none": (),
+    "1, 2, 5 (HDC)": (1, 2, 5),
+    "1, 2, 3": (1, 2, 3),
+    "2, 2, 2": (2, 2, 2),
+    "2, 4, 8": (2, 4, 8),
+    "6": (6,),
+    "12": (12,),
+    "24": (24,),
+    "48": (48,),
+}
+_UPSAMPLE_CHOICES = {
+    "none": (1, "deconv"),
+    "deconv ×2": (2, "deconv"),
+    "deconv ×4": (4, "deconv"),
+    "deconv ×8": (8, "deconv"),
+    "bilinear ×2": (2, "bilinear"),
+    "bilinear ×4": (4, "bilinear"),
+    "bilinear ×8": (8, "bilinear"),
+}
+
+
+def design_view(input_size: int = 512, output_stride: int = 16, rates: str = "1, 2, 5 (HDC)",
+                upsampling: str = "deconv ×2", distance: int = 12) -> "tuple[Figure, str]":
+    """The design lab: one design's report as a figure and a sentence.
+
+    Defined in notebook ``07_design_lab``.
+
+    Examples
+    --------
+    >>> fig, text = design_view()
+    >>> text.split(";")[0]
+    'Heatmap 64×64 (8 px per cell)'
+    >>> plt.close(fig)
+    """
+    from . import plots
+    from .design import cell_collision_fraction, design_report
+
+    up, mode = _UPSAMPLE_CHOICES.get(upsampling, (None, None))
+    if up is None or rates not in _RATE_CHOICES:
+        return plots.message_figure("unknown choice"), "Unknown choice."
+    if up > output_stride:
+        text = f"Upsampling ×{up} would go below one pixel per cell at output stride {output_stride}."
+        return plots.message_figure(text), text
+    r = design_report(input_size, output_stride, rates=_RATE_CHOICES[rates], upsample=up, upsample_mode=mode)
+    same = cell_collision_fraction(distance, 0, r.peak_stride)
+    near = cell_collision_fraction(distance, 0, r.peak_stride, within=1)
+    text = (
+        f"Heatmap {r.heatmap_size}×{r.heatmap_size} ({r.heatmap_stride:g} px per cell); "
+        f"receptive field {r.receptive_field} px; compute ×{r.relative_compute:.2f} and activations "
+        f"×{r.relative_memory:.2f} of ResNet-50 at OS 32. Two objects {distance} px apart share a cell "
+        f"of the {r.peak_stride}-px peak grid at {same:.0%} of grid offsets (same or adjacent cell: {near:.0%})."
+    )
+    if r.warnings:
+        text += " <b>Warning:</b> " + " <b>Warning:</b> ".join(r.warnings) + "."
+    return plots.design_figure(r, distance=distance), text
+
+
+def _design_controls() -> "dict[str, W.ValueWidget]":
+    style = {"description_width": "initial"}
+    return {
+        "input_size": W.Dropdown(options=[256, 384, 512, 513, 1024], value=512, description="input",
+                                 style=style),
+        "output_stride": W.Dropdown(options=[32, 16, 8], value=16, description="output stride", style=style),
+        "rates": W.Dropdown(options=list(_RATE_CHOICES), value="1, 2, 5 (HDC)", description="head rates",
+                            style=style),
+        "upsampling": W.Dropdown(options=list(_UPSAMPLE_CHOICES), value="deconv ×2", description="upsampling",
+                                 style=style),
+        "distance": W.IntSlider(value=12, min=4, max=64, step=4, description="objects apart (px)",
+                                continuous_update=False, style=style),
+    }
+
+
+design_explorer = register("design_explorer", design_view, _design_controls,
+                           title="Design lab: heatmap size, receptive field, holes and cost of one design")
