@@ -31,6 +31,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from helpers import conv2d, conv_output_size, conv_transpose2d
 
 TARGET_RATIO = 2.0
+SPREAD = 2.0  # max/min of a row's samples above this marks the row as measured on a busy machine
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,10 @@ def cases(quick: bool) -> list[Case]:
     ]
 
 
+def _count(n: int) -> str:
+    return f"{n / 1e6:.3g} M" if n >= 1e6 else f"{n / 1e3:.3g} k"
+
+
 def im2col(x: np.ndarray, case: Case) -> np.ndarray:
     """(C·k·k, Ho·Wo) matrix of the inputs each tap multiplies (sample 0), independent of helpers."""
     p, d, s, k = case.padding, case.dilation, case.stride, case.kernel
@@ -97,12 +102,13 @@ def im2col(x: np.ndarray, case: Case) -> np.ndarray:
 
 
 def run(quick: bool = False) -> list[C.Table]:
-    repeats = 2 if quick else 7
+    repeats = 2 if quick else 11
     extras = _extras(quick, repeats)
     table = C.Table(
-        "Reference convolution against the matrix-multiply floor (float64, median ms)",
+        "Reference convolution against the matrix-multiply floor (float64, median ms)" + (" (quick: tiny sizes)" if quick else ""),
         ["case", "op", "MACs", "helpers", "floor", "ratio", "target", "verdict", *extras["columns"]],
     )
+    flagged = 0
     for case in cases(quick):
         x, w, y = case.arrays()
         o, ckk = case.channels_out, case.channels_in * case.kernel**2
@@ -128,13 +134,19 @@ def run(quick: bool = False) -> list[C.Table]:
         )
         for name, floor in (("conv2d", "floor"), ("conv_transpose2d", "tfloor")):
             ratio = C.median(t[name]) / C.median(t[floor])
+            unsteady = any(max(t[k]) > SPREAD * min(t[k]) for k in (name, floor))
+            flagged += unsteady
             more = [extras["times"].get(f"{case.label}|{name}|{col}", "—") for col in extras["columns"]]
-            table.add(case.label, f"`{name}`", f"{case.macs / 1e6:.3g} M", C.ms(C.median(t[name])), C.ms(C.median(t[floor])),
-                      f"{ratio:.1f}×", f"≤ {TARGET_RATIO:.0f}×", C.verdict(ratio, TARGET_RATIO), *more)
+            table.add(case.label, f"`{name}`", _count(case.macs), C.ms(C.median(t[name])), C.ms(C.median(t[floor])),
+                      f"{ratio:.1f}×" + (" †" if unsteady else ""), f"≤ {TARGET_RATIO:.0f}×", C.verdict(ratio, TARGET_RATIO), *more)
     table.notes.append(f"median of {repeats} runs each, round-robin after one warm-up call; batch 1; "
                        "`padding = d(k−1)/2`; the transposed case maps the conv's output back to the input's size")
     table.notes.append("floor = one `numpy.matmul` of already-arranged operands doing the same multiply-adds "
                        "(checked against helpers' result)")
+    if flagged:
+        table.notes.append(f"† the slowest run of helpers or the floor took more than {SPREAD:.0f}× the fastest: a busy "
+                           "machine (e.g. a BLAS thread waiting for a core); compare with `OPENBLAS_NUM_THREADS=1` "
+                           "or an idle machine before reading the ratio")
     table.notes += extras["notes"]
     return [table]
 

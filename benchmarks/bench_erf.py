@@ -30,7 +30,7 @@ def _forward(image: np.ndarray, layers: list[Layer], kernels: list[np.ndarray]) 
 
 
 def run(quick: bool = False) -> list[C.Table]:
-    repeats = 2 if quick else 7
+    repeats = 2 if quick else 11
     size, big = (32, 64) if quick else (256, 512)
     stack = [Layer(3, padding=1)] * 10
     ctx = context_module()

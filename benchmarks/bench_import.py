@@ -46,7 +46,7 @@ def _importtime(module: str) -> dict[str, float]:
 
 
 def run(quick: bool = False) -> list[C.Table]:
-    repeats = 1 if quick else 15
+    repeats = 1 if quick else 7
     codes = {"start": "pass", "numpy": "import numpy", "helpers": "import helpers"}
     if not quick:
         codes |= {"plots": "import helpers.plots", "widgets": "import helpers.widgets"}

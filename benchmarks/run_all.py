@@ -14,6 +14,7 @@ reproduce the convolution), i.e. when the numbers would be meaningless.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import traceback
@@ -74,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(text)
         print(f"({name}: {time.perf_counter() - t0:.0f} s)\n", flush=True)
     elapsed = time.perf_counter() - started
-    summary = f"Whole run: {elapsed:.0f} s (`python benchmarks/run_all.py{' --quick' if args.quick else ''}`)."
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ)
+    command = " ".join([env, "python benchmarks/run_all.py", *(a for a in sys.argv[1:] if a != "--write-readme")]).strip()
+    summary = f"Whole run: {elapsed:.0f} s (`{command}`)."
     print(summary)
     if failed:
         print(f"FAILED (correctness check or error, see above): {', '.join(failed)}", file=sys.stderr)
