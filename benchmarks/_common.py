@@ -137,6 +137,8 @@ class Table:
     columns: list[str]
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: correctness failures met while measuring (a view or notebook that raised); run_all exits 1 on any
+    errors: list[str] = field(default_factory=list)
 
     def add(self, *cells: object) -> None:
         if len(cells) != len(self.columns):
@@ -148,9 +150,10 @@ class Table:
         lines.append("| " + " | ".join(self.columns) + " |")
         lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(self.columns))) + "|")
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
-        if self.notes:
+        if self.notes or self.errors:
             lines.append("")
             lines += [f"{note}" if note.startswith("- ") else f"- {note}" for note in self.notes]
+            lines += [f"- **ERROR**: {error}" for error in self.errors]
         return "\n".join(lines) + "\n"
 
 

@@ -73,7 +73,7 @@ def run(quick: bool = False) -> list[C.Table]:
     table.add("… `-X importtime`: helpers in total / numpy within it",
               f"{C.ms(helpers_cum)} / {C.ms(numpy_cum)}", "", "")
     table.add("heavy modules loaded by `import helpers`", ", ".join(loaded) or "none", "no matplotlib/ipywidgets",
-              "ok" if not loaded else "**MISS**")
+              "**MISS**" if {"matplotlib", "ipywidgets"} & set(loaded) else "ok")
     if not quick:
         table.add("`import helpers.plots` (minus start; a notebook's first figure)", C.ms(cost["plots"]), "", "")
         table.add("`import helpers.widgets` (minus start; a notebook's first widget)", C.ms(cost["widgets"]), "", "")

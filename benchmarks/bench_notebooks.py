@@ -112,15 +112,21 @@ def run(quick: bool = False, paths: list[str] | None = None) -> list[C.Table]:
         code = sum(cell.cell_type == "code" for cell in nb.cells)
         floor = floor_notebook(code)
         walls, floors, rss, floor_rss = [], [], [], []
-        for _ in range(repeats):
-            t, m, how, prefix = execute(nb, path.parent)
-            walls.append(t)
-            rss.append(m)
-            prefixes.add(prefix)
-            hows.add(how)
-            t, m, _, _ = execute(floor, path.parent)
-            floors.append(t)
-            floor_rss.append(m)
+        try:
+            for _ in range(repeats):
+                t, m, how, prefix = execute(nb, path.parent)
+                walls.append(t)
+                rss.append(m)
+                prefixes.add(prefix)
+                hows.add(how)
+                t, m, _, _ = execute(floor, path.parent)
+                floors.append(t)
+                floor_rss.append(m)
+        except Exception as exc:  # a notebook that fails to run must not hide the others' numbers
+            what = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"  # CellExecutionError has both
+            table.errors.append(f"`{path.name}` did not run: {' '.join(what.split())[:300]}")
+            table.add(path.name, code, "error", "", "", "≤ 3×", "**MISS**", "", "", "")
+            continue
         wall, fl = C.median(walls), C.median(floors)
         peak = max(rss) / 2**20
         total += wall
@@ -155,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", help="default: every notebooks/*.ipynb")
     parser.add_argument("--quick", action="store_true", help="one run of the first notebook only (a smoke run)")
     args = parser.parse_args(argv)
-    C.print_report(run(args.quick, args.notebooks or None), C.machine())
-    return 0
+    tables = run(args.quick, args.notebooks or None)
+    C.print_report(tables, C.machine())
+    return 1 if any(t.errors for t in tables) else 0
 
 
 if __name__ == "__main__":

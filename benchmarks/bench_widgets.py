@@ -139,7 +139,12 @@ def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
         _register_self_check()
     try:
         names = course + ([SELF_CHECK] if use_demo else [])
-        results = {name: time_widget(name, *widgets.registry()[name], quick=quick) for name in names}
+        results, errors = {}, []
+        for name in names:
+            try:
+                results[name] = time_widget(name, *widgets.registry()[name], quick=quick)
+            except Exception as exc:  # a broken view must not hide the other widgets' numbers
+                errors.append(f"`{name}` raised {type(exc).__name__}: {' '.join(str(exc).split())[:300]}")
     finally:
         if use_demo:
             _unregister_self_check()
@@ -155,7 +160,10 @@ def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
         table.add(name, len(r["settings"]), C.ms(C.median(r["view"])), C.ms(med), C.ms(hi), "≤ 50 / ≤ 100",
                   "ok" if ok else "**MISS**", f"{C.ms(C.median(r['png']))} / {C.ms(C.p95(r['png']))}",
                   f"{C.ms(max(r['update']))} ({slow})")
-    if use_demo:
+    for error in errors:
+        table.add(error.split("`")[1], "", "", "error", "", "≤ 50 / ≤ 100", "**MISS**", "", "")
+    table.errors += errors
+    if use_demo and SELF_CHECK in results:
         demo = results[SELF_CHECK]
         C.check(len(demo["update"]) == len(demo["settings"]) > 0, "self-check: one sample per setting")
         C.check(all(u >= v > 0 for u, v in zip(demo["update"], demo["view"])), "self-check: update includes the view")
@@ -175,8 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="few settings per widget (a smoke run)")
     parser.add_argument("--self-check", action="store_true", help="also time a temporary demo view")
     args = parser.parse_args(argv)
-    C.print_report(run(args.quick, args.self_check), C.machine())
-    return 0
+    tables = run(args.quick, args.self_check)
+    C.print_report(tables, C.machine())
+    return 1 if any(t.errors for t in tables) else 0
 
 
 if __name__ == "__main__":

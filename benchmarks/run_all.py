@@ -8,7 +8,8 @@
 Timings are printed, never asserted: a missed target shows **MISS** in its
 table and the exit status stays 0. The exit status is 1 only when a
 benchmark's own correctness check fails (e.g. the matmul floor does not
-reproduce the convolution), i.e. when the numbers would be meaningless.
+reproduce the convolution), i.e. when the numbers would be meaningless, or
+when a notebook or a widget view raises (its row says so; the rest is printed).
 """
 
 from __future__ import annotations
@@ -73,10 +74,12 @@ def main(argv: list[str] | None = None) -> int:
             continue
         text = C.print_report(tables)
         parts.append(text)
+        if any(t.errors for t in tables):
+            failed.append(name)
         print(f"({name}: {time.perf_counter() - t0:.0f} s)\n", flush=True)
     elapsed = time.perf_counter() - started
     env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ)
-    command = " ".join([env, "python benchmarks/run_all.py", *(a for a in sys.argv[1:] if a != "--write-readme")]).strip()
+    command = " ".join([env, "python benchmarks/run_all.py", *(a for a in (sys.argv[1:] if argv is None else argv) if a != "--write-readme")]).strip()
     summary = f"Whole run: {elapsed:.0f} s (`{command}`)."
     print(summary)
     if failed:
