@@ -95,7 +95,8 @@ def _register_self_check() -> None:
 
     from helpers import conv_output_size, plots
 
-    def view(n: int = 7, kernel: int = 3, stride: int = 1, dilation: int = 1, padding: int = 0) -> tuple[Figure, str]:
+    def view(n: int = 7, kernel: int = 3, stride: int = 1, dilation: int = 1, padding: int = 0,
+             show_taps: bool = True) -> tuple[Figure, str]:
         try:
             out = conv_output_size(n, kernel, stride=stride, padding=padding, dilation=dilation)
         except ValueError as exc:
@@ -104,7 +105,8 @@ def _register_self_check() -> None:
         grid = np.full((size, size), plots.COLORS["padding"], dtype=object)
         grid[padding:padding + n, padding:padding + n] = plots.COLORS["input"]
         taps = np.arange(kernel) * dilation
-        grid[np.ix_(taps, taps)] = plots.COLORS["kernel"]
+        if show_taps:
+            grid[np.ix_(taps, taps)] = plots.COLORS["kernel"]
         fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(9, 4))
         fig.subplots_adjust(left=0.02, right=0.8, wspace=0.1)
         plots.draw_cells(ax_in, grid)
@@ -124,7 +126,8 @@ def _register_self_check() -> None:
             "kernel": W.IntSlider(value=3, min=1, max=5, continuous_update=False),
             "stride": W.IntSlider(value=1, min=1, max=3, continuous_update=False),
             "dilation": W.IntSlider(value=1, min=1, max=4, continuous_update=False),
-            "padding": W.IntSlider(value=0, min=0, max=3, continuous_update=False),
+            "padding": W.Dropdown(options=[("none", 0), ("1", 1), ("2", 2), ("3", 3)], value=0),
+            "show_taps": W.Checkbox(value=True, description="show kernel taps"),
         }
 
     widgets.register(SELF_CHECK, view, controls, title="benchmark self-check")
