@@ -4,7 +4,13 @@
 frameworks call convolution); ``conv_transpose2d`` is its exact adjoint, i.e.
 PyTorch's ``conv_transpose2d`` with the same ``weight``. Both loop over the
 *kernel taps* only (at most kH·kW iterations of whole-array work), never over
-output pixels.
+output pixels. With several channels all multiply-adds are one matrix
+product: ``conv2d`` gathers the input that every tap meets into one matrix
+("im2col") and multiplies the flattened kernel by it; ``conv_transpose2d``
+multiplies first and scatter-adds every tap's share back ("col2im"). With one
+channel in and out there is no channel sum to batch into a product, and both
+are a weighted sum of kH·kW shifted grids. ``benchmarks/bench_conv.py`` times
+them against that single matrix product.
 
 Taught in notebooks ``01_stride`` and ``02_dilation`` (conv2d),
 ``03_receptive_field`` (effective receptive field) and
@@ -74,6 +80,12 @@ def _unbatch(y: np.ndarray, rank: int) -> np.ndarray:
     return y[0, 0] if rank == 2 else (y[0] if rank == 3 else y)
 
 
+def _tap_slices(i, j, stride, dilation, ho, wo):
+    """Rows and columns of the padded input that kernel tap ``(i, j)`` meets, one per output pixel."""
+    (sh, sw), (dh, dw) = stride, dilation
+    return slice(i * dh, i * dh + sh * (ho - 1) + 1, sh), slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
+
+
 def _conv2d_4d(x, w, stride, pads, dilation):
     """Core: x (N, C, H, W), w (O, C, kH, kW), pads ((top, bottom), (left, right))."""
     (sh, sw), (dh, dw) = stride, dilation
@@ -83,13 +95,23 @@ def _conv2d_4d(x, w, stride, pads, dilation):
     ho = conv_output_size(h, kh, stride=sh, padding=(pt, pb), dilation=dh)
     wo = conv_output_size(wd, kw, stride=sw, padding=(pl, pr), dilation=dw)
     xp = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
-    out = np.zeros((n, o, ho * wo), dtype=np.result_type(x, w))
+    if o == c == 1:
+        # One channel in and out: no channel sum, so a weighted sum of kH·kW shifted grids is all
+        # there is (faster than gathering the grids for a product: benchmarks/README.md).
+        out = np.zeros((n, 1, ho, wo), dtype=np.result_type(x, w))
+        term = np.empty_like(out)
+        for i in range(kh):
+            for j in range(kw):
+                np.multiply(xp[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))], w[0, 0, i, j], out=term)
+                out += term
+        return out
+    # im2col: cols[n, c, i, j] is the (Ho, Wo) grid of inputs that tap (i, j) multiplies.
+    cols = np.empty((n, c, kh, kw, ho, wo), dtype=xp.dtype)
     for i in range(kh):
         for j in range(kw):
-            rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
-            cols = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
-            patch = xp[:, :, rows, cols].reshape(n, c, ho * wo)
-            out += w[:, :, i, j] @ patch  # (O, C) @ (N, C, HoWo) -> (N, O, HoWo)
+            cols[:, :, i, j] = xp[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))]
+    # All multiply-adds at once: (O, C·kH·kW) @ (N, C·kH·kW, Ho·Wo) -> (N, O, Ho·Wo).
+    out = w.reshape(o, c * kh * kw) @ cols.reshape(n, c * kh * kw, ho * wo)
     return out.reshape(n, o, ho, wo)
 
 
@@ -100,17 +122,24 @@ def _conv_transpose2d_4d(y, w, stride, pads, dilation, out_hw):
     n, o, ho, wo = y.shape
     _, c, kh, kw = w.shape
     h, wd = out_hw
-    # Full (uncropped) buffer: every tap of every output lands inside it.
+    # A full (uncropped) buffer: every tap of every output lands inside it; the padding is cropped at the end.
     hb = max(sh * (ho - 1) + dh * (kh - 1) + 1, pt + h)
     wb = max(sw * (wo - 1) + dw * (kw - 1) + 1, pl + wd)
     buf = np.zeros((n, c, hb, wb), dtype=np.result_type(y, w))
-    wt = np.swapaxes(w, 0, 1)  # (C, O, kH, kW)
-    flat = y.reshape(n, o, ho * wo)
+    if o == c == 1:
+        # One channel in and out: scatter-add kH·kW weighted copies of y.
+        term = np.empty((n, 1, ho, wo), dtype=buf.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                np.multiply(y, w[0, 0, i, j], out=term)
+                buf[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))] += term
+        return buf[:, :, pt : pt + h, pl : pl + wd]
+    # All multiply-adds at once: (C·kH·kW, O) @ (N, O, Ho·Wo) -> each tap's contribution ...
+    cols = (w.reshape(o, c * kh * kw).T @ y.reshape(n, o, ho * wo)).reshape(n, c, kh, kw, ho, wo)
+    # ... then col2im: scatter-add every tap's share into the buffer.
     for i in range(kh):
         for j in range(kw):
-            rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
-            cols = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
-            buf[:, :, rows, cols] += (wt[:, :, i, j] @ flat).reshape(n, c, ho, wo)
+            buf[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))] += cols[:, :, i, j]
     return buf[:, :, pt : pt + h, pl : pl + wd]
 
 

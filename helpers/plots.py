@@ -83,12 +83,21 @@ def draw_cells(
     if grid.ndim != 2:
         raise ValueError(f"colors must be a 2-D grid, got shape {grid.shape}")
     x0, y0 = origin
+    drawn = []
     for (i, j), color in np.ndenumerate(grid):
         if color is None:
             continue
-        ax.add_patch(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=color, edgecolor=edgecolor, linewidth=linewidth))
+        drawn.append((i, j))
+        # add_artist + one update_datalim below == add_patch per cell, ~5x faster to build
+        # (add_patch computes each cell's data limits from its path: benchmarks/README.md).
+        cell = ax.add_artist(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=color, edgecolor=edgecolor, linewidth=linewidth))
+        if hasattr(cell, "_set_in_autoscale"):  # newer matplotlib: what add_patch marks, so relim() sees it
+            cell._set_in_autoscale(True)
         if text is not None and text[i, j] not in (None, ""):
             ax.text(x0 + j + 0.5, y0 + i + 0.5, str(text[i, j]), ha="center", va="center", fontsize=fontsize)
+    if drawn:
+        (i0, j0), (i1, j1) = np.min(drawn, axis=0), np.max(drawn, axis=0)
+        ax.update_datalim([(x0 + j0, y0 + i0), (x0 + j1 + 1, y0 + i1 + 1)])
     ax.set_aspect("equal")
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
