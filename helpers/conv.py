@@ -4,7 +4,13 @@
 frameworks call convolution); ``conv_transpose2d`` is its exact adjoint, i.e.
 PyTorch's ``conv_transpose2d`` with the same ``weight``. Both loop over the
 *kernel taps* only (at most kH·kW iterations of whole-array work), never over
-output pixels.
+output pixels. With several channels all multiply-adds are one matrix
+product: ``conv2d`` gathers the input that every tap meets into one matrix
+("im2col") and multiplies the flattened kernel by it; ``conv_transpose2d``
+multiplies first and scatter-adds every tap's share back ("col2im"). With one
+channel in and out there is no channel sum to batch into a product, and both
+are a weighted sum of kH·kW shifted grids. ``benchmarks/bench_conv.py`` times
+them against that single matrix product.
 
 Taught in notebooks ``01_stride`` and ``02_dilation`` (conv2d),
 ``03_receptive_field`` (effective receptive field) and
@@ -23,7 +29,16 @@ from .receptive import Layer, _check_layers
 
 IntOrPair = Union[int, tuple[int, int]]
 
-__all__ = ["conv2d", "conv_transpose2d", "effective_receptive_field"]
+__all__ = [
+    "conv2d",
+    "conv_transpose2d",
+    "effective_receptive_field",
+    "tap_counts",
+    "dilate_kernel",
+    "space_to_batch",
+    "batch_to_space",
+    "bilinear_upsample",
+]
 
 
 def _as_float_array(name: str, a: object) -> np.ndarray:
@@ -65,6 +80,12 @@ def _unbatch(y: np.ndarray, rank: int) -> np.ndarray:
     return y[0, 0] if rank == 2 else (y[0] if rank == 3 else y)
 
 
+def _tap_slices(i, j, stride, dilation, ho, wo):
+    """Rows and columns of the padded input that kernel tap ``(i, j)`` meets, one per output pixel."""
+    (sh, sw), (dh, dw) = stride, dilation
+    return slice(i * dh, i * dh + sh * (ho - 1) + 1, sh), slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
+
+
 def _conv2d_4d(x, w, stride, pads, dilation):
     """Core: x (N, C, H, W), w (O, C, kH, kW), pads ((top, bottom), (left, right))."""
     (sh, sw), (dh, dw) = stride, dilation
@@ -74,13 +95,23 @@ def _conv2d_4d(x, w, stride, pads, dilation):
     ho = conv_output_size(h, kh, stride=sh, padding=(pt, pb), dilation=dh)
     wo = conv_output_size(wd, kw, stride=sw, padding=(pl, pr), dilation=dw)
     xp = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
-    out = np.zeros((n, o, ho * wo), dtype=np.result_type(x, w))
+    if o == c == 1:
+        # One channel in and out: no channel sum, so a weighted sum of kH·kW shifted grids is all
+        # there is (faster than gathering the grids for a product: benchmarks/README.md).
+        out = np.zeros((n, 1, ho, wo), dtype=np.result_type(x, w))
+        term = np.empty_like(out)
+        for i in range(kh):
+            for j in range(kw):
+                np.multiply(xp[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))], w[0, 0, i, j], out=term)
+                out += term
+        return out
+    # im2col: cols[n, c, i, j] is the (Ho, Wo) grid of inputs that tap (i, j) multiplies.
+    cols = np.empty((n, c, kh, kw, ho, wo), dtype=xp.dtype)
     for i in range(kh):
         for j in range(kw):
-            rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
-            cols = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
-            patch = xp[:, :, rows, cols].reshape(n, c, ho * wo)
-            out += w[:, :, i, j] @ patch  # (O, C) @ (N, C, HoWo) -> (N, O, HoWo)
+            cols[:, :, i, j] = xp[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))]
+    # All multiply-adds at once: (O, C·kH·kW) @ (N, C·kH·kW, Ho·Wo) -> (N, O, Ho·Wo).
+    out = w.reshape(o, c * kh * kw) @ cols.reshape(n, c * kh * kw, ho * wo)
     return out.reshape(n, o, ho, wo)
 
 
@@ -91,17 +122,24 @@ def _conv_transpose2d_4d(y, w, stride, pads, dilation, out_hw):
     n, o, ho, wo = y.shape
     _, c, kh, kw = w.shape
     h, wd = out_hw
-    # Full (uncropped) buffer: every tap of every output lands inside it.
+    # A full (uncropped) buffer: every tap of every output lands inside it; the padding is cropped at the end.
     hb = max(sh * (ho - 1) + dh * (kh - 1) + 1, pt + h)
     wb = max(sw * (wo - 1) + dw * (kw - 1) + 1, pl + wd)
     buf = np.zeros((n, c, hb, wb), dtype=np.result_type(y, w))
-    wt = np.swapaxes(w, 0, 1)  # (C, O, kH, kW)
-    flat = y.reshape(n, o, ho * wo)
+    if o == c == 1:
+        # One channel in and out: scatter-add kH·kW weighted copies of y.
+        term = np.empty((n, 1, ho, wo), dtype=buf.dtype)
+        for i in range(kh):
+            for j in range(kw):
+                np.multiply(y, w[0, 0, i, j], out=term)
+                buf[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))] += term
+        return buf[:, :, pt : pt + h, pl : pl + wd]
+    # All multiply-adds at once: (C·kH·kW, O) @ (N, O, Ho·Wo) -> each tap's contribution ...
+    cols = (w.reshape(o, c * kh * kw).T @ y.reshape(n, o, ho * wo)).reshape(n, c, kh, kw, ho, wo)
+    # ... then col2im: scatter-add every tap's share into the buffer.
     for i in range(kh):
         for j in range(kw):
-            rows = slice(i * dh, i * dh + sh * (ho - 1) + 1, sh)
-            cols = slice(j * dw, j * dw + sw * (wo - 1) + 1, sw)
-            buf[:, :, rows, cols] += (wt[:, :, i, j] @ flat).reshape(n, c, ho, wo)
+            buf[(slice(None), slice(None), *_tap_slices(i, j, stride, dilation, ho, wo))] += cols[:, :, i, j]
     return buf[:, :, pt : pt + h, pl : pl + wd]
 
 
@@ -284,3 +322,239 @@ def effective_receptive_field(
         s, d = (layer.stride,) * 2, (layer.dilation,) * 2
         grad = _conv_transpose2d_4d(grad, kernel, s, (pads, pads), d, (n_in, n_in))
     return np.abs(grad[0, 0])
+
+
+def tap_counts(
+    n: int, kernel: int, *, stride: int = 1, padding: "int | tuple[int, int]" = 0, dilation: int = 1
+) -> np.ndarray:
+    """How many times each input pixel is read by the sliding window, along one axis.
+
+    A pixel with count 0 is *never visited*: no tap of any window lands on it,
+    so it cannot influence the output at all (the right/bottom edge when the
+    stride does not divide ``n + 2P - K``, or every other pixel when stride and
+    dilation are both 2). For a 2-D layer the counts are separable: the
+    count of pixel ``(i, j)`` is ``rows[i] * cols[j]``.
+
+    Defined in notebook ``01_stride`` (also used in ``02_dilation``).
+
+    Parameters
+    ----------
+    n : int
+        Input length (>= 1).
+    kernel : int
+        Kernel taps (>= 1).
+    stride : int
+        Step between windows (>= 1).
+    padding : int or (int, int)
+        Zeros on each side, or a ``(before, after)`` pair (>= 0); padded
+        positions are not counted.
+    dilation : int
+        Spacing between taps (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer array of length ``n``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`helpers.conv_output_size`, e.g. when the kernel does not fit.
+
+    Examples
+    --------
+    >>> tap_counts(8, 3, stride=2).tolist()     # the last pixel is never visited
+    [1, 1, 2, 1, 2, 1, 1, 0]
+    >>> tap_counts(9, 3, stride=2, dilation=2).tolist()   # odd pixels never read
+    [1, 0, 2, 0, 3, 0, 2, 0, 1]
+    """
+    k = check_int("kernel", kernel, 1)
+    s = check_int("stride", stride, 1)
+    d = check_int("dilation", dilation, 1)
+    pl, pr = check_pair("padding", padding, 0)
+    out = conv_output_size(n, k, stride=s, padding=(pl, pr), dilation=d)
+    positions = (np.arange(out)[:, None] * s + np.arange(k)[None, :] * d - pl).ravel()
+    positions = positions[(positions >= 0) & (positions < n)]
+    return np.bincount(positions, minlength=n).astype(np.int64)
+
+
+def dilate_kernel(weight: np.ndarray, dilation: IntOrPair) -> np.ndarray:
+    """The zero-inserted ("à trous") kernel: ``d - 1`` zeros between neighbouring taps.
+
+    An ordinary convolution with ``dilate_kernel(w, d)`` equals the dilated
+    convolution with ``w`` (``conv2d(x, w, dilation=d)``): the same output,
+    from a kernel of span ``d(K - 1) + 1`` that holds only ``K²`` non-zeros.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    weight : array
+        ``(kH, kW)`` or any ``(..., kH, kW)`` array of numbers.
+    dilation : int or (int, int)
+        Spacing between taps (>= 1), per axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(..., d(kH - 1) + 1, d(kW - 1) + 1)``, zero except at multiples of ``d``.
+
+    Examples
+    --------
+    >>> dilate_kernel(np.array([[1, 2], [3, 4]]), 2)
+    array([[1., 0., 2.],
+           [0., 0., 0.],
+           [3., 0., 4.]])
+    >>> dilate_kernel(np.ones((3, 3)), (1, 3)).shape
+    (3, 7)
+    """
+    w = _as_float_array("weight", weight)
+    if w.ndim < 2 or 0 in w.shape:
+        raise ValueError(f"weight must be a non-empty array with at least 2 dimensions (..., kH, kW), got shape {w.shape}")
+    dh, dw = check_pair("dilation", dilation, 1)
+    kh, kw = w.shape[-2:]
+    out = np.zeros(w.shape[:-2] + (dh * (kh - 1) + 1, dw * (kw - 1) + 1), dtype=w.dtype)
+    out[..., ::dh, ::dw] = w
+    return out
+
+
+def space_to_batch(x: np.ndarray, block: int) -> np.ndarray:
+    """Split an image into its ``block × block`` interleaved sub-grids.
+
+    Sub-grid ``r * block + c`` holds ``x[r::block, c::block]``. The image is
+    first zero-padded at the bottom/right to a multiple of ``block`` (as
+    TensorFlow's ``space_to_batch`` does), so all sub-grids have one shape.
+    A dilated convolution with rate ``block`` is an ordinary convolution on
+    each sub-grid: see notebook ``02_dilation``.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    x : array
+        ``(H, W)`` image.
+    block : int
+        Sub-sampling factor (>= 1), the dilation rate.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(block², ceil(H / block), ceil(W / block))``.
+
+    Examples
+    --------
+    >>> x = np.arange(16).reshape(4, 4)
+    >>> space_to_batch(x, 2)[1]          # rows 0, 2 and columns 1, 3
+    array([[ 1.,  3.],
+           [ 9., 11.]])
+    >>> space_to_batch(np.ones((5, 3)), 2).shape
+    (4, 3, 2)
+    """
+    x = _as_float_array("x", x)
+    b = check_int("block", block, 1)
+    if x.ndim != 2 or 0 in x.shape:
+        raise ValueError(f"x must be a non-empty 2-D array (H, W), got shape {x.shape}")
+    h, w = -(-x.shape[0] // b), -(-x.shape[1] // b)
+    xp = np.pad(x, ((0, h * b - x.shape[0]), (0, w * b - x.shape[1])))
+    return xp.reshape(h, b, w, b).transpose(1, 3, 0, 2).reshape(b * b, h, w)
+
+
+def batch_to_space(y: np.ndarray, block: int) -> np.ndarray:
+    """Re-interleave ``block²`` sub-grids into one image: the inverse of :func:`space_to_batch`.
+
+    Sub-grid ``r * block + c`` goes to rows ``r::block`` and columns ``c::block``.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    y : array
+        ``(block², h, w)``.
+    block : int
+        Sub-sampling factor (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(block * h, block * w)``; crop it to the size you need.
+
+    Examples
+    --------
+    >>> x = np.arange(20.0).reshape(4, 5)
+    >>> bool((batch_to_space(space_to_batch(x, 2), 2)[:4, :5] == x).all())
+    True
+    """
+    y = _as_float_array("y", y)
+    b = check_int("block", block, 1)
+    if y.ndim != 3 or y.shape[0] != b * b or 0 in y.shape:
+        raise ValueError(f"y must have shape (block², h, w) = ({b * b}, h, w) with h, w >= 1, got {y.shape}")
+    _, h, w = y.shape
+    return y.reshape(b, b, h, w).transpose(2, 0, 3, 1).reshape(h * b, w * b)
+
+
+def _linear_taps(n_in: int, n_out: int, align_corners: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per output index along one axis: the two input indices and the weight of the second."""
+    dst = np.arange(n_out, dtype=np.float64)
+    if align_corners:
+        src = dst * ((n_in - 1) / (n_out - 1)) if n_out > 1 else np.zeros(n_out)
+    else:
+        src = np.maximum((dst + 0.5) * (n_in / n_out) - 0.5, 0.0)
+    i0 = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    i1 = np.minimum(i0 + 1, n_in - 1)
+    return i0, i1, src - i0
+
+
+def bilinear_upsample(x: np.ndarray, size: IntOrPair, *, align_corners: bool = False) -> np.ndarray:
+    """Bilinear resizing with PyTorch's semantics (``F.interpolate(x, size, mode="bilinear")``).
+
+    Each output pixel ``dst`` samples the input at a source coordinate ``src``
+    and mixes the two nearest input pixels along each axis:
+
+    * ``align_corners=False`` (PyTorch's default): pixels are unit squares and
+      their *centres* are matched, ``src = (dst + 0.5) * n_in / n_out - 0.5``,
+      clamped to ``>= 0``; beyond the last centre the edge pixel is repeated.
+    * ``align_corners=True``: the *corner pixels'* centres are matched,
+      ``src = dst * (n_in - 1) / (n_out - 1)``, so corner values are kept.
+
+    Shrinking works too (without antialiasing, as in PyTorch). Vectorised
+    and separable: one gather per axis, no loop over pixels.
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Parameters
+    ----------
+    x : array
+        ``(..., H, W)``: the last two axes are resized.
+    size : int or (int, int)
+        Output ``(H_out, W_out)`` (>= 1); an int is used for both.
+    align_corners : bool
+        Which pixel model to use (see above).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(..., H_out, W_out)``, float64 for integer inputs.
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 2.0], [3.0, 4.0]])   # the example of PyTorch's nn.Upsample docs
+    >>> bilinear_upsample(x, 4)
+    array([[1.  , 1.25, 1.75, 2.  ],
+           [1.5 , 1.75, 2.25, 2.5 ],
+           [2.5 , 2.75, 3.25, 3.5 ],
+           [3.  , 3.25, 3.75, 4.  ]])
+    >>> bilinear_upsample(x, 4, align_corners=True)[0].round(4)
+    array([1.    , 1.3333, 1.6667, 2.    ])
+    """
+    x = _as_float_array("x", x)
+    if x.ndim < 2:
+        raise ValueError(f"x must have at least 2 dimensions (..., H, W), got shape {x.shape}")
+    if 0 in x.shape:
+        raise ValueError(f"x must not be empty, got shape {x.shape}")
+    h_out, w_out = check_pair("size", size, 1)
+    if not isinstance(align_corners, bool):
+        raise TypeError(f"align_corners must be True or False, got {align_corners!r}")
+    r0, r1, wr = _linear_taps(x.shape[-2], h_out, align_corners)
+    c0, c1, wc = _linear_taps(x.shape[-1], w_out, align_corners)
+    rows = x[..., r0, :] * (1.0 - wr)[:, None] + x[..., r1, :] * wr[:, None]
+    return rows[..., c0] * (1.0 - wc) + rows[..., c1] * wc

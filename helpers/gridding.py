@@ -5,14 +5,29 @@ Taught in notebook ``05_gridding_artifacts``.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from ._validate import check_int
+from ._validate import check_choice, check_int
+from .conv import conv2d
 from .receptive import Layer, _check_layers
 
-__all__ = ["coverage_map", "hdc_max_gap", "is_hdc", "valid_weight_fraction"]
+__all__ = [
+    "coverage_map",
+    "hdc_max_gap",
+    "is_hdc",
+    "valid_weight_fraction",
+    "dilated_stack",
+    "CoverageStats",
+    "coverage_stats",
+    "HDCReport",
+    "hdc_report",
+    "stack_response",
+    "probe_image",
+]
 
 
 def _path_counts(layers: Sequence[Layer]) -> np.ndarray:
@@ -169,3 +184,255 @@ def valid_weight_fraction(size: int, rate: int, kernel: int = 3) -> dict[int, fl
         for b in range(1, k + 1):
             shares[a * b] = shares.get(a * b, 0.0) + float(hist[a] * hist[b]) / (n * n)
     return dict(sorted(shares.items()))
+
+
+# --------------------------------------------------------------------------
+# Added for notebook 05_gridding_artifacts: stacks, their coverage, the HDC
+# rule against brute force, and what a stack does to an image.
+# --------------------------------------------------------------------------
+
+
+def dilated_stack(rates: Sequence[int], *, kernel: int = 3, smoothing: bool = False) -> list[Layer]:
+    """A stack of stride-1 dilated convolutions, one per rate, that keeps the map size.
+
+    Each layer is ``Layer(kernel, dilation=rate, padding="same")``. With
+    ``smoothing=True`` every layer whose rate ``r`` is above 1 is preceded by
+    a ``(2r - 1)``-tap box filter (an average, ``kind="pool"``, stride 1): a
+    fixed stand-in for the learned filter shared by all channels that Wang &
+    Ji (2018) put before a dilated convolution to fill its gaps.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    rates : sequence of int
+        Dilation rates, input side first (at least one, each >= 1).
+    kernel : int
+        Taps per axis of every dilated layer (>= 1).
+    smoothing : bool
+        Insert the box filter before each layer with rate > 1.
+
+    Examples
+    --------
+    >>> [(l.kernel, l.dilation, l.pads()) for l in dilated_stack([1, 2])]
+    [(3, 1, (1, 1)), (3, 2, (2, 2))]
+    >>> [(l.kernel, l.kind) for l in dilated_stack([2], smoothing=True)]
+    [(3, 'pool'), (3, 'conv')]
+    """
+    if isinstance(rates, (str, bytes)) or not hasattr(rates, "__len__"):
+        raise TypeError(f"rates must be a sequence of integers, got {rates!r}")
+    rs = [check_int(f"rates[{i}]", r, 1) for i, r in enumerate(rates)]
+    if not rs:
+        raise ValueError("rates must hold at least one dilation rate, got 0")
+    k = check_int("kernel", kernel, 1)
+    if not isinstance(smoothing, bool):
+        raise TypeError(f"smoothing must be True or False, got {smoothing!r}")
+    layers = []
+    for i, r in enumerate(rs, 1):
+        if smoothing and r > 1:
+            layers.append(Layer(2 * r - 1, padding="same", kind="pool", name=f"smooth{i} (box {2 * r - 1})"))
+        layers.append(Layer(k, dilation=r, padding="same", name=f"conv{i} (rate {r})"))
+    return layers
+
+
+@dataclass(frozen=True)
+class CoverageStats:
+    """How much of its receptive field a stack reaches (see :func:`coverage_stats`).
+
+    Attributes
+    ----------
+    r : int
+        Side of the square receptive field.
+    reached : int
+        Pixels of the ``r×r`` field with at least one path to the centre output.
+    holes : int
+        Pixels with no path: ``r*r - reached``.
+    fraction : float
+        ``reached / r**2``.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> stats = coverage_stats(dilated_stack([2, 4, 8]))
+    >>> stats.r, stats.reached + stats.holes == stats.r ** 2
+    (29, True)
+    """
+
+    r: int
+    reached: int
+    holes: int
+    fraction: float
+
+
+def coverage_stats(layers: Sequence[Layer]) -> CoverageStats:
+    """Receptive field, reached pixels and holes of a stack, from :func:`coverage_map`.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> coverage_stats(dilated_stack([2, 2, 2]))      # only every other row and column
+    CoverageStats(r=13, reached=49, holes=120, fraction=0.28994082840236685)
+    >>> coverage_stats(dilated_stack([1, 2, 5])).holes
+    0
+    """
+    cov = coverage_map(layers)
+    reached = int(np.count_nonzero(cov))
+    return CoverageStats(cov.shape[0], reached, cov.size - reached, reached / cov.size)
+
+
+@dataclass(frozen=True)
+class HDCReport:
+    """The HDC rule and brute-force coverage side by side (see :func:`hdc_report`).
+
+    Attributes
+    ----------
+    rates : tuple of int
+        The dilation rates, input side first.
+    kernel : int
+        Kernel size ``K``.
+    max_gap : int
+        ``M_2`` of Wang et al. (2018).
+    common_factor : int
+        Greatest common divisor of the rates.
+    paper_rule : bool
+        The paper's two stated conditions: no common factor > 1 and ``M_2 <= K``.
+    hdc : bool
+        :func:`is_hdc`: the same plus ``rates[0] == 1``.
+    holes : int
+        Unreached pixels of the receptive field (brute force, :func:`coverage_map`).
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> hdc_report([1, 2, 5])
+    HDCReport(rates=(1, 2, 5), kernel=3, max_gap=2, common_factor=1, paper_rule=True, hdc=True, holes=0)
+    """
+
+    rates: tuple[int, ...]
+    kernel: int
+    max_gap: int
+    common_factor: int
+    paper_rule: bool
+    hdc: bool
+    holes: int
+
+
+def hdc_report(rates: Sequence[int], *, kernel: int = 3) -> HDCReport:
+    """Check a rate schedule with the HDC rule *and* with brute-force coverage.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    rates : sequence of int
+        At least 2 dilation rates, input side first.
+    kernel : int
+        Kernel size ``K`` of every layer (>= 2).
+
+    Examples
+    --------
+    >>> rep = hdc_report([2, 3, 5])          # the paper's two conditions hold, yet holes remain
+    >>> rep.max_gap, rep.common_factor, rep.paper_rule, rep.hdc, rep.holes
+    (3, 1, True, False, 80)
+    >>> hdc_report([1, 3, 2]).hdc, hdc_report([1, 3, 2]).holes   # rule fails, no holes
+    (False, 0)
+    """
+    rs = _check_rates(rates)
+    k = check_int("kernel", kernel, 2)
+    m2 = hdc_max_gap(rs, k)
+    g = 0
+    for r in rs:
+        g = math.gcd(g, r)
+    holes = coverage_stats(dilated_stack(rs, kernel=k)).holes
+    return HDCReport(tuple(rs), k, m2, g, g == 1 and m2 <= k, is_hdc(rs, k), holes)
+
+
+def stack_response(x: np.ndarray, layers: Sequence[Layer], *, weights: str = "uniform", seed: int = 0) -> np.ndarray:
+    """Push a single-channel image through a linear stack of convolutions.
+
+    Each layer zero-pads by its own ``pads`` (``padding="same"`` keeps the
+    size) and convolves with :func:`helpers.conv.conv2d`. Convolution taps
+    are all ``1/k²`` (``weights="uniform"``: every layer averages) or seeded
+    standard-normal numbers (``"random"``); pooling layers are always
+    averages. No nonlinearity: what you see is where each output looks.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    x : array
+        A 2-D image.
+    layers : sequence of Layer
+        The stack, input side first (square kernels).
+    weights : {"uniform", "random"}
+        How the convolution taps are filled.
+    seed : int
+        Seed of ``numpy.random.default_rng`` for ``"random"``.
+
+    Examples
+    --------
+    >>> img = np.zeros((9, 9)); img[4, 4] = 1.0
+    >>> out = stack_response(img, dilated_stack([2, 2]))    # impulse response: holes between taps
+    >>> (out[4] > 0).astype(int).tolist()
+    [1, 0, 1, 0, 1, 0, 1, 0, 1]
+    """
+    layers = _check_layers(layers)
+    if not layers:
+        raise ValueError("layers must contain at least one Layer")
+    img = np.asarray(x)
+    if img.ndim != 2:
+        raise ValueError(f"x must be a 2-D image, got shape {img.shape}")
+    mode = check_choice("weights", weights, ("uniform", "random"))
+    rng = np.random.default_rng(check_int("seed", seed, 0))
+    out = img
+    for i, layer in enumerate(layers):
+        k = layer.kernel
+        if mode == "random" and layer.kind == "conv":
+            w = rng.standard_normal((k, k))
+        else:
+            w = np.full((k, k), 1.0 / (k * k))
+        try:
+            pads = layer.pads(out.shape[0]), layer.pads(out.shape[1])
+            out = conv2d(np.pad(out, pads), w, stride=layer.stride, dilation=layer.dilation)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"layer {i} ({layer.name or 'unnamed'}) on a {out.shape} map: {exc}") from None
+    return out
+
+
+def probe_image(size: int = 64) -> np.ndarray:
+    """A test image with thin lines, a fine checkerboard and a small disc (values 0 and 1).
+
+    Deterministic (no randomness). The thin lines are one pixel wide: a
+    vertical one, a horizontal one and a diagonal; the checkerboard
+    alternates every pixel; the disc has radius ``size/10``.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    size : int
+        Height and width (>= 16).
+
+    Examples
+    --------
+    >>> img = probe_image(32)
+    >>> img.shape, sorted(set(img.ravel().tolist()))
+    ((32, 32), [0.0, 1.0])
+    """
+    n = check_int("size", size, 16)
+    img = np.zeros((n, n))
+    q = n // 2
+    third = max(n // 8, 2)
+    img[third : q - 2, third] = 1.0  # vertical line, top left
+    img[third, third + 2 : q - 2] = 1.0  # horizontal line, top left
+    idx = np.arange(third + 3, q - 2)
+    img[idx, idx] = 1.0  # diagonal, top left
+    yy, xx = np.mgrid[0:n, 0:n]
+    board = ((yy + xx) % 2 == 0) & (yy >= third) & (yy < q - 2) & (xx >= q + 2) & (xx < n - third)
+    img[board] = 1.0  # checkerboard, top right
+    cy, cx, radius = q + q // 2, q, n / 10
+    img[(yy - cy) ** 2 + (xx - cx) ** 2 <= radius**2] = 1.0  # disc, bottom centre
+    return img

@@ -83,12 +83,21 @@ def draw_cells(
     if grid.ndim != 2:
         raise ValueError(f"colors must be a 2-D grid, got shape {grid.shape}")
     x0, y0 = origin
+    drawn = []
     for (i, j), color in np.ndenumerate(grid):
         if color is None:
             continue
-        ax.add_patch(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=color, edgecolor=edgecolor, linewidth=linewidth))
+        drawn.append((i, j))
+        # add_artist + one update_datalim below == add_patch per cell, ~5x faster to build
+        # (add_patch computes each cell's data limits from its path: benchmarks/README.md).
+        cell = ax.add_artist(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=color, edgecolor=edgecolor, linewidth=linewidth))
+        if hasattr(cell, "_set_in_autoscale"):  # newer matplotlib: what add_patch marks, so relim() sees it
+            cell._set_in_autoscale(True)
         if text is not None and text[i, j] not in (None, ""):
             ax.text(x0 + j + 0.5, y0 + i + 0.5, str(text[i, j]), ha="center", va="center", fontsize=fontsize)
+    if drawn:
+        (i0, j0), (i1, j1) = np.min(drawn, axis=0), np.max(drawn, axis=0)
+        ax.update_datalim([(x0 + j0, y0 + i0), (x0 + j1 + 1, y0 + i1 + 1)])
     ax.set_aspect("equal")
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
@@ -115,9 +124,739 @@ def legend_for(ax: Axes, roles: "dict[str, str]", **kwargs: object) -> None:
 # --- 01 · stride ------------------------------------------------------
 # (section for notebook 01: add its functions below this line)
 
+from matplotlib.lines import Line2D  # noqa: E402
+
+from ._validate import check_int as _check_int, check_pair as _check_pair  # noqa: E402
+from .arithmetic import conv_output_size as _conv_output_size, same_padding as _same_padding  # noqa: E402
+from .conv import conv2d as _conv2d, tap_counts as _tap_counts  # noqa: E402
+
+#: Inches per grid cell in the stride/dilation figures (cells shrink for large grids).
+_CELL = 0.3
+
+
+def _grid_cells(ax: Axes, colors: np.ndarray, *, origin: "tuple[float, float]" = (0.0, 0.0),
+                edgecolor: str = "white", linewidth: float = 1.0, text: "np.ndarray | None" = None,
+                fontsize: float = 9) -> None:
+    """Same picture as :func:`draw_cells` (row 0 on top, one unit per cell, optional text per
+    cell), drawn as one ``PolyCollection``: fast enough for widget grids of hundreds of cells."""
+    from matplotlib.collections import PolyCollection
+
+    grid = np.asarray(colors, dtype=object)
+    ii, jj = np.nonzero(grid != None)  # noqa: E711  (element-wise comparison with None)
+    x0, y0 = origin
+    corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+    verts = corners[None, :, :] + np.stack([x0 + jj, y0 + ii], axis=1)[:, None, :]
+    ax.add_collection(PolyCollection(verts, facecolors=list(grid[ii, jj]), edgecolors=edgecolor, linewidths=linewidth))
+    if text is not None:
+        for i, j in zip(ii, jj):
+            if text[i, j] not in (None, ""):
+                ax.text(x0 + j + 0.5, y0 + i + 0.5, str(text[i, j]), ha="center", va="center", fontsize=fontsize)
+    ax.set_aspect("equal")
+    if not ax.yaxis_inverted():
+        ax.invert_yaxis()
+
+
+def _pads(name: str, padding: object) -> tuple[tuple[int, int], tuple[int, int]]:
+    """``P`` / ``(P_h, P_w)`` / ``((top, bottom), (left, right))`` -> ``((top, bottom), (left, right))``."""
+    if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(isinstance(p, (tuple, list)) for p in padding):
+        return (_check_pair(f"{name}[0]", tuple(padding[0]), 0), _check_pair(f"{name}[1]", tuple(padding[1]), 0))
+    ph, pw = _check_pair(name, padding, 0)
+    return ((ph, ph), (pw, pw))
+
+
+def _conv_geometry(n, kernel, stride, padding, dilation):
+    """Validated per-axis settings, output size and tap counts of one convolution layer."""
+    n = _check_pair("n", n, 1)
+    k = _check_pair("kernel", kernel, 1)
+    s = _check_pair("stride", stride, 1)
+    d = _check_pair("dilation", dilation, 1)
+    p = _pads("padding", padding)
+    out = tuple(_conv_output_size(n[a], k[a], stride=s[a], padding=p[a], dilation=d[a]) for a in range(2))
+    counts = tuple(_tap_counts(n[a], k[a], stride=s[a], padding=p[a], dilation=d[a]) for a in range(2))
+    return {"n": n, "k": k, "s": s, "d": d, "p": p, "out": out, "counts": counts}
+
+
+def _scene_xlim(geo: dict, gap: float = 2.0, show_indices: bool = True) -> "tuple[float, float]":
+    """Horizontal data range of :func:`_draw_conv_scene`: row indices, padded input, gap, output and its label."""
+    wp = geo["n"][1] + sum(geo["p"][1])
+    oh, ow = geo["out"]
+    right = wp + gap + max(ow, 0.3 * len(f"output {oh}×{ow}")) + 0.2  # room for the label above a narrow output
+    return (-1.2 if show_indices else -0.2, right)
+
+
+def _draw_conv_scene(
+    ax: Axes,
+    geo: dict,
+    *,
+    frames: "tuple[int, ...]" = (0,),
+    gap: float = 2.0,
+    show_indices: bool = True,
+    fontsize: float = 10,
+    label_input: str = "input",
+) -> dict:
+    """Padded input (padding / input / never-visited cells), the windows of ``frames``, and the output grid."""
+    (nh, nw), (kh, kw), (sh, sw), (dh, dw) = geo["n"], geo["k"], geo["s"], geo["d"]
+    (pt, pb), (pl, pr) = geo["p"]
+    oh, ow = geo["out"]
+    rows, cols = geo["counts"]
+    hp, wp = nh + pt + pb, nw + pl + pr
+    colors = np.full((hp, wp), COLORS["padding"], dtype=object)
+    inner = np.where(np.outer(rows, cols) > 0, COLORS["input"], COLORS["unvisited"])
+    colors[pt : pt + nh, pl : pl + nw] = inner
+    _grid_cells(ax, colors)
+    # the output grid, to the right of the input, top-aligned
+    x_out = wp + gap
+    out_colors = np.full((oh, ow), COLORS["output"], dtype=object)
+    for f in frames:
+        out_colors[divmod(f, ow)] = COLORS["highlight"]
+    _grid_cells(ax, out_colors, origin=(x_out, 0.0))
+    # windows: outline of the span, a dot on every tap
+    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    for f in frames:
+        oi, oj = divmod(f, ow)
+        top, left = oi * sh, oj * sw
+        ax.add_patch(Rectangle((left, top), span_w, span_h, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5))
+        ty = top + dh * np.arange(kh) + 0.5
+        tx = left + dw * np.arange(kw) + 0.5
+        gx, gy = np.meshgrid(tx, ty)
+        ax.plot(gx.ravel(), gy.ravel(), "o", color=COLORS["kernel"], markersize=max(3.5, 6 - 0.1 * max(hp, wp)),
+                markeredgecolor="white", markeredgewidth=0.6, linestyle="none")
+        ax.add_patch(Rectangle((x_out + oj, oi), 1, 1, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5))
+    if show_indices:
+        step = 1 if max(nh, nw) <= 12 else 2
+        for i in range(0, nh, step):
+            ax.text(-0.25, pt + i + 0.5, str(i), ha="right", va="center", fontsize=fontsize - 1, color="0.3")
+        for j in range(0, nw, step):
+            ax.text(pl + j + 0.5, hp + 0.3, str(j), ha="center", va="top", fontsize=fontsize - 1, color="0.3")
+    pad_text = "" if (pt, pb, pl, pr) == (0, 0, 0, 0) else " + padding"
+    ax.text(0, -0.35, f"{label_input} {nh}×{nw}{pad_text}", fontsize=fontsize, va="bottom", ha="left")
+    ax.text(x_out, -0.35, f"output {oh}×{ow}", fontsize=fontsize, va="bottom", ha="left")
+    left, right = _scene_xlim(geo, gap, show_indices)
+    ax.set_xlim(left, right)
+    ax.set_ylim(max(hp, oh) + (1.2 if show_indices else 0.2), -1.6)
+    ax.axis("off")
+    unvisited_rows = np.flatnonzero(rows == 0).tolist()
+    unvisited_cols = np.flatnonzero(cols == 0).tolist()
+    return {"width": right + 1.2, "height": max(hp, oh) + 2.8, "rows": unvisited_rows, "cols": unvisited_cols}
+
+
+def _conv_legend_handles(geo: dict, current: str = "current output") -> list:
+    roles = {"input pixel": COLORS["input"]}
+    if any(v for pair in geo["p"] for v in pair):
+        roles["padding (zeros)"] = COLORS["padding"]
+    if (geo["counts"][0] == 0).any() or (geo["counts"][1] == 0).any():
+        roles["input never visited"] = COLORS["unvisited"]
+    roles["output"] = COLORS["output"]
+    roles[current] = COLORS["highlight"]
+    handles = [Patch(facecolor=c, edgecolor="0.4", label=label) for label, c in roles.items()]
+    handles.append(Line2D([], [], color=COLORS["kernel"], linewidth=2.5, marker="o", markersize=6,
+                          markeredgecolor="white", label="window and its taps"))
+    return handles
+
+
+def _conv_legend(ax: Axes, geo: dict, current: str = "current output", **kwargs: object) -> None:
+    handles = _conv_legend_handles(geo, current)
+    kwargs.setdefault("loc", "upper left")
+    kwargs.setdefault("bbox_to_anchor", (1.01, 1.0))
+    kwargs.setdefault("frameon", False)
+    kwargs.setdefault("fontsize", 10)
+    ax.legend(handles=handles, **kwargs)
+
+
+def _span_text(lo: int, hi: int, n: int) -> str:
+    """Input indices ``lo..hi`` clipped to ``0..n-1``, noting any part that lies in the padding."""
+    a, b = max(lo, 0), min(hi, n - 1)
+    if a > b:
+        return "none (only padding)"
+    text = f"{a}–{b}" if a < b else f"{a}"
+    return text + (" + padding" if (a, b) != (lo, hi) else "")
+
+
+def _axis_names(rows: list, cols: list) -> str:
+    parts = []
+    if rows:
+        parts.append(("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows)))
+    if cols:
+        parts.append(("column " if len(cols) == 1 else "columns ") + ", ".join(map(str, cols)))
+    return " and ".join(parts)
+
+
+def sliding_window(
+    n: "int | tuple[int, int]",
+    kernel: "int | tuple[int, int]",
+    *,
+    stride: "int | tuple[int, int]" = 1,
+    padding: "int | tuple[int, int]" = 0,
+    dilation: "int | tuple[int, int]" = 1,
+    frame: int = 0,
+) -> Figure:
+    """One position of the sliding window on a labelled grid, and the output it produces.
+
+    Input pixels, padding and output cells have their own colours; input
+    pixels that no window ever reads are marked "never visited". The window
+    at position ``frame`` (row-major over the output) is outlined with a dot
+    on each tap, and the output it computes is highlighted. Each argument is
+    one int for both axes or a ``(height, width)`` pair.
+
+    Defined in notebook ``01_stride``.
+
+    Parameters
+    ----------
+    n, kernel, stride, padding, dilation : int or (int, int)
+        Input size, kernel taps, stride, zero padding per side, dilation.
+    frame : int
+        Window position, ``0 <= frame < H_out * W_out``.
+
+    Raises
+    ------
+    ValueError
+        If the kernel does not fit or ``frame`` is out of range.
+
+    Examples
+    --------
+    >>> fig = sliding_window(8, 3, stride=2, frame=4)
+    >>> fig.axes[0].get_title(loc="left")
+    'window 5 of 9: output (1, 1) reads input rows 2–4, columns 2–4'
+    >>> plt.close(fig)
+    """
+    geo = _conv_geometry(n, kernel, stride, padding, dilation)
+    oh, ow = geo["out"]
+    frame = _check_int("frame", frame, 0, oh * ow - 1)
+    fig, ax = plt.subplots()
+    info = _draw_conv_scene(ax, geo, frames=(frame,))
+    cell = min(_CELL, 7.5 / info["width"])
+    fig.set_size_inches(info["width"] * cell + 2.6, info["height"] * cell + 0.5)
+    _conv_legend(ax, geo)
+    oi, oj = divmod(frame, ow)
+    (pt, _), (pl, _) = geo["p"]
+    (sh, sw), (kh, kw), (dh, dw) = geo["s"], geo["k"], geo["d"]
+    r0, c0 = oi * sh - pt, oj * sw - pl
+    r1, c1 = r0 + dh * (kh - 1), c0 + dw * (kw - 1)
+    ax.set_title(
+        f"window {frame + 1} of {oh * ow}: output ({oi}, {oj}) reads input rows {_span_text(r0, r1, geo['n'][0])}, "
+        f"columns {_span_text(c0, c1, geo['n'][1])}",
+        fontsize=11, loc="left", pad=10,
+    )
+    return fig
+
+
+def window_frames(
+    n: "int | tuple[int, int]",
+    kernel: "int | tuple[int, int]",
+    *,
+    stride: "int | tuple[int, int]" = 1,
+    padding: "int | tuple[int, int]" = 0,
+    frames: "list[int] | None" = None,
+    ncols: int = 3,
+) -> Figure:
+    """Small multiples of the sliding window: the static stand-in for an animation.
+
+    Defined in notebook ``01_stride``.
+
+    Parameters
+    ----------
+    n, kernel, stride, padding : int or (int, int)
+        As in :func:`sliding_window`.
+    frames : list of int, optional
+        Window positions to draw (row-major over the output); default: all of
+        them if there are at most 9, else the first 9.
+    ncols : int
+        Panels per row.
+
+    Examples
+    --------
+    >>> fig = window_frames(8, 3, stride=2)
+    >>> len([a for a in fig.axes if a.get_visible()]), fig.axes[8].get_title(loc="left")
+    (9, 'step 9: output (2, 2)')
+    >>> plt.close(fig)
+    """
+    geo = _conv_geometry(n, kernel, stride, padding, 1)
+    oh, ow = geo["out"]
+    if frames is None:
+        frames = list(range(min(9, oh * ow)))
+    if isinstance(frames, (str, bytes)) or not hasattr(frames, "__len__") or not len(frames):
+        raise ValueError(f"frames must be a non-empty list of window positions, got {frames!r}")
+    frames = [_check_int(f"frames[{i}]", f, 0, oh * ow - 1) for i, f in enumerate(frames)]
+    ncols = _check_int("ncols", ncols, 1)
+    ncols = min(ncols, len(frames))
+    nrows = -(-len(frames) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False)
+    for ax in axes.ravel()[len(frames):]:
+        ax.set_visible(False)
+    info = {}
+    for ax, f in zip(axes.ravel(), frames):
+        info = _draw_conv_scene(ax, geo, frames=(f,), show_indices=False, fontsize=9)
+        oi, oj = divmod(f, ow)
+        ax.set_title(f"step {f + 1}: output ({oi}, {oj})", fontsize=10, loc="left")
+    cell = min(0.2, 3.4 / info["width"])
+    fig.set_size_inches(ncols * info["width"] * cell, nrows * (info["height"] * cell + 0.3) + 0.9)
+    fig.subplots_adjust(left=0.01, right=0.99, wspace=0.08, hspace=0.25, bottom=0.9 / fig.get_figheight())
+    fig.legend(handles=_conv_legend_handles(geo), loc="lower center", ncol=3, fontsize=10, frameon=False)
+    (sh, sw) = geo["s"]
+    fig.suptitle(f"the window moves {sw} column{'s' if sw > 1 else ''} per step; "
+                 f"at the end of a row it moves {sh} row{'s' if sh > 1 else ''} down", fontsize=11)
+    return fig
+
+
+def visit_counts(
+    n: "int | tuple[int, int]",
+    kernel: "int | tuple[int, int]",
+    *,
+    stride: "int | tuple[int, int]" = 1,
+    padding: "int | tuple[int, int]" = 0,
+    dilation: "int | tuple[int, int]" = 1,
+) -> Figure:
+    """How many windows read each input pixel (0 = never visited), from :func:`helpers.tap_counts`.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig = visit_counts(8, 3, stride=2)
+    >>> fig.axes[0].get_title(loc="left")
+    'reads per input pixel (8×8, K=3×3, S=2×2, P=0×0): never visited: row 7 and column 7'
+    >>> plt.close(fig)
+    """
+    geo = _conv_geometry(n, kernel, stride, padding, dilation)
+    (nh, nw), (pt, pb), (pl, pr) = geo["n"], *geo["p"]
+    rows, cols = geo["counts"]
+    counts = np.outer(rows, cols)
+    hp, wp = nh + pt + pb, nw + pl + pr
+    colors = np.full((hp, wp), COLORS["padding"], dtype=object)
+    colors[pt : pt + nh, pl : pl + nw] = np.where(counts > 0, COLORS["input"], COLORS["unvisited"])
+    text = np.full((hp, wp), "", dtype=object)
+    text[pt : pt + nh, pl : pl + nw] = counts.astype(str)
+    fig, ax = plt.subplots()
+    _grid_cells(ax, colors, text=text, fontsize=10)
+    for i in range(nh):
+        ax.text(-0.25, pt + i + 0.5, str(i), ha="right", va="center", fontsize=9, color="0.3")
+    for j in range(nw):
+        ax.text(pl + j + 0.5, hp + 0.3, str(j), ha="center", va="top", fontsize=9, color="0.3")
+    ax.set_xlim(-1.2, wp + 0.2)
+    ax.set_ylim(hp + 1.2, -0.2)
+    ax.axis("off")
+    cell = min(0.36, 6.0 / wp)
+    fig.set_size_inches(wp * cell + 3.2, hp * cell + 1.0)
+    roles = {"input pixel (number = reads)": COLORS["input"], "never visited (0 reads)": COLORS["unvisited"]}
+    if pt + pb + pl + pr:
+        roles["padding (zeros)"] = COLORS["padding"]
+    legend_for(ax, roles, fontsize=10)
+    never = _axis_names(np.flatnonzero(rows == 0).tolist(), np.flatnonzero(cols == 0).tolist()) or "none"
+    (kh, kw), (sh, sw) = geo["k"], geo["s"]
+    ax.set_title(
+        f"reads per input pixel ({nh}×{nw}, K={kh}×{kw}, S={sh}×{sw}, P={pt}×{pl}): never visited: {never}",
+        fontsize=11, loc="left",
+    )
+    return fig
+
+
+def padding_modes(n: int, kernel: int, *, stride: int = 1) -> Figure:
+    """Valid, "same" (TensorFlow's split, the extra pixel after) and full padding, side by side.
+
+    Each panel shows the padded input, the first and last window, and the
+    output, with the padding per side and the output size in its title.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig = padding_modes(6, 3, stride=2)
+    >>> [ax.get_title(loc="left").split(":")[0] for ax in fig.axes[:3]]
+    ['valid', 'same (TF)', 'full']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1)
+    k = _check_int("kernel", kernel, 1)
+    s = _check_int("stride", stride, 1)
+    if n < k:
+        raise ValueError(f"kernel does not fit: 'valid' padding needs n >= kernel = {k}, got n={n}")
+    modes = {"valid": (0, 0), "same (TF)": _same_padding(n, k, stride=s), "full": (k - 1, k - 1)}
+    geos = {m: _conv_geometry(n, k, s, (p, p), 1) for m, p in modes.items()}
+    widths = [np.diff(_scene_xlim(g, 1.5)).item() for g in geos.values()]
+    height = max(n + sum(g["p"][0]) for g in geos.values()) + 2.8
+    fig, axes = plt.subplots(1, 3, gridspec_kw={"width_ratios": widths})
+    for ax, (mode, (before, after)) in zip(axes, modes.items()):
+        geo = geos[mode]
+        oh, ow = geo["out"]
+        _draw_conv_scene(ax, geo, frames=(0, oh * ow - 1), gap=1.5, fontsize=10)
+        ax.set_ylim(height - 1.6, -1.6)
+        ax.set_title(f"{mode}: P = {before} before, {after} after\n→ output {oh}×{ow}", fontsize=11, loc="left")
+    cell = 0.27
+    fig.set_size_inches(sum(widths) * cell + 0.6, height * cell + 1.5)
+    fig.subplots_adjust(left=0.02, right=0.98, wspace=0.12, bottom=0.75 / fig.get_figheight(),
+                        top=1 - 0.55 / fig.get_figheight())
+    handles = {}
+    for geo in geos.values():  # the union of the three panels' roles
+        for h in _conv_legend_handles(geo, "outputs of the first and last window"):
+            handles.setdefault(h.get_label(), h)
+    fig.legend(handles=list(handles.values()), loc="lower center", ncol=3, fontsize=10, frameon=False)
+    return fig
+
+
+def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Figure:
+    """1-D pooling windows with ``ceil_mode=False`` and ``ceil_mode=True`` (PyTorch), one above the other.
+
+    Rounding up adds a last window that may hang over the end of the padded
+    input; PyTorch keeps it if it starts inside the input (or the left
+    padding) and drops it if it would *start* in the right padding. Input
+    pixels that no kept window reads are marked "never visited".
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig = pooling_windows(7, 2, stride=2)
+    >>> [ax.get_title(loc="left").split(":")[0] for ax in fig.axes]
+    ['ceil_mode=False', 'ceil_mode=True']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1)
+    k = _check_int("kernel", kernel, 1)
+    s = _check_int("stride", stride, 1)
+    p = _check_int("padding", padding, 0)
+    floor_out = _conv_output_size(n, k, stride=s, padding=p)
+    ceil_out = _conv_output_size(n, k, stride=s, padding=p, ceil_mode=True)
+    rounded_up = (n + 2 * p - k + s - 1) // s + 1  # ceil division, before the drop rule
+    length = n + 2 * p
+    right_end = max(length, (rounded_up - 1) * s + k)
+    rows = max(rounded_up, 1)
+    fig, axes = plt.subplots(2, 1, sharex=True)
+    any_unvisited = False
+    for ax, ceil in zip(axes, (False, True)):
+        count = rounded_up if ceil else floor_out
+        kept = ceil_out if ceil else floor_out
+        read = np.zeros(n, dtype=bool)
+        for w in range(kept):
+            lo, hi = max(w * s - p, 0), min(w * s - p + k, n)
+            read[lo:hi] = True
+        any_unvisited = any_unvisited or not read.all()
+        colors = [COLORS["padding"]] * p + [COLORS["input"] if r else COLORS["unvisited"] for r in read] + [
+            COLORS["padding"]
+        ] * p
+        _grid_cells(ax, np.array([colors], dtype=object))
+        if ceil:
+            for x in range(length, right_end):
+                ax.add_patch(Rectangle((x, 0), 1, 1, fill=False, edgecolor="0.5", linestyle=":", linewidth=1.2))
+        for j in range(n):
+            ax.text(p + j + 0.5, 0.5, str(j), ha="center", va="center", fontsize=9)
+        for w in range(count):
+            start = w * s
+            y = 1.3 + 0.75 * w
+            dropped = ceil and start >= n + p
+            extra = ceil and w >= floor_out and not dropped
+            color = COLORS["neutral"] if dropped else (COLORS["accent"] if extra else COLORS["kernel"])
+            ax.add_patch(Rectangle((start + 0.05, y), k - 0.1, 0.5, facecolor=color, edgecolor="none",
+                                   hatch="//" if dropped else None, alpha=0.9))
+            note = "dropped: it starts in the right padding" if dropped else (
+                "extra: kept, it starts inside the input" if extra else "")
+            ax.text(start + k + 0.2, y + 0.25, f"window {w}" + (f" – {note}" if note else ""), va="center", fontsize=9)
+        ax.set_ylim(1.3 + 0.75 * rows, -0.15)
+        ax.set_xlim(-0.2, right_end + 11)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        if ceil:
+            verdict = f"{rounded_up}" + (f", minus 1 dropped = {kept}" if kept < rounded_up else "") + " window(s)"
+            ax.set_title(f"ceil_mode=True: ceil(({n} + 2·{p} − {k}) / {s}) + 1 = {verdict}", fontsize=11, loc="left")
+        else:
+            ax.set_title(f"ceil_mode=False: floor(({n} + 2·{p} − {k}) / {s}) + 1 = {kept} window(s)",
+                         fontsize=11, loc="left")
+    roles = {"input pixel": COLORS["input"]}
+    if p:
+        roles["padding"] = COLORS["padding"]
+    if any_unvisited:
+        roles["never visited"] = COLORS["unvisited"]
+    roles["window"] = COLORS["kernel"]
+    handles = [Patch(facecolor=c, edgecolor="0.4", label=lab) for lab, c in roles.items()]
+    handles.append(Patch(facecolor="white", edgecolor="0.5", linestyle=":", label="past the end"))
+    axes[0].legend(handles=handles, loc="upper right", fontsize=9, frameon=False, ncol=1)
+    cell = min(0.42, 10.0 / (right_end + 11))
+    fig.set_size_inches((right_end + 11) * cell, 2 * (1.3 + 0.75 * rows + 0.15) * cell + 0.9)
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.35 / fig.get_figheight(), bottom=0.02, hspace=0.35)
+    return fig
+
+
+def strided_vs_dense(n: int = 8, kernel: int = 3, *, stride: int = 2, seed: int = 0) -> Figure:
+    """Strided convolution = dense (stride 1) convolution, then every ``stride``-th output.
+
+    A seeded integer image is convolved with an all-ones kernel, so every
+    output is a plain window sum that a reader can check by hand.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig = strided_vs_dense(8, 3, stride=2)
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['input 8×8; kernel 3×3 of ones', 'dense conv, stride 1: 6×6', 'strided conv, stride 2: 3×3']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1)
+    k = _check_int("kernel", kernel, 1, n)
+    s = _check_int("stride", stride, 1)
+    rng = np.random.default_rng(_check_int("seed", seed, 0))
+    x = rng.integers(0, 10, size=(n, n)).astype(float)
+    w = np.ones((k, k))
+    dense = _conv2d(x, w)
+    strided = _conv2d(x, w, stride=s)
+    kept = np.zeros(dense.shape, dtype=bool)
+    kept[::s, ::s] = True
+    fig, axes = plt.subplots(1, 3, gridspec_kw={"width_ratios": [n, dense.shape[1], strided.shape[1]]})
+    as_text = np.vectorize(lambda v: f"{v:.0f}")
+    _grid_cells(axes[0], np.full(x.shape, COLORS["input"], dtype=object), text=as_text(x), fontsize=9)
+    _grid_cells(axes[1], np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object), text=as_text(dense),
+                fontsize=9)
+    _grid_cells(axes[2], np.full(strided.shape, COLORS["highlight"], dtype=object), text=as_text(strided), fontsize=9)
+    titles = [f"input {n}×{n}; kernel {k}×{k} of ones", f"dense conv, stride 1: {dense.shape[0]}×{dense.shape[1]}",
+              f"strided conv, stride {s}: {strided.shape[0]}×{strided.shape[1]}"]
+    for ax, title, m in zip(axes, titles, (n, dense.shape[0], strided.shape[0])):
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.set_xlim(-0.1, m + 0.1)
+        ax.set_ylim(n + 0.1, -0.1)
+        ax.axis("off")
+    nth = {1: "every", 2: "every 2nd", 3: "every 3rd"}.get(s, f"every {s}th")
+    legend_for(axes[2], {"input": COLORS["input"], "dense output, thrown away": COLORS["output"],
+                         f"{nth} row and column = strided output": COLORS["highlight"]},
+               loc="upper left", bbox_to_anchor=(0.0, 1.0 - strided.shape[0] / n - 0.02), fontsize=9)
+    fig.set_size_inches(0.36 * (n + dense.shape[1] + strided.shape[1]) + 1.0, 0.36 * n + 0.9)
+    return fig
+
 
 # --- 02 · dilation ----------------------------------------------------
 # (section for notebook 02: add its functions below this line)
+
+from .arithmetic import effective_kernel_size as _effective_kernel_size  # noqa: E402
+from .conv import space_to_batch as _space_to_batch  # noqa: E402
+
+#: Colours of the d×d interleaved sub-grids (Okabe–Ito first, then two light extras; d <= 3).
+_SUBGRID_COLORS = ["#56B4E9", "#E69F00", "#009E73", "#F0E442", "#0072B2", "#CC79A7", "#999999", "#B8E0A8", "#F3B5A0"]
+
+
+def _draw_taps(ax: Axes, top: int, left: int, kernel: int, dilation: int, *, labels: bool = True) -> None:
+    """Colour the taps of one dilated kernel and hatch the skipped pixels inside its span."""
+    from matplotlib.collections import PolyCollection
+
+    span = _effective_kernel_size(kernel, dilation)
+    is_tap = (np.arange(span)[:, None] % dilation == 0) & (np.arange(span)[None, :] % dilation == 0)
+    _grid_cells(ax, np.where(is_tap, COLORS["kernel"], None), origin=(left, top))
+    ii, jj = np.nonzero(~is_tap)
+    if len(ii):
+        corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+        verts = corners[None] + np.stack([left + jj, top + ii], axis=1)[:, None, :]
+        ax.add_collection(PolyCollection(verts, facecolors="white", edgecolors="0.55", linewidths=0.8,
+                                         hatch="///" if span <= 9 else None))  # hatching hundreds of cells is slow
+    if labels:
+        for i, j in zip(*np.nonzero(is_tap)):
+            ax.text(left + j + 0.5, top + i + 0.5, f"{i // dilation}{j // dilation}", ha="center", va="center",
+                    fontsize=8.5, color="white")
+    ax.add_patch(Rectangle((left, top), span, span, fill=False, edgecolor="black", linestyle="--", linewidth=1.8))
+
+
+def dilated_taps(kernel: int = 3, dilations: "tuple[int, ...]" = (1, 2, 3), *, n: "int | None" = None) -> Figure:
+    """Where the taps of a dilated ``kernel × kernel`` kernel land on the input, one panel per rate.
+
+    Each tap is labelled with its weight's index (row, column); the skipped
+    pixels inside the kernel's span (the "holes") are hatched, and the span
+    ``K + (K - 1)(d - 1)`` is outlined.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    kernel : int
+        Taps per axis (1 to 7).
+    dilations : sequence of int
+        One panel per dilation rate (1 to 6 panels, each rate >= 1).
+    n : int, optional
+        Input size drawn; default the largest span + 2.
+
+    Examples
+    --------
+    >>> fig = dilated_taps(3, (1, 2, 3))
+    >>> [ax.get_title(loc="left").splitlines()[0] for ax in fig.axes]
+    ['d = 1: span 3×3', 'd = 2: span 5×5', 'd = 3: span 7×7']
+    >>> plt.close(fig)
+    """
+    k = _check_int("kernel", kernel, 1, 7)
+    if isinstance(dilations, (str, bytes)) or not hasattr(dilations, "__len__") or not 1 <= len(dilations) <= 6:
+        raise ValueError(f"dilations must be a sequence of 1 to 6 rates, got {dilations!r}")
+    ds = [_check_int(f"dilations[{i}]", d, 1) for i, d in enumerate(dilations)]
+    spans = [_effective_kernel_size(k, d) for d in ds]
+    n = max(spans) + 2 if n is None else _check_int("n", n, max(spans))
+    fig, axes = plt.subplots(1, len(ds), squeeze=False)
+    for ax, d, span in zip(axes[0], ds, spans):
+        _grid_cells(ax, np.full((n, n), COLORS["input"], dtype=object))
+        corner = (n - span) // 2
+        _draw_taps(ax, corner, corner, k, d, labels=n <= 16)
+        ax.set_xlim(-0.2, n + 0.2)
+        ax.set_ylim(n + 0.2, -0.2)
+        ax.axis("off")
+        ax.set_title(f"d = {d}: span {span}×{span}\n{k * k} weights, {k * k} multiply-adds per output", fontsize=10.5,
+                     loc="left")
+    handles = [
+        Patch(facecolor=COLORS["input"], edgecolor="0.4", label="input pixel"),
+        Patch(facecolor=COLORS["kernel"], edgecolor="0.4", label="tap (a weight; label = its index)"),
+        Patch(facecolor="white", edgecolor="0.55", hatch="///", label="skipped pixel inside the span (a hole)"),
+        Patch(facecolor="none", edgecolor="black", linestyle="--", label="span of the dilated kernel"),
+    ]
+    size = min(3.2, 10.0 / len(ds))
+    fig.set_size_inches(size * len(ds), size + 1.3)
+    fig.subplots_adjust(left=0.02, right=0.98, wspace=0.1, bottom=0.8 / fig.get_figheight(), top=1 - 0.6 / fig.get_figheight())
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=10, frameon=False)
+    return fig
+
+
+def subgrids(n: int = 8, dilation: int = 2, *, kernel: int = 3) -> Figure:
+    """The ``d × d`` interleaved sub-grids of an input, and why a dilated kernel stays on one of them.
+
+    Left: the input, each pixel coloured by its sub-grid ``(row mod d, column
+    mod d)``, with the taps of one dilated kernel: they all fall on one colour.
+    Right: the sub-grids pulled apart (space-to-batch), where the same taps are
+    neighbours, i.e. an ordinary ``kernel × kernel`` convolution.
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig = subgrids(8, 2)
+    >>> fig.axes[0].get_title(loc="left")
+    'input 8×8, coloured by sub-grid\\n(row mod 2, column mod 2)'
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1)
+    d = _check_int("dilation", dilation, 1, 3)
+    k = _check_int("kernel", kernel, 1)
+    span = _effective_kernel_size(k, d)
+    if span > n:
+        raise ValueError(f"kernel does not fit: the dilated kernel spans {span} pixels, the input has {n}")
+    ids = (np.arange(n)[:, None] % d) * d + (np.arange(n)[None, :] % d)
+    palette = np.array(_SUBGRID_COLORS, dtype=object)
+    batch = _space_to_batch(ids.astype(float), d)  # only its shape is used: every sub-grid is h×h
+    h = batch.shape[1]
+    gap = 1.6
+    fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": [n, d * h + (d - 1) * gap]})
+    ax = axes[0]
+    _grid_cells(ax, palette[ids])
+    for i in range(k):
+        for j in range(k):
+            ax.plot(j * d + 0.5, i * d + 0.5, "o", color="black", markersize=7, markeredgecolor="white")
+    ax.add_patch(Rectangle((0, 0), span, span, fill=False, edgecolor="black", linestyle="--", linewidth=1.8))
+    ax.set_xlim(-0.2, n + 0.2)
+    ax.set_ylim(n + 0.2, -0.2)
+    ax.axis("off")
+    ax.set_title(f"input {n}×{n}, coloured by sub-grid\n(row mod {d}, column mod {d})", fontsize=10, loc="left")
+    ax = axes[1]
+    for r in range(d):
+        for c in range(d):
+            rows = len(range(r, n, d))
+            cols = len(range(c, n, d))
+            ox, oy = c * (h + gap), r * (h + gap)
+            _grid_cells(ax, np.full((rows, cols), palette[r * d + c], dtype=object), origin=(ox, oy))
+            ax.text(ox, oy - 0.15, f"({r}, {c}): {rows}×{cols}", fontsize=9, va="bottom")
+            if (r, c) == (0, 0):
+                for i in range(k):
+                    for j in range(k):
+                        ax.plot(ox + j + 0.5, oy + i + 0.5, "o", color="black", markersize=7, markeredgecolor="white")
+    ax.set_xlim(-0.2, d * h + (d - 1) * gap + 0.2)
+    ax.set_ylim(d * h + (d - 1) * gap + 0.2, -1.0)
+    ax.axis("off")
+    ax.set_title(f"space-to-batch: the {d * d} sub-grids (r, c) pulled apart;\nthe same taps are now neighbours",
+                 fontsize=10, loc="left")
+    fig.set_size_inches(0.34 * (n + d * h + (d - 1) * gap + 2), 0.34 * (n + 2) + 1.1)
+    handles = [Line2D([], [], marker="o", color="black", markeredgecolor="white", linestyle="none", markersize=7,
+                      label=f"taps of one {k}×{k} kernel, dilation {d}")]
+    fig.legend(handles=handles, loc="lower center", fontsize=10, frameon=False)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.5 / fig.get_figheight(), top=1 - 0.45 / fig.get_figheight(), wspace=0.08)
+    return fig
+
+
+def output_size_vs_dilation(n: int, kernel: int = 3, *, dilations: "tuple[int, ...] | None" = None) -> Figure:
+    """Output size over the dilation rate: valid padding (shrinks, then the kernel no longer fits)
+    versus the size-preserving padding ``P = d(K - 1)/2`` (flat), stride 1.
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig = output_size_vs_dilation(33, 3)
+    >>> [line.get_label() for line in fig.axes[0].get_lines()][:2]
+    ['P = d(K−1)/2: size kept', 'valid (P = 0)']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1)
+    k = _check_int("kernel", kernel, 1)
+    if dilations is None:
+        dilations = tuple(range(1, max(2, (n - 1) // max(k - 1, 1) + 3)))
+    if isinstance(dilations, (str, bytes)) or not hasattr(dilations, "__len__") or not len(dilations):
+        raise ValueError(f"dilations must be a non-empty sequence of rates, got {dilations!r}")
+    ds = [_check_int(f"dilations[{i}]", d, 1) for i, d in enumerate(dilations)]
+    same = [_conv_output_size(n, k, padding=_same_padding(n, k, dilation=d), dilation=d) for d in ds]
+    fits = [d for d in ds if _effective_kernel_size(k, d) <= n]
+    valid = [_conv_output_size(n, k, dilation=d) for d in fits]
+    no_fit = [d for d in ds if _effective_kernel_size(k, d) > n]
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    ax.plot(ds, same, "o-", color=COLORS["accent"], label="P = d(K−1)/2: size kept")
+    ax.plot(fits, valid, "s-", color=COLORS["kernel"], label="valid (P = 0)")
+    if no_fit:
+        ax.plot(no_fit, [0] * len(no_fit), "x", color=COLORS["kernel"], markersize=9, markeredgewidth=2,
+                label="valid: does not fit (error)")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("dilation rate d", fontsize=10)
+    ax.set_ylabel("output size", fontsize=10)
+    ax.set_title(f"input {n}, kernel {k}, stride 1", fontsize=11, loc="left")
+    ax.set_ylim(-1.5, n * 1.08 + 1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="lower left", frameon=True)
+    ax.tick_params(labelsize=9)
+    return fig
+
+
+def dilated_window(
+    n: int, kernel: int, *, dilation: int = 1, stride: int = 1, padding: int = 0, frame: int = 0
+) -> Figure:
+    """The taps of a dilated kernel at one window position on the padded input, the output, and
+    the equivalent zero-inserted kernel.
+
+    Input pixels that no tap ever reads (e.g. every other pixel when stride
+    and dilation are both 2) are marked "never visited".
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig = dilated_window(9, 3, dilation=2)
+    >>> fig.axes[1].texts[-1].get_text()
+    'zero-inserted kernel 5×5\\n(9 taps, 16 zeros)'
+    >>> plt.close(fig)
+    """
+    geo = _conv_geometry(n, kernel, stride, padding, dilation)
+    oh, ow = geo["out"]
+    frame = _check_int("frame", frame, 0, oh * ow - 1)
+    k, d = geo["k"][0], geo["d"][0]
+    span = _effective_kernel_size(k, d)
+    scene_w, kernel_w = np.diff(_scene_xlim(geo)).item(), max(span, 7) + 0.4  # data widths: equal cells in both panels
+    fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": [scene_w, kernel_w]})
+    info = _draw_conv_scene(axes[0], geo, frames=(frame,))
+    ax = axes[1]
+    _draw_taps(ax, 0, 0, k, d, labels=span <= 11)
+    ax.set_xlim(-0.2, max(span, 7) + 0.2)
+    ax.set_ylim(info["height"] - 1.6, -1.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.text(0, -0.35, f"zero-inserted kernel {span}×{span}\n({k * k} taps, {span * span - k * k} zeros)", fontsize=10,
+            va="bottom", ha="left")
+    handles = _conv_legend_handles(geo)
+    handles.append(Patch(facecolor="white", edgecolor="0.55", hatch="///" if span <= 9 else None,
+                         label="zero in the kernel (a hole)"))
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9.5, frameon=False)
+    cell = min(_CELL, 9.0 / (scene_w + kernel_w))
+    fig.set_size_inches((scene_w + kernel_w) * cell + 0.4, info["height"] * cell + 1.3)
+    fig.subplots_adjust(left=0.01, right=0.99, wspace=0.05, bottom=0.85 / fig.get_figheight(), top=1 - 0.55 / fig.get_figheight())
+    oi, oj = divmod(frame, ow)
+    axes[0].set_title(f"K={k}, d={d}, S={geo['s'][0]}, P={geo['p'][0][0]}: window {frame + 1} of {oh * ow}, "
+                      f"output ({oi}, {oj})", fontsize=10, loc="left", pad=10)
+    return fig
 
 
 # --- 03 · receptive field ---------------------------------------------
@@ -528,10 +1267,901 @@ def heatmap_cell(
 # --- 05 · gridding artifacts ------------------------------------------
 # (section for notebook 05: add its functions below this line)
 
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from .gridding import (  # noqa: E402
+    coverage_map,
+    coverage_stats,
+    dilated_stack,
+    hdc_report,
+    probe_image,
+    stack_response,
+    valid_weight_fraction,
+)
+from .receptive import Layer  # noqa: E402
+
+__all__ += ["PATHS_CMAP", "coverage_maps", "gridding_artifact", "hdc_rule_map", "valid_taps_curves", "stack_overview"]
+
+#: Path counts: light orange (few paths) to vermillion (most), so black holes and
+#: the grey outside of the receptive field stand out.
+PATHS_CMAP = LinearSegmentedColormap.from_list("paths", ["#FFE8B0", COLORS["output"], COLORS["kernel"]])
+
+
+def _as_stacks(stacks: object, kernel: int) -> "dict[str, list[Layer]]":
+    """``{title: layers}`` from a dict of layer lists or a list of rate tuples."""
+    if isinstance(stacks, dict):
+        return {str(title): list(layers) for title, layers in stacks.items()}
+    out = {}
+    for rates in stacks:  # type: ignore[union-attr]
+        out["rates " + ", ".join(str(r) for r in rates)] = dilated_stack(rates, kernel=kernel)
+    return out
+
+
+def _draw_coverage(ax: Axes, layers: "list[Layer]", half: float, title: str) -> "object":
+    """One coverage map, centred at offset 0, on axes spanning ``±half``; returns the image."""
+    cov = coverage_map(layers)
+    r = cov.shape[0]
+    c = (r - 1) / 2
+    ax.set_facecolor(COLORS["padding"])
+    shown = np.ma.masked_equal(cov / cov.max(), 0.0)
+    cmap = PATHS_CMAP.with_extremes(bad=COLORS["hole"])
+    im = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1, extent=(-c - 0.5, c + 0.5, c + 0.5, -c - 0.5),
+                   interpolation="nearest")
+    ax.add_patch(Rectangle((-c - 0.5, -c - 0.5), r, r, fill=False, edgecolor="0.35", linewidth=0.8))
+    ax.plot([0], [0], marker="+", color=COLORS["highlight"], markersize=9, markeredgewidth=2)
+    ax.set_xlim(-half, half)
+    ax.set_ylim(half, -half)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    stats = coverage_stats(layers)
+    ax.set_title(f"{title}\n{stats.reached} of {r}×{r} reached ({100 * stats.fraction:.0f} %)", fontsize=10)
+    ax.tick_params(labelsize=9)
+    return im
+
+
+def coverage_maps(stacks: object, *, kernel: int = 3) -> Figure:
+    """Coverage maps of several stacks side by side, on one common scale of input offsets.
+
+    Each panel shows, for the centre output (green +), how many paths reach
+    each input pixel of its receptive field (relative to the most-reached
+    pixel); **holes** (no path) are black, pixels outside the receptive field
+    grey.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    stacks : list of rate tuples, or dict
+        ``[(2, 2, 2), (1, 2, 5)]`` (stride-1 dilated ``kernel×kernel`` layers),
+        or ``{title: list of Layer}`` for any stack.
+    kernel : int
+        Kernel size used for rate tuples.
+
+    Examples
+    --------
+    >>> fig = coverage_maps([(2, 2, 2), (1, 2, 3)])
+    >>> [ax.get_title().splitlines()[0] for ax in fig.axes[:2]]
+    ['rates 2, 2, 2', 'rates 1, 2, 3']
+    >>> plt.close(fig)
+    """
+    named = _as_stacks(stacks, kernel)
+    if not named:
+        raise ValueError("stacks must hold at least one stack")
+    sizes = {t: coverage_map(layers).shape[0] for t, layers in named.items()}
+    half = max(sizes.values()) / 2 + 0.5
+    n = len(named)
+    width = 2.9 * n + 3.4  # 0.8 in of left margin, 2.6 in on the right for the key
+    fig, axes = plt.subplots(1, n, figsize=(width, 3.9), squeeze=False)
+    fig.subplots_adjust(left=0.8 / width, right=1 - 2.6 / width, top=0.84, bottom=0.13, wspace=0.25)
+    im = None
+    for ax, (title, layers) in zip(axes[0], named.items()):
+        im = _draw_coverage(ax, layers, half, title)
+    axes[0, 0].set_ylabel("input offset from the centre (px)", fontsize=9)
+    for ax in axes[0]:
+        ax.set_xlabel("input offset (px)", fontsize=9)
+    key_left = 1 - 2.35 / width
+    cax = fig.add_axes((key_left, 0.5, 0.12 / width, 0.34))
+    bar = fig.colorbar(im, cax=cax)
+    bar.set_label("paths from the centre output\n(÷ the most-reached pixel)", fontsize=9)
+    bar.ax.tick_params(labelsize=8)
+    handles = [
+        Patch(facecolor=COLORS["hole"], label="hole: no path"),
+        Patch(facecolor=COLORS["padding"], edgecolor="0.5", label="outside the\nreceptive field"),
+        Line2D([], [], marker="+", color=COLORS["highlight"], linestyle="none", markersize=9,
+               markeredgewidth=2, label="the centre output's\nposition"),
+    ]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(key_left - 0.1 / width, 0.44), frameon=False,
+               fontsize=9)
+    return fig
+
+
+def gridding_artifact(
+    image: "np.ndarray | None" = None,
+    stacks: object = ((2, 2, 2), (2, 4, 8), (1, 2, 5), (1, 2, 3)),
+    *,
+    crop: "tuple[int, int, int] | None" = None,
+    kernel: int = 3,
+) -> Figure:
+    """An image pushed through several stacks (averaging kernels), full view and a zoomed crop.
+
+    Top row: the image and each stack's output; bottom row: the same crop
+    (``(top, left, size)``, outlined in the top row) at pixel scale, where a
+    grid pattern shows as neighbouring pixels that disagree. Each panel is
+    scaled to its own range (black = lowest, white = highest).
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig = gridding_artifact(stacks=[(2, 2, 2)])
+    >>> len(fig.axes)
+    4
+    >>> plt.close(fig)
+    """
+    img = probe_image(64) if image is None else np.asarray(image, dtype=float)
+    named = _as_stacks(stacks, kernel)
+    n = img.shape[0]
+    top, left, size = crop if crop is not None else (n // 16, n // 16, max(n // 3, 8))
+    panels = {"input image": img}
+    for title, layers in named.items():
+        panels[title] = stack_response(img, layers)
+    cols = len(panels)
+    fig, axes = plt.subplots(2, cols, figsize=(2.75 * cols, 6.0), squeeze=False)
+    for j, (title, arr) in enumerate(panels.items()):
+        for i, view in enumerate((arr, arr[top : top + size, left : left + size])):
+            ax = axes[i, j]
+            ax.imshow(view, cmap="gray", interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[0, j].set_title(title, fontsize=10)
+        axes[0, j].add_patch(Rectangle((left - 0.5, top - 0.5), size, size, fill=False,
+                                       edgecolor=COLORS["input"], linewidth=1.5))
+        for spine in axes[1, j].spines.values():
+            spine.set_edgecolor(COLORS["input"])
+            spine.set_linewidth(2)
+    axes[0, 0].set_ylabel(f"whole image ({n}×{n})", fontsize=9)
+    axes[1, 0].set_ylabel(f"zoom: the blue {size}×{size} crop", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+_HDC_CLASSES = {
+    "is_hdc ✓ and no holes (rule right)": COLORS["highlight"],
+    "is_hdc ✗ but no holes (rule too strict)": COLORS["input"],
+    "paper's two conditions ✓ but holes (r₁ ≠ 1)": COLORS["kernel"],
+    "is_hdc ✗ and holes (rule right)": "#3A3A3A",
+}
+
+
+def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 8, kernel: int = 3) -> Figure:
+    """The HDC rule against brute-force coverage for every triple ``(r₁, r₂, r₃)``.
+
+    One panel per ``r₁``; rows ``r₂``, columns ``r₃`` from 1 to ``max_rate``;
+    the colour says whether :func:`helpers.is_hdc` accepts the triple, whether
+    the paper's two stated conditions do, and whether the stack has holes.
+    The number in each cell is ``M₂``.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig = hdc_rule_map((1,), max_rate=4)
+    >>> fig.axes[0].get_title()
+    'r₁ = 1'
+    >>> plt.close(fig)
+    """
+    colors = list(_HDC_CLASSES.values())
+    cmap = ListedColormap(colors)
+    n = len(first_rates)
+    width = max(3.6 * n, 8.4)  # room for the legend and title
+    fig, axes = plt.subplots(1, n, figsize=(width, 4.9), squeeze=False)
+    fig.subplots_adjust(left=0.5 / width, right=1 - 0.15 / width, top=0.86, bottom=0.24, wspace=0.25)
+    ticks = np.arange(max_rate)
+    labels = [str(v) for v in range(1, max_rate + 1)]
+    for ax, r1 in zip(axes[0], first_rates):
+        classes = np.zeros((max_rate, max_rate), dtype=int)
+        for i in range(max_rate):
+            for j in range(max_rate):
+                rep = hdc_report((r1, i + 1, j + 1), kernel=kernel)
+                if rep.hdc:
+                    cls = 0 if rep.holes == 0 else 3  # is_hdc with holes never happens (see the tests)
+                elif rep.holes == 0:
+                    cls = 1
+                else:
+                    cls = 2 if rep.paper_rule else 3
+                classes[i, j] = cls
+                ax.text(j, i, str(rep.max_gap), ha="center", va="center", fontsize=9,
+                        color="white" if cls in (2, 3) else "black")
+        ax.imshow(classes, cmap=cmap, vmin=-0.5, vmax=len(colors) - 0.5, interpolation="nearest")
+        ax.set_xticks(ticks, labels, fontsize=9)
+        ax.set_yticks(ticks, labels, fontsize=9)
+        ax.set_xticks(ticks[:-1] + 0.5, minor=True)
+        ax.set_yticks(ticks[:-1] + 0.5, minor=True)
+        ax.grid(which="minor", color="white", linewidth=1.0)
+        ax.tick_params(which="both", length=0)
+        ax.set_xlabel("r₃ (last layer)", fontsize=10)
+        ax.set_ylabel("r₂", fontsize=10)
+        ax.set_title(f"r₁ = {r1}", fontsize=11)
+    handles = [Patch(facecolor=c, label=label) for label, c in _HDC_CLASSES.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9)
+    fig.suptitle(f"HDC rule vs brute-force coverage, {kernel}×{kernel} kernels (number in a cell: M₂)", fontsize=11)
+    return fig
+
+
+def valid_taps_curves(
+    sizes: "tuple[int, ...]" = (65, 33),
+    *,
+    max_rate: int = 80,
+    kernel: int = 3,
+    marks: "dict[int, tuple[int, ...]] | None" = None,
+    notes: "dict[int, str] | None" = None,
+) -> Figure:
+    """Share of positions where a dilated filter has 1, 4 or all of its taps inside the map.
+
+    One panel per map size, atrous rate on the x axis (DeepLabv3's Fig. 4 is
+    the 65×65 panel for a 3×3 filter). ``marks`` draws dotted lines at chosen
+    rates per size (default: ASPP's rates for a 513 crop at OS 8 and 16) and
+    ``notes`` adds a note to a panel's title.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig = valid_taps_curves((65,), max_rate=10)
+    >>> fig.axes[0].get_xlabel()
+    'atrous rate'
+    >>> plt.close(fig)
+    """
+    marks = {65: (12, 24, 36), 33: (6, 12, 18)} if marks is None else marks
+    notes = {65: "513 crop at OS 8", 33: "513 crop at OS 16"} if notes is None else notes
+    rates = np.arange(1, max_rate + 1)
+    full = kernel * kernel
+    styles = {full: (COLORS["highlight"], f"{full} valid (the whole filter)"),
+              kernel + 1 if kernel == 3 else 4: (COLORS["output"], "4 valid (a 2×2 corner)"),
+              1: (COLORS["kernel"], "1 valid (only the centre: a 1×1)")}
+    fig, axes = plt.subplots(1, len(sizes), figsize=(max(5.2 * len(sizes), 7.0), 4.4), squeeze=False, sharey=True)
+    for ax, size in zip(axes[0], sizes):
+        shares = [valid_weight_fraction(size, int(r), kernel) for r in rates]
+        others = [sum(v for k, v in s.items() if k not in styles) for s in shares]
+        for count, (color, label) in styles.items():
+            ax.plot(rates, [s.get(count, 0.0) for s in shares], color=color, linewidth=2.2, label=label)
+        ax.plot(rates, others, color=COLORS["neutral"], linewidth=1.2, linestyle="--", label="any other count")
+        for r in (m for m in marks.get(size, ()) if m <= max_rate):
+            ax.axvline(r, color=COLORS["accent"], linestyle=":", linewidth=1.5)
+            ax.text(r + 0.6, 1.0, str(r), fontsize=9, color=COLORS["accent"], va="top")
+        if size <= max_rate:
+            ax.axvline(size, color="0.3", linewidth=0.8)
+            ax.text(size + 0.8, 0.6, "rate = map size", rotation=90, fontsize=9, color="0.3", va="center")
+        note = f" ({notes[size]})" if size in notes else ""
+        ax.set_title(f"{kernel}×{kernel} filter on a {size}×{size} feature map{note}", fontsize=10)
+        ax.set_xlabel("atrous rate", fontsize=10)
+        ax.set_xlim(0, max_rate + 1)
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=9)
+    axes[0, 0].set_ylabel("share of output positions", fontsize=10)
+    handles, _ = axes[0, 0].get_legend_handles_labels()
+    if marks:
+        handles.append(Line2D([], [], color=COLORS["accent"], linestyle=":", linewidth=1.5, label="ASPP rates"))
+    fig.legend(handles=handles, loc="lower center", ncol=3 if len(sizes) > 1 else 2, frameon=False, fontsize=9)
+    fig.tight_layout(rect=(0, 0.13 if len(sizes) > 1 else 0.18, 1, 1))
+    return fig
+
+
+def stack_overview(rates: "tuple[int, ...]", *, kernel: int = 3) -> Figure:
+    """Coverage map of a rate schedule, and what the stack does to :func:`helpers.probe_image`.
+
+    What the notebook-05 widget draws: the coverage map of the centre output
+    (holes black), the 48×48 probe image, and its response to the stack with
+    averaging kernels. Never raises for valid rates and kernel.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig = stack_overview((2, 4, 8))
+    >>> [ax.get_title() for ax in fig.axes[1:3]]
+    ['input: probe image', 'output of the stack']
+    >>> plt.close(fig)
+    """
+    layers = dilated_stack(rates, kernel=kernel)
+    r = coverage_map(layers).shape[0]
+    fig, axes = plt.subplots(1, 3, figsize=(11.0, 4.2), gridspec_kw={"width_ratios": [1.25, 1, 1]})
+    fig.subplots_adjust(left=0.06, right=0.98, top=0.86, bottom=0.1, wspace=0.3)
+    im = _draw_coverage(axes[0], layers, r / 2 + 0.5, "coverage of the centre output (black: hole)")
+    axes[0].set_xlabel("input offset (px)", fontsize=9)
+    bar = fig.colorbar(im, ax=axes[0], fraction=0.046, pad=0.03)
+    bar.set_label("paths (÷ max)", fontsize=9)
+    bar.set_ticks([0.0, 0.5, 1.0])
+    bar.ax.tick_params(labelsize=8)
+    img = probe_image(48)
+    for ax, arr, title in ((axes[1], img, "input: probe image"),
+                           (axes[2], stack_response(img, layers), "output of the stack")):
+        ax.imshow(arr, cmap="gray", interpolation="nearest")
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[2].set_xlabel("averaging kernels; own grey scale", fontsize=9)
+    return fig
+
 
 # --- 06 · upsampling and checkerboard ---------------------------------
 # (section for notebook 06: add its functions below this line)
 
+from .arithmetic import transposed_output_size  # noqa: E402
+from .conv import bilinear_upsample, conv2d, conv_transpose2d  # noqa: E402
+from .gridding import coverage_map  # noqa: E402
+from .receptive import Layer  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+
+def transposed_conv_1d(n: int, kernel: int, *, stride: int, padding: int = 0, output_padding: int = 0) -> Figure:
+    """Where each input pixel of a 1-D transposed convolution writes, and how often each output is hit.
+
+    Every input pixel ``i`` writes a copy of the kernel (``kernel`` cells)
+    starting at ``i * stride`` of the full output; ``padding`` then crops
+    that many cells from each end and ``output_padding`` adds cells at the
+    far end. The bottom row counts the copies that overlap on each output
+    cell (Odena et al. 2016): equal counts mean an even overlap.
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig = transposed_conv_1d(3, 3, stride=2)
+    >>> fig.axes[0].get_title(loc="left").splitlines()[1]
+    'uneven overlap: checkerboard in the interior'
+    >>> plt.close(fig)
+    """
+    n_out = transposed_output_size(n, kernel, stride=stride, padding=padding, output_padding=output_padding)
+    full = (n - 1) * stride + kernel  # cells written before cropping
+    counts = conv_transpose2d(np.ones((1, n)), np.ones((1, kernel)), stride=(1, stride))[0]
+    length = max(full, padding + n_out)
+    counts = np.concatenate([counts, np.zeros(length - full)])
+    kept = np.zeros(length, dtype=bool)
+    kept[padding : padding + n_out] = True
+
+    fig, ax = plt.subplots(figsize=(max(5.5, 0.42 * length + 2.6), 1.05 + 0.42 * (n + 3)))
+    x_in = [i * stride + kernel / 2 - 0.5 for i in range(n)]
+    for i, x0 in enumerate(x_in):
+        ax.add_patch(Rectangle((x0, 0), 1, 1, facecolor=COLORS["input"], edgecolor="white"))
+        ax.text(x0 + 0.5, 0.5, f"x{i}", ha="center", va="center", fontsize=9)
+        for t in range(kernel):
+            ax.add_patch(Rectangle((i * stride + t, 1.6 + i), 1, 0.8, facecolor=COLORS["kernel"], alpha=0.45,
+                                   edgecolor="0.3", linewidth=0.8))
+            ax.text(i * stride + t + 0.5, 2.0 + i, f"w{t}", ha="center", va="center", fontsize=9)
+        ax.annotate("", xy=(i * stride + kernel / 2, 1.6 + i), xytext=(x0 + 0.5, 1.0),
+                    arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 0.8})
+    y_out = 2.0 + n
+    colors = [[COLORS["output"] if k else COLORS["padding"] for k in kept]]
+    text = np.array([[f"{int(c)}" for c in counts]], dtype=object)
+    draw_cells(ax, colors, origin=(0, y_out), text=text, fontsize=10)
+    ax.text(-0.4, 0.5, "input", ha="right", va="center", fontsize=10)
+    ax.text(-0.4, 2.0 + n / 2 - 0.2, "kernel\ncopies", ha="right", va="center", fontsize=10)
+    ax.text(-0.4, y_out + 0.5, "hits per\noutput", ha="right", va="center", fontsize=10)
+    ax.set_xlim(-3.2, length + 0.2)
+    ax.set_ylim(y_out + 1.15, -0.3)
+    ax.axis("off")
+    interior = counts[kernel - 1 : full - kernel + 1] if full - kernel + 1 > kernel - 1 else counts[kept]
+    even = len(set(interior.tolist())) == 1
+    verdict = "even overlap" if even else "uneven overlap: checkerboard"
+    ax.set_title(
+        f"Transposed convolution, k={kernel}, s={stride}, p={padding}"
+        + (f", output_padding={output_padding}" if output_padding else "")
+        + f": {n} → {n_out} pixels\n{verdict} in the interior",
+        fontsize=11, loc="left",
+    )
+    legend_for(ax, {"output kept": COLORS["output"], "cropped by padding": COLORS["padding"]},
+               loc="upper right", bbox_to_anchor=(1.0, 0.02), ncol=2, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def bilinear_sampling_1d(n_in: int = 4, n_out: int = 8) -> Figure:
+    """Where each output pixel of a bilinear resize samples the input, for both ``align_corners`` modes.
+
+    Input pixels are unit cells centred on integer coordinates; each output
+    pixel is drawn at its source coordinate ``src`` (the two input pixels it
+    mixes are those whose centres bracket it).
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig = bilinear_sampling_1d(4, 8)
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
+    """
+    fig, axes = plt.subplots(2, 1, figsize=(8.6, 4.0))
+    dst = np.arange(n_out)
+    for ax, align in zip(axes, (False, True)):
+        if align:
+            width = (n_in - 1) / (n_out - 1) if n_out > 1 else 1.0
+            centre = dst * width
+            src = centre
+            formula = "align_corners=True:  src = dst·(n_in − 1)/(n_out − 1)   (corner centres matched)"
+        else:
+            width = n_in / n_out
+            centre = (dst + 0.5) * width - 0.5
+            src = np.maximum(centre, 0.0)
+            formula = "align_corners=False:  src = (dst + 0.5)·n_in/n_out − 0.5, clamped at 0   (pixel areas matched)"
+        for i in range(n_in):
+            ax.add_patch(Rectangle((i - 0.5, 0.0), 1, 0.6, facecolor=COLORS["input"], edgecolor="white"))
+            ax.text(i, 0.36, f"in {i}", ha="center", va="center", fontsize=9)
+        ax.plot(np.arange(n_in), np.full(n_in, 0.06), "o", color="0.2", markersize=3)
+        for j in range(n_out):
+            ax.add_patch(Rectangle((centre[j] - width / 2, -0.78), width, 0.42, facecolor=COLORS["output"],
+                                   edgecolor="white", alpha=0.7))
+            ax.text(centre[j], -0.57, f"{j}", ha="center", va="center", fontsize=9)
+        ax.plot(src, np.full(n_out, -0.16), "v", color=COLORS["kernel"], markersize=7)
+        if not align and centre[0] < 0:
+            ax.annotate("clamped", xy=(0, -0.16), xytext=(-0.66, -0.16), fontsize=9, va="center",
+                        arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 0.8})
+        ax.set_xlim(-0.75, n_in - 0.25)
+        ax.set_ylim(-0.85, 0.7)
+        ax.set_yticks([])
+        ax.set_xlabel("input coordinate (input pixel centres at integers, black dots)", fontsize=9)
+        ax.set_title(formula, fontsize=10, loc="left")
+        for side in ("left", "right", "top"):
+            ax.spines[side].set_visible(False)
+    legend_for(axes[0], {"input pixel": COLORS["input"], "output pixel j": COLORS["output"],
+                         "where output j samples": COLORS["kernel"]}, fontsize=9)
+    fig.suptitle(f"Bilinear resize {n_in} → {n_out}: where output pixel j samples the input", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def _overlap_counts_2d(kernel: int, stride: int, n: int) -> np.ndarray:
+    return conv_transpose2d(np.ones((n, n)), np.ones((kernel, kernel)), stride=stride)
+
+
+def _overlap_input_size(kernel: int, stride: int) -> int:
+    # enough input pixels for at least two full periods of interior output
+    return max(3, -(-(kernel - 2) // stride) + 3)
+
+
+def overlap_pattern(kernel: int, stride: int, *, n: int | None = None) -> Figure:
+    """Overlap counts of a transposed convolution: ``conv_transpose2d(ones, ones)``.
+
+    Left: the 2-D count of kernel copies landing on each output pixel, with
+    the interior (where every tap can contribute) outlined. Right: the counts
+    along one interior row. The interior is even exactly when the stride
+    divides the kernel size (Odena et al. 2016).
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig = overlap_pattern(3, 2)
+    >>> fig.axes[0].get_title()
+    'hits per output pixel (k=3, s=2)'
+    >>> plt.close(fig)
+    """
+    n = _overlap_input_size(kernel, stride) if n is None else n
+    counts = _overlap_counts_2d(kernel, stride, n)
+    size = counts.shape[0]
+    lo, hi = kernel - 1, (n - 1) * stride  # interior: every tap can reach these outputs
+    fig, (ax, ax1) = plt.subplots(1, 2, figsize=(9.2, 4.0), gridspec_kw={"width_ratios": [1, 1.15]})
+    vmax = max(float(counts.max()), 1.0)
+    im = ax.imshow(counts, cmap="viridis", vmin=0, vmax=vmax, interpolation="nearest")
+    if size <= 13:
+        for (i, j), c in np.ndenumerate(counts):
+            ax.text(j, i, f"{int(c)}", ha="center", va="center", fontsize=9,
+                    color="white" if c < 0.6 * vmax else "black")
+    if hi >= lo:
+        ax.add_patch(Rectangle((lo - 0.5, lo - 0.5), hi - lo + 1, hi - lo + 1, fill=False,
+                               edgecolor=COLORS["kernel"], linewidth=2))
+    ax.set_title(f"hits per output pixel (k={kernel}, s={stride})", fontsize=11)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax1.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax1.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(f"output column ({n}×{n} input of ones → {size}×{size})", fontsize=9)
+    ax.set_ylabel("output row", fontsize=9)
+    bar = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    bar.set_label("kernel copies", fontsize=9)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+    row = counts[(lo + hi) // 2] if hi >= lo else counts[size // 2]
+    colors = [COLORS["output"] if lo <= j <= hi else COLORS["padding"] for j in range(size)]
+    ax1.bar(np.arange(size), row, color=colors, edgecolor="0.4", linewidth=0.5)
+    ax1.set_xlabel("output column", fontsize=9)
+    ax1.set_ylabel("kernel copies", fontsize=9)
+    ax1.set_title(f"one interior row (output row {(lo + hi) // 2 if hi >= lo else size // 2})", fontsize=11)
+    ax1.set_ylim(0, row.max() * 1.25 + 0.5)
+    legend_for(ax1, {"interior (outlined on the left)": COLORS["output"], "near the border": COLORS["padding"]},
+               loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=9)
+    # fixed margins instead of tight_layout: this figure backs a widget and must redraw fast
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.3)
+    return fig
+
+
+def _blob(n: int, sigma: float) -> np.ndarray:
+    yy, xx = np.mgrid[0:n, 0:n] - (n - 1) / 2
+    return np.exp(-(xx**2 + yy**2) / (2 * sigma**2))
+
+
+def _dilated_stack(x: np.ndarray, rates: "tuple[int, ...]") -> np.ndarray:
+    for r in rates:
+        x = conv2d(x, np.full((3, 3), 1.0 / 9.0), padding=r, dilation=r)
+    return x
+
+
+def checkerboard_vs_gridding() -> Figure:
+    """Two artifacts, two causes, side by side: transposed convolution vs stacked dilation.
+
+    Top row (transposed convolution, k=3, s=2, uniform weights): how many
+    kernel copies land on each output pixel; a smooth blob upsampled with it;
+    the same blob by resize-then-convolve (nearest ×2, then a 3×3 average).
+    Bottom row (dilated 3×3 averages): which input pixels one output reads
+    (``coverage_map``) for rates (2, 2, 2); thin lines pushed through that
+    stack; the same lines through rates (1, 2, 5).
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig = checkerboard_vs_gridding()
+    >>> len(fig.axes)
+    6
+    >>> plt.close(fig)
+    """
+    fig, axes = plt.subplots(2, 3, figsize=(10.5, 8.0))
+    w = np.full((3, 3), 1.0 / 9.0)
+    # top: transposed convolution
+    counts = _overlap_counts_2d(3, 2, 5)
+    blob = _blob(10, 2.2)
+    up = conv_transpose2d(blob, w, stride=2, padding=1, output_padding=1)
+    resize = conv2d(blob.repeat(2, axis=0).repeat(2, axis=1), w, padding=1)
+    # bottom: dilation, on a thin cross
+    lines = np.zeros((40, 40))
+    lines[:, 19] = 1.0
+    lines[12, :] = 1.0
+    panels = [
+        (counts, "hits per output pixel\n(5×5 ones in, k=3, s=2)", True),
+        (up, "a smooth blob ×2 by transposed\nconv k=3, s=2: checkerboard", False),
+        (resize, "the same blob ×2 by nearest\nresize, then a 3×3 conv: smooth", False),
+        ((coverage_map([Layer(3, dilation=r) for r in (2, 2, 2)]) > 0).astype(float),
+         "input pixels one output reads,\nrates (2, 2, 2): black = hole", False),
+        (_dilated_stack(lines, (2, 2, 2)), "a thin cross through rates\n(2, 2, 2): ghost copies 2 px apart", False),
+        (_dilated_stack(lines, (1, 2, 5)), "the same cross through rates\n(1, 2, 5): one blurred band", False),
+    ]
+    for ax, (img, title, numbers) in zip(axes.flat, panels):
+        cmap = "gray" if "black = hole" in title else "viridis"
+        ax.imshow(img, cmap=cmap, interpolation="nearest")
+        if numbers:
+            for (i, j), c in np.ndenumerate(img):
+                ax.text(j, i, f"{int(c)}", ha="center", va="center", fontsize=9,
+                        color="white" if c < 0.6 * img.max() else "black")
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0, 0].set_ylabel("TRANSPOSED CONV k=3, s=2\n(decoder: output side)", fontsize=10)
+    axes[1, 0].set_ylabel("STACKED DILATION\n(encoder: input side)", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.95), h_pad=2.0)
+    for ax, head in zip(axes[0], ("what is uneven", "the artifact", "the cure")):
+        box = ax.get_position()
+        fig.text((box.x0 + box.x1) / 2, 0.975, head, ha="center", va="center", fontsize=12, fontweight="bold")
+    return fig
+
+
+def resize_conv_comparison(*, size: int = 6, seed: int = 0) -> Figure:
+    """A constant input through three ×2 upsamplers, with uniform and with random (seeded) 3×3/4×4 weights.
+
+    Columns: transposed convolution k=3, s=2; transposed convolution k=4,
+    s=2 (the kernel divisible by the stride); nearest-neighbour resize ×2
+    then a stride-1 3×3 convolution. Only the interior is shown (the
+    borders, where fewer taps reach, are cropped), so any variation is an
+    artifact. Rows: every weight equal; random weights.
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig = resize_conv_comparison()
+    >>> len(fig.axes)
+    6
+    >>> plt.close(fig)
+    """
+    rng = np.random.default_rng(seed)
+    ones = np.ones((size, size))
+    kernels = {
+        "uniform weights": (np.full((3, 3), 1 / 9), np.full((4, 4), 1 / 16), np.full((3, 3), 1 / 9)),
+        "random weights (seeded)": (rng.uniform(0.2, 1.0, (3, 3)), rng.uniform(0.2, 1.0, (4, 4)),
+                                    rng.uniform(0.2, 1.0, (3, 3))),
+    }
+    fig, axes = plt.subplots(2, 3, figsize=(10, 8.0))
+    for r, (row_name, (w3, w4, wr)) in enumerate(kernels.items()):
+        outs = [
+            ("transposed conv k=3, s=2", conv_transpose2d(ones, w3, stride=2, padding=1, output_padding=1)),
+            ("transposed conv k=4, s=2", conv_transpose2d(ones, w4, stride=2, padding=1)),
+            ("nearest ×2, then 3×3 conv", conv2d(ones.repeat(2, axis=0).repeat(2, axis=1), wr, padding=1)),
+        ]
+        for c, (title, out) in enumerate(outs):
+            inner = out[2:-2, 2:-2]
+            ax = axes[r, c]
+            spread = float(inner.max() - inner.min())
+            lo, hi = (inner.min() - 0.5, inner.max() + 0.5) if spread < 1e-12 else (inner.min(), inner.max())
+            ax.imshow(inner, cmap="viridis", vmin=lo, vmax=hi, interpolation="nearest")
+            rel = spread / float(np.abs(inner).mean())
+            verdict = "flat" if spread < 1e-12 else "checkerboard"
+            ax.set_title(f"{title}\n(max − min)/mean = {rel:.0%}: {verdict}", fontsize=10)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[r, 0].set_ylabel(row_name, fontsize=11)
+    fig.suptitle(f"A constant {size}×{size} input upsampled ×2: interior of the output "
+                 "(colour stretched per panel)", fontsize=12)
+    fig.tight_layout(h_pad=2.5)
+    return fig
+
 
 # --- 07 · design lab --------------------------------------------------
 # (section for notebook 07: add its functions below this line)
+
+from .design import DesignReport, cell_collision_fraction, find_peaks  # noqa: E402
+
+
+def _two_objects_panel(ax: Axes, stride: int, x0: float, distance: float, *, window: int, title: str) -> None:
+    """Grid of ``stride``-pixel cells over a ``window``-pixel crop with two objects at x0 and x0 + distance."""
+    y0 = stride * (window // (2 * stride)) + stride / 2 - 0.5  # the middle of a cell row
+    ax.add_patch(Rectangle((-0.5, -0.5), window, window, facecolor="#F4F4F4", edgecolor="none"))
+    cells = [int(np.floor((x + 0.5) / stride)) for x in (x0, x0 + distance)]
+    row = int(np.floor((y0 + 0.5) / stride))
+    for c in sorted(set(cells)):
+        ax.add_patch(Rectangle((c * stride - 0.5, row * stride - 0.5), stride, stride,
+                               facecolor=COLORS["output"], alpha=0.45, edgecolor="none"))
+    lines = np.arange(0, window + 1, stride) - 0.5
+    ax.vlines(lines, -0.5, window - 0.5, color="0.35", linewidth=0.8)
+    ax.hlines(lines, -0.5, window - 0.5, color="0.35", linewidth=0.8)
+    ax.plot([x0, x0 + distance], [y0, y0], "o", color=COLORS["kernel"], markersize=6)
+    ax.annotate("", xy=(x0 + distance, y0 - stride * 0.35 - 1), xytext=(x0, y0 - stride * 0.35 - 1),
+                arrowprops={"arrowstyle": "<->", "color": "0.2", "lw": 1})
+    ax.text(x0 + distance / 2, y0 - stride * 0.35 - 2.5, f"{distance:g} px", ha="center", va="bottom", fontsize=9)
+    ax.set_xlim(-0.5, window - 0.5)
+    ax.set_ylim(window - 0.5, -0.5)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=10)
+
+
+def cell_alignment(distance: float = 12, *, strides: "tuple[int, int]" = (16, 8)) -> Figure:
+    """Two objects ``distance`` px apart on heatmap grids: whether they share a cell depends on where the grid falls.
+
+    Left and middle: the coarser stride with an unlucky and a lucky grid
+    offset. Right: the finer stride at its least favourable offset. Shaded
+    cells hold an object.
+
+    Defined in notebook ``07_design_lab``.
+
+    Examples
+    --------
+    >>> fig = cell_alignment(12, strides=(16, 8))
+    >>> len(fig.axes)
+    3
+    >>> plt.close(fig)
+    """
+    coarse, fine = strides
+    window = 3 * coarse
+    fig, axes = plt.subplots(1, 3, figsize=(10.5, 4.0))
+    # grid offsets: cell c holds pixel centres c*s ... c*s + s - 1
+    starts = [float(coarse), 2.0 * coarse - distance / 2.0, float(fine * max(1, coarse // fine))]
+    for ax, s, x0, note in zip(axes, (coarse, coarse, fine), starts, ("one offset", "another offset", "least favourable offset")):
+        c0, c1 = (int(np.floor((x + 0.5) / s)) for x in (x0, x0 + distance))
+        verdict = "same cell" if c0 == c1 else ("adjacent cells" if c1 - c0 == 1 else f"{c1 - c0} cells apart")
+        share = cell_collision_fraction(distance, 0, s)
+        _two_objects_panel(ax, s, x0, distance, window=window,
+                           title=f"stride {s}, {note}: {verdict}\n(same cell at {share:.0%} of all offsets)")
+    fig.suptitle(f"Two objects {distance:g} px apart on heatmap grids (lines: cell borders; shaded: occupied cells)",
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    return fig
+
+
+def collision_curves(distance: float = 12, *, max_stride: int = 32) -> Figure:
+    """Share of grid offsets at which two objects ``distance`` px apart collide, against the cell stride.
+
+    Solid: same cell; dashed: same or adjacent cell (what a 3×3 peak
+    extractor cannot separate). Blue: objects side by side; orange: on a
+    45° diagonal.
+
+    Defined in notebook ``07_design_lab``.
+
+    Examples
+    --------
+    >>> fig = collision_curves(12)
+    >>> len(fig.axes[0].lines) >= 4
+    True
+    >>> plt.close(fig)
+    """
+    s = np.linspace(1, max_stride, 400)
+    diag = distance / np.sqrt(2)
+    fig, ax = plt.subplots(figsize=(7.5, 4.0))
+    for (dx, dy), color, label in [((distance, 0), COLORS["accent"], "side by side"),
+                                   ((diag, diag), COLORS["output"], "45° diagonal")]:
+        same = [cell_collision_fraction(dx, dy, v) for v in s]
+        near = [cell_collision_fraction(dx, dy, v, within=1) for v in s]
+        ax.plot(s, same, color=color, linewidth=2, label=f"{label}: same cell")
+        ax.plot(s, near, color=color, linewidth=1.5, linestyle="--", label=f"{label}: same or adjacent cell")
+    for v in (4, 8, 16):
+        if v <= max_stride:
+            ax.axvline(v, color="0.75", linewidth=0.8, zorder=0)
+    ax.set_xticks([t for t in (1, 4, 8, 12, 16, 20, 24, 28, 32) if t <= max_stride])
+    ax.set_xlabel("heatmap stride (input pixels per cell)", fontsize=10)
+    ax.set_ylabel("share of grid offsets", fontsize=10)
+    ax.set_ylim(-0.02, 1.1)
+    ax.set_xlim(1, max_stride)
+    ax.set_title(f"Two objects {distance:g} px apart: how often do they collide?", fontsize=11)
+    ax.legend(fontsize=9, loc="lower right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _object_image(size: int, points: "list[tuple[float, float]]", sigma: float) -> np.ndarray:
+    yy, xx = np.mgrid[0:size, 0:size].astype(float)
+    return sum(np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * sigma**2)) for x, y in points)
+
+
+def _cell_average(img: np.ndarray, stride: int) -> np.ndarray:
+    n = img.shape[0] // stride
+    return img[: n * stride, : n * stride].reshape(n, stride, n, stride).mean(axis=(1, 3))
+
+
+def peak_demo(distance: float = 12, *, x0: float = 34.0, strides: "tuple[int, ...]" = (4, 8, 16),
+              size: int = 96, sigma: float = 1.5) -> Figure:
+    """Two objects ``distance`` px apart as heatmaps at several strides, with the peaks a 3×3 extractor finds.
+
+    The heatmap at stride ``s`` is the objects' image averaged over each
+    ``s×s`` cell (what a perfect network at that stride can report). The
+    last panel upsamples the coarsest heatmap bilinearly back to the finest
+    stride: more pixels, the same peaks. The objects sit away from the
+    border (the edge clamp of bilinear resizing makes flat borders, where a
+    3×3 test can report spurious peaks).
+
+    Defined in notebook ``07_design_lab``.
+
+    Examples
+    --------
+    >>> fig = peak_demo(12)
+    >>> len(fig.axes)
+    5
+    >>> plt.close(fig)
+    """
+    from .conv import bilinear_upsample
+
+    y = 42.0  # inside a cell row at every stride shown
+    img = _object_image(size, [(x0, y), (x0 + distance, y)], sigma)
+    fig, axes = plt.subplots(1, len(strides) + 2, figsize=(2.6 * (len(strides) + 2), 3.7))
+    axes[0].imshow(img, cmap="viridis", interpolation="nearest")
+    axes[0].set_title(f"input: two objects\n{distance:g} px apart", fontsize=10)
+    def columns(s: int) -> str:
+        c0, c1 = (int(np.floor((x + 0.5) / s)) for x in (x0, x0 + distance))
+        return "same column" if c0 == c1 else f"columns {c0} and {c1}"
+
+    maps = [(f"stride {s} heatmap, {columns(s)}", _cell_average(img, s), s) for s in strides]
+    coarse = maps[-1][1]
+    factor = strides[-1] // strides[0]
+    maps.append((f"stride {strides[-1]} resized ×{factor}\n(bilinear)", bilinear_upsample(coarse, coarse.shape[0] * factor),
+                 strides[0]))
+    extent = (-0.5, size - 0.5, size - 0.5, -0.5)  # every map drawn in input pixels
+    for ax, (title, hm, s) in zip(axes[1:], maps):
+        peaks = find_peaks(hm, threshold=0.05 * hm.max())
+        ax.imshow(hm, cmap="viridis", interpolation="nearest", extent=extent)
+        ax.plot((peaks[:, 1] + 0.5) * s - 0.5, (peaks[:, 0] + 0.5) * s - 0.5, "x", color=COLORS["kernel"],
+                markersize=10, markeredgewidth=2.5)
+        ax.set_title(f"{title}:\n{len(peaks)} peak{'s' if len(peaks) != 1 else ''}".replace(", ", "\n"), fontsize=10)
+    axes[0].images[0].set_extent(extent)
+    centre = x0 + distance / 2
+    for ax in axes:
+        ax.set_xlim(centre - 24, centre + 24)
+        ax.set_ylim(y + 24, y - 24)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle("Peaks found by 3×3 max-pool extraction (×), as in CenterNet (a 48-px crop)", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
+    return fig
+
+
+def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
+    """One design at a glance: heatmap grid and receptive field, two close objects, head coverage, cost.
+
+    Defined in notebook ``07_design_lab``.
+
+    Examples
+    --------
+    >>> from helpers import design_report
+    >>> fig = design_figure(design_report(512, 16, rates=(1, 2, 5), upsample=2))
+    >>> len(fig.axes)                 # four panels and the coverage map's colour bar
+    5
+    >>> plt.close(fig)
+    """
+    r = report
+    n = r.input_size
+    fig, axes = plt.subplots(2, 2, figsize=(10.5, 8.2), gridspec_kw={"width_ratios": [1, 1.1]})
+    (ax_grid, ax_obj), (ax_cov, ax_cost) = axes
+
+    # (a) the tile, the heatmap grid, one cell and its receptive field
+    half = r.receptive_field / 2
+    centre_cell = r.heatmap_size // 2
+    step = n / r.heatmap_size
+    cx = (centre_cell + 0.5) * step
+    lo, hi = min(0.0, cx - half), max(float(n), cx + half)
+    ax_grid.add_patch(Rectangle((0, 0), n, n, facecolor=COLORS["input"], alpha=0.35, edgecolor="0.3"))
+    every = max(1, int(np.ceil(r.heatmap_size / 32)))
+    lines = np.arange(0, r.heatmap_size + 1, every) * step
+    ax_grid.vlines(lines, 0, n, color="0.4", linewidth=0.5)
+    ax_grid.hlines(lines, 0, n, color="0.4", linewidth=0.5)
+    ax_grid.add_patch(Rectangle((centre_cell * step, centre_cell * step), step, step, facecolor=COLORS["highlight"]))
+    ax_grid.add_patch(Rectangle((cx - half, cx - half), 2 * half, 2 * half, fill=False,
+                                edgecolor=COLORS["kernel"], linewidth=2, linestyle="--"))
+    ax_grid.annotate("one cell", xy=(cx, cx), xytext=(cx + 0.3 * n, cx - 0.3 * n), fontsize=9,
+                     arrowprops={"arrowstyle": "->", "color": COLORS["highlight"], "lw": 1.5})
+    ax_grid.set_xlim(lo - 5, hi + 5)
+    ax_grid.set_ylim(hi + 5, lo - 5)
+    ax_grid.set_aspect("equal")
+    ax_grid.tick_params(labelsize=9)
+    grid_note = "" if every == 1 else f"\n(grid: a line every {every} cells)"
+    ax_grid.set_title(f"{n}×{n} input, {r.heatmap_size}×{r.heatmap_size} heatmap{grid_note}", fontsize=10)
+    legend_for(ax_grid, {"input tile": COLORS["input"], "one heatmap cell": COLORS["highlight"],
+                         f"its receptive field ({r.receptive_field} px)": COLORS["kernel"]},
+               loc="upper left", bbox_to_anchor=(0.0, -0.04), ncol=1, fontsize=9)
+
+    # (b) two objects at the peak stride
+    s = r.peak_stride
+    share = cell_collision_fraction(distance, 0, s)
+    near = cell_collision_fraction(distance, 0, s, within=1)
+    window = int(max(3 * s, 2 * distance + 2 * s))
+    _two_objects_panel(ax_obj, s, float(s), distance, window=window,
+                       title=f"objects {distance:g} px apart, {s}-px peak grid (least favourable offset):\n"
+                             f"same cell at {share:.0%}, same or adjacent at {near:.0%} of offsets")
+
+    # (c) the head's coverage
+    if r.rates:
+        from .receptive import Layer
+
+        cov = coverage_map([Layer(3, dilation=v) for v in r.rates])
+        cmap = plt.get_cmap("viridis").with_extremes(bad="black")
+        im = ax_cov.imshow(np.ma.masked_equal(cov, 0), cmap=cmap, interpolation="nearest")
+        bar = fig.colorbar(im, ax=ax_cov, fraction=0.046, pad=0.04)
+        bar.set_label("paths to the input cell", fontsize=9)
+        bar.locator = MaxNLocator(integer=True)
+        bar.update_ticks()
+        hdc = "" if r.hdc is None else f", HDC: {'yes' if r.hdc else 'no'}"
+        ax_cov.set_title(f"head rates {', '.join(map(str, r.rates))}: feature cells one output reads\n"
+                         f"(colour: paths), holes (black): {r.holes} = {r.hole_fraction:.0%}{hdc}", fontsize=10)
+        ax_cov.set_xticks([])
+        ax_cov.set_yticks([])
+    else:
+        ax_cov.axis("off")
+        ax_cov.text(0.5, 0.5, "no dilated head:\nnothing to grid", ha="center", va="center", fontsize=11,
+                    transform=ax_cov.transAxes)
+
+    # (d) cost relative to ResNet-50 at OS 32, by part
+    part_colors = ["#BBBBBB", "#56B4E9", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#0072B2"]
+    for i, label in enumerate(("compute", "memory")):
+        bottom = 0.0
+        for (part, comp, mem), color in zip(r.cost_breakdown, part_colors):
+            value = comp if label == "compute" else mem
+            ax_cost.bar(i, value, bottom=bottom, color=color, edgecolor="white", width=0.6,
+                        label=part if i == 0 else None)
+            bottom += value
+        ax_cost.text(i, bottom + 0.05, f"×{bottom:.2f}", ha="center", va="bottom", fontsize=10)
+    ax_cost.axhline(1.0, color="0.2", linestyle=":", linewidth=1)
+    ax_cost.text(1.42, 1.0, "ResNet-50,\nOS 32", va="center", fontsize=9)
+    ax_cost.set_xticks([0, 1], ["multiply-adds", "activations"], fontsize=10)
+    ax_cost.set_xlim(-0.6, 2.25)
+    ax_cost.set_ylim(0, max(r.relative_compute, r.relative_memory) * 1.18 + 0.1)
+    ax_cost.set_ylabel("relative to ResNet-50 at OS 32", fontsize=10)
+    ax_cost.set_title("cost by part", fontsize=10)
+    ax_cost.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+
+    head = ", ".join(map(str, r.rates)) if r.rates else "none"
+    up = f"×{r.upsample} {r.upsample_mode}" if r.upsample > 1 else "none"
+    fig.suptitle(f"Design: input {n}, output stride {r.output_stride}, head rates ({head}), upsampling {up}",
+                 fontsize=12)
+    # fixed margins instead of tight_layout: this figure backs a widget and must redraw fast
+    fig.subplots_adjust(left=0.07, right=0.86, bottom=0.06, top=0.88, wspace=0.3, hspace=0.55)
+    return fig

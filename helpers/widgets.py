@@ -142,9 +142,237 @@ def sweep_values(control: W.ValueWidget, most: int = 25) -> list[Any]:
 # --- 01 · stride ------------------------------------------------------
 # (section for notebook 01: add its functions below this line)
 
+import numpy as np  # noqa: E402
+
+from . import plots as _plots  # noqa: E402
+from .arithmetic import conv_output_size as _conv_output_size  # noqa: E402
+from .arithmetic import effective_kernel_size as _effective_kernel_size  # noqa: E402
+from .conv import tap_counts as _tap_counts  # noqa: E402
+
+
+def _size_formula(n: int, k: int, s: int, p: int, d: int = 1) -> str:
+    """``⌊(N + 2P − K)/S⌋ + 1`` with the numbers substituted (the dilated form when d > 1)."""
+    out = _conv_output_size(n, k, stride=s, padding=p, dilation=d)
+    if d == 1:
+        return f"⌊({n} + 2·{p} − {k}) / {s}⌋ + 1 = ⌊{n + 2 * p - k}/{s}⌋ + 1 = {out}"
+    return f"⌊({n} + 2·{p} − {d}·({k} − 1) − 1) / {s}⌋ + 1 = ⌊{n + 2 * p - d * (k - 1) - 1}/{s}⌋ + 1 = {out}"
+
+
+def _never_visited(n: int, k: int, s: int, p: int, d: int = 1) -> "list[int]":
+    return [int(i) for i in np.flatnonzero(_tap_counts(n, k, stride=s, padding=p, dilation=d) == 0)]
+
+
+def _fits(n: int, k: int, p: int, d: int = 1) -> "str | None":
+    """``None`` if the (dilated) kernel fits in the padded input, else the sentence saying why not."""
+    span = d * (k - 1) + 1
+    if n + 2 * p >= span:
+        return None
+    what = f"{k}-tap kernel" if d == 1 else f"{k}-tap kernel with dilation {d}"
+    return (f"The {what} spans {span} pixels, but the padded input has only {n} + 2·{p} = {n + 2 * p}: "
+            f"no window fits, the output would be empty. Use more padding (at least {-(-(span - n) // 2)}), "
+            f"a larger input or a smaller kernel.")
+
+
+def _link_padding(n: W.IntSlider, k: W.IntSlider, p: W.IntSlider, d: "W.IntSlider | None" = None, cap: int = 8) -> None:
+    """Keep ``p`` in the range where the kernel fits and every window still touches the input.
+
+    At least ``ceil((span − N)/2)`` (or no window fits), at most ``span − 1`` ("full" padding:
+    beyond it, whole windows would read only zeros), where ``span = d(K − 1) + 1``.
+    """
+
+    def update(_change: object = None) -> None:
+        span = (d.value if d is not None else 1) * (k.value - 1) + 1
+        low = max(0, -(-(span - n.value) // 2))
+        high = max(low, min(span - 1, cap))
+        p.min = 0  # always valid; then the new max, then the new min (the value is clamped into range)
+        p.max = high
+        p.min = low
+
+    for control in (n, k, d):
+        if control is not None:
+            control.observe(update, names="value")
+    update()
+
+
+def _slider(value: int, lo: int, hi: int, description: str) -> W.IntSlider:
+    return W.IntSlider(value=value, min=lo, max=hi, description=description, continuous_update=False,
+                       style={"description_width": "initial"}, layout=W.Layout(width="230px"))
+
+
+def stride_view(n_h: int = 7, n_w: int = 10, k_h: int = 3, k_w: int = 3, s_h: int = 2, s_w: int = 3,
+                p_h: int = 1, p_w: int = 0) -> "tuple[Figure, str]":
+    """The grid with the *last* window (the one that decides the output size), and the size formula per axis.
+
+    Height and width follow the same formula independently; pixels that no
+    window reads are marked. Never raises: an impossible setting gives a
+    sentence.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig, sentence = stride_view()
+    >>> sentence.split("<br>")[0]
+    'Height: ⌊(7 + 2·1 − 3) / 2⌋ + 1 = ⌊6/2⌋ + 1 = 4'
+    >>> plt.close(fig)
+    """
+    for axis, (n, k, p) in (("height", (n_h, k_h, p_h)), ("width", (n_w, k_w, p_w))):
+        why = _fits(n, k, p)
+        if why:
+            return _plots.message_figure(f"Along the {axis}: {why}"), f"Along the {axis}: {why}"
+    oh = _conv_output_size(n_h, k_h, stride=s_h, padding=p_h)
+    ow = _conv_output_size(n_w, k_w, stride=s_w, padding=p_w)
+    fig = _plots.sliding_window((n_h, n_w), (k_h, k_w), stride=(s_h, s_w), padding=(p_h, p_w), frame=oh * ow - 1)
+    fig.axes[0].set_title(f"the last window that fits → output {oh}×{ow}", fontsize=11, loc="left", pad=10)
+    rows, cols = _never_visited(n_h, k_h, s_h, p_h), _never_visited(n_w, k_w, s_w, p_w)
+    never = _plots._axis_names(rows, cols)
+    sentence = (
+        f"Height: {_size_formula(n_h, k_h, s_h, p_h)}<br>"
+        f"Width: {_size_formula(n_w, k_w, s_w, p_w)}<br>"
+        f"Output {oh}×{ow}; "
+        + (f"never visited: {never} (no window reaches them)." if never else "every input pixel is read.")
+    )
+    return fig, sentence
+
+
+def _stride_controls() -> "dict[str, W.IntSlider]":
+    c = {
+        "n_h": _slider(7, 3, 12, "N height"),
+        "n_w": _slider(10, 3, 12, "N width"),
+        "k_h": _slider(3, 1, 7, "K height"),
+        "k_w": _slider(3, 1, 7, "K width"),
+        "s_h": _slider(2, 1, 4, "S height"),
+        "s_w": _slider(3, 1, 4, "S width"),
+        "p_h": _slider(1, 0, 2, "P height"),
+        "p_w": _slider(0, 0, 2, "P width"),
+    }
+    _link_padding(c["n_h"], c["k_h"], c["p_h"])
+    _link_padding(c["n_w"], c["k_w"], c["p_w"])
+    return c
+
+
+stride_explorer = register("stride_explorer", stride_view, _stride_controls,
+                           title="Stride explorer: input size N, kernel K, stride S, padding P per axis")
+
+
+def window_view(n: int = 8, kernel: int = 3, stride: int = 2, padding: int = 0, frame: int = 0) -> "tuple[Figure, str]":
+    """One step of the sliding window (an animation frame), with what it computes.
+
+    ``frame`` beyond the last window is clamped to the last window. Never raises.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig, sentence = window_view(8, 3, 2, 0, frame=4)
+    >>> sentence
+    'Step 5 of 9: output (1, 1) = sum over input rows 2–4, columns 2–4 (top-left corner at padded position (2, 2) = (row 1 × S, column 1 × S)).'
+    >>> plt.close(fig)
+    """
+    why = _fits(n, kernel, padding)
+    if why:
+        return _plots.message_figure(why), why
+    out = _conv_output_size(n, kernel, stride=stride, padding=padding)
+    frame = min(max(int(frame), 0), out * out - 1)
+    fig = _plots.sliding_window(n, kernel, stride=stride, padding=padding, frame=frame)
+    oi, oj = divmod(frame, out)
+    r0, c0 = oi * stride - padding, oj * stride - padding
+    sentence = (
+        f"Step {frame + 1} of {out * out}: output ({oi}, {oj}) = sum over input rows "
+        f"{_plots._span_text(r0, r0 + kernel - 1, n)}, columns {_plots._span_text(c0, c0 + kernel - 1, n)} (top-left corner at padded position ({oi * stride}, {oj * stride}) "
+        f"= (row {oi} × S, column {oj} × S))."
+    )
+    return fig, sentence
+
+
+def _window_controls() -> "dict[str, W.IntSlider]":
+    c = {
+        "n": _slider(8, 3, 10, "N"),
+        "kernel": _slider(3, 1, 5, "K"),
+        "stride": _slider(2, 1, 4, "S"),
+        "padding": _slider(0, 0, 2, "P"),
+        "frame": _slider(0, 0, 8, "step"),
+    }
+    _link_padding(c["n"], c["kernel"], c["padding"])
+
+    def update_frames(_change: object = None) -> None:
+        n, k, s, p = (c[name].value for name in ("n", "kernel", "stride", "padding"))
+        if n + 2 * p >= k:
+            c["frame"].max = _conv_output_size(n, k, stride=s, padding=p) ** 2 - 1
+
+    for name in ("n", "kernel", "stride", "padding"):
+        c[name].observe(update_frames, names="value")
+    update_frames()
+    return c
+
+
+window_animation = register("window_animation", window_view, _window_controls,
+                            title="The sliding window, one step at a time (drag 'step')")
+
 
 # --- 02 · dilation ----------------------------------------------------
 # (section for notebook 02: add its functions below this line)
+
+from .arithmetic import same_padding as _same_padding  # noqa: E402
+
+
+def dilation_view(n: int = 9, kernel: int = 3, dilation: int = 2, stride: int = 1, padding: int = 0
+                  ) -> "tuple[Figure, str]":
+    """Taps of a dilated kernel on the padded input, the output size and the zero-inserted kernel.
+
+    The window shown is the one of the middle output. Never raises: a kernel
+    that no longer fits gives a sentence.
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig, sentence = dilation_view(9, 3, 2, 1, 0)
+    >>> sentence.split("<br>")[1]
+    'Output: ⌊(9 + 2·0 − 2·(3 − 1) − 1) / 1⌋ + 1 = ⌊4/1⌋ + 1 = 5 per axis (5×5).'
+    >>> plt.close(fig)
+    """
+    span = _effective_kernel_size(kernel, dilation)
+    head = (f"Effective kernel: K + (K − 1)(d − 1) = {kernel} + {kernel - 1}·{dilation - 1} = {span}; "
+            f"still {kernel * kernel} weights and {kernel * kernel} multiply-adds per output.")
+    why = _fits(n, kernel, padding, dilation)
+    if why:
+        return _plots.message_figure(why, title="The dilated kernel does not fit"), head + "<br>" + why
+    out = _conv_output_size(n, kernel, stride=stride, padding=padding, dilation=dilation)
+    middle = (out // 2) * out + out // 2
+    fig = _plots.dilated_window(n, kernel, dilation=dilation, stride=stride, padding=padding, frame=middle)
+    never = _never_visited(n, kernel, stride, padding, dilation)
+    total = dilation * (kernel - 1)
+    before, after = _same_padding(n, kernel, dilation=dilation)
+    if before == after:
+        keep = f"Padding that keeps the size at stride 1: P = d(K − 1)/2 = {dilation}·{kernel - 1}/2 = {before}."
+    else:
+        keep = (f"To keep the size at stride 1 the total padding d(K − 1) = {total} is odd: "
+                f"{before} before, {after} after (TensorFlow's \"same\").")
+    sentence = (
+        head + "<br>"
+        f"Output: {_size_formula(n, kernel, stride, padding, dilation)} per axis ({out}×{out}).<br>"
+        + (f"Never read: {len(never)} of {n} rows (and columns): {', '.join(map(str, never))}. " if never
+           else "Every input pixel is read. ")
+        + keep
+    )
+    return fig, sentence
+
+
+def _dilation_controls() -> "dict[str, W.IntSlider]":
+    c = {
+        "n": _slider(9, 5, 15, "N"),
+        "kernel": _slider(3, 1, 5, "K"),
+        "dilation": _slider(2, 1, 4, "d"),
+        "stride": _slider(1, 1, 3, "S"),
+        "padding": _slider(0, 0, 4, "P"),
+    }
+    _link_padding(c["n"], c["kernel"], c["padding"], c["dilation"], cap=8)
+    return c
+
+
+dilation_explorer = register("dilation_explorer", dilation_view, _dilation_controls,
+                             title="Dilation explorer: input N, kernel K, dilation d, stride S, padding P")
 
 
 # --- 03 · receptive field ---------------------------------------------
@@ -237,10 +465,205 @@ heatmap_explorer = register(
 # --- 05 · gridding artifacts ------------------------------------------
 # (section for notebook 05: add its functions below this line)
 
+from . import plots as _plots  # noqa: E402
+from .gridding import hdc_report as _hdc_report  # noqa: E402
+
+
+def gridding_view(
+    layers: int = 3, rate1: int = 2, rate2: int = 4, rate3: int = 8, rate4: int = 1, kernel: int = 3
+) -> "tuple[Figure, str]":
+    """Coverage map, holes count and HDC verdict of the first ``layers`` rates.
+
+    The view behind :func:`gridding_explorer`; ``rate4`` is used only when
+    ``layers`` is 4. Never raises: an impossible setting gives a sentence.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig, text = gridding_view(3, 2, 4, 8, kernel=3)
+    >>> "616 holes" in text
+    True
+    >>> plt.close(fig)
+    """
+    try:
+        rates = (rate1, rate2, rate3, rate4)[: int(layers)]
+        rep = _hdc_report(rates, kernel=kernel)
+        fig = _plots.stack_overview(rates, kernel=kernel)
+    except (TypeError, ValueError) as exc:
+        return _plots.message_figure(str(exc)), f"Cannot draw this setting: {exc}"
+    r = 1 + (rep.kernel - 1) * sum(rep.rates)
+    listed = ", ".join(str(v) for v in rep.rates)
+    head = (
+        f"Rates {listed} with {rep.kernel}×{rep.kernel} kernels: receptive field {r}×{r}, "
+        f"{rep.holes} holes ({100 * rep.holes / r**2:.0f} % of the field unreached). "
+    )
+    reasons = []
+    if rep.rates[0] != 1:
+        reasons.append(f"r₁ = {rep.rates[0]} ≠ 1")
+    if rep.common_factor > 1:
+        reasons.append(f"common factor {rep.common_factor}")
+    if rep.max_gap > rep.kernel:
+        reasons.append(f"M₂ = {rep.max_gap} > K = {rep.kernel}")
+    if rep.hdc:
+        verdict = (f"HDC rule: passes (r₁ = 1, no common factor, M₂ = {rep.max_gap} ≤ K = {rep.kernel}), "
+                   "and indeed no holes.")
+    elif rep.holes == 0:
+        verdict = f"HDC rule: fails ({'; '.join(reasons)}), yet there are no holes: the rule is sufficient, not necessary."
+    elif rep.paper_rule:
+        verdict = (f"The paper's two conditions hold (no common factor, M₂ = {rep.max_gap} ≤ K), "
+                   f"but r₁ = {rep.rates[0]} ≠ 1 and there are holes: is_hdc rejects it.")
+    else:
+        verdict = f"HDC rule: fails ({'; '.join(reasons)}), and brute force agrees: holes."
+    return fig, head + verdict
+
+
+def _gridding_controls() -> "dict[str, W.ValueWidget]":
+    style = {"description_width": "initial"}
+    rate = dict(min=1, max=12, continuous_update=False, style=style)
+    return {
+        "layers": W.IntSlider(value=3, min=2, max=4, description="layers", continuous_update=False, style=style),
+        "rate1": W.IntSlider(value=2, description="rate 1", **rate),
+        "rate2": W.IntSlider(value=4, description="rate 2", **rate),
+        "rate3": W.IntSlider(value=8, description="rate 3", **rate),
+        "rate4": W.IntSlider(value=1, description="rate 4 (if 4 layers)", **rate),
+        "kernel": W.IntSlider(value=3, min=2, max=5, description="kernel K", continuous_update=False, style=style),
+    }
+
+
+gridding_explorer = register(
+    "gridding_explorer",
+    gridding_view,
+    _gridding_controls,
+    title="Stacked dilations: which input pixels does the centre output reach?",
+)
+__all__ += ["gridding_view", "gridding_explorer"]
+
 
 # --- 06 · upsampling and checkerboard ---------------------------------
 # (section for notebook 06: add its functions below this line)
 
+def overlap_view(kernel: int = 3, stride: int = 2) -> "tuple[Figure, str]":
+    """Overlap-count pattern of a transposed convolution (figure + sentence).
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig, text = overlap_view(4, 2)
+    >>> text.split(":")[0], "even overlap" in text
+    ('k=4, s=2', True)
+    >>> plt.close(fig)
+    """
+    from . import plots
+    from .arithmetic import transposed_output_size
+
+    if kernel < 1 or stride < 1:
+        return plots.message_figure("kernel and stride must be at least 1"), "kernel and stride must be at least 1."
+    fig = plots.overlap_pattern(kernel, stride)
+    low, high = kernel // stride, -(-kernel // stride)
+    n = plots._overlap_input_size(kernel, stride)
+    size = transposed_output_size(n, kernel, stride=stride)
+    if kernel % stride == 0:
+        text = (f"k={kernel}, s={stride}: {kernel} is divisible by {stride}, so every interior output pixel "
+                f"gets exactly {low} kernel copies per axis ({low * low} in 2-D): even overlap.")
+    elif low == 0:
+        text = (f"k={kernel}, s={stride}: the kernel is shorter than the stride, so per axis some interior "
+                f"outputs get {high} copy and others none (0 in 2-D): holes between the copies.")
+    else:
+        values = sorted({low * low, low * high, high * high})
+        text = (f"k={kernel}, s={stride}: {kernel} is not divisible by {stride}, so interior output pixels get "
+                f"{low} or {high} kernel copies per axis ({', '.join(map(str, values))} in 2-D): "
+                f"a checkerboard with period {stride}.")
+    return fig, text + f" ({n}×{n} input of ones → {size}×{size} output.)"
+
+
+def _overlap_controls() -> "dict[str, W.ValueWidget]":
+    return {
+        "kernel": W.IntSlider(value=3, min=1, max=8, description="kernel k", continuous_update=False),
+        "stride": W.IntSlider(value=2, min=1, max=4, description="stride s", continuous_update=False),
+    }
+
+
+overlap_explorer = register("overlap_explorer", overlap_view, _overlap_controls,
+                            title="Transposed convolution: how many kernel copies land on each output pixel")
+
 
 # --- 07 · design lab --------------------------------------------------
 # (section for notebook 07: add its functions below this line)
+
+_RATE_CHOICES = {
+    "none": (),
+    "1, 2, 5 (HDC)": (1, 2, 5),
+    "1, 2, 3": (1, 2, 3),
+    "2, 2, 2": (2, 2, 2),
+    "2, 4, 8": (2, 4, 8),
+    "6": (6,),
+    "12": (12,),
+    "24": (24,),
+    "48": (48,),
+}
+_UPSAMPLE_CHOICES = {
+    "none": (1, "deconv"),
+    "deconv ×2": (2, "deconv"),
+    "deconv ×4": (4, "deconv"),
+    "deconv ×8": (8, "deconv"),
+    "bilinear ×2": (2, "bilinear"),
+    "bilinear ×4": (4, "bilinear"),
+    "bilinear ×8": (8, "bilinear"),
+}
+
+
+def design_view(input_size: int = 512, output_stride: int = 16, rates: str = "1, 2, 5 (HDC)",
+                upsampling: str = "deconv ×2", distance: int = 12) -> "tuple[Figure, str]":
+    """The design lab: one design's report as a figure and a sentence.
+
+    Defined in notebook ``07_design_lab``.
+
+    Examples
+    --------
+    >>> fig, text = design_view()
+    >>> text.split(";")[0]
+    'Heatmap 64×64 (8 px per cell)'
+    >>> plt.close(fig)
+    """
+    from . import plots
+    from .design import cell_collision_fraction, design_report
+
+    up, mode = _UPSAMPLE_CHOICES.get(upsampling, (None, None))
+    if up is None or rates not in _RATE_CHOICES:
+        return plots.message_figure("unknown choice"), "Unknown choice."
+    if up > output_stride:
+        text = f"Upsampling ×{up} would go below one pixel per cell at output stride {output_stride}."
+        return plots.message_figure(text), text
+    r = design_report(input_size, output_stride, rates=_RATE_CHOICES[rates], upsample=up, upsample_mode=mode)
+    same = cell_collision_fraction(distance, 0, r.peak_stride)
+    near = cell_collision_fraction(distance, 0, r.peak_stride, within=1)
+    text = (
+        f"Heatmap {r.heatmap_size}×{r.heatmap_size} ({r.heatmap_stride:g} px per cell); "
+        f"receptive field {r.receptive_field} px; compute ×{r.relative_compute:.2f} and activations "
+        f"×{r.relative_memory:.2f} of ResNet-50 at OS 32. Two objects {distance} px apart share a cell "
+        f"of the {r.peak_stride}-px peak grid at {same:.0%} of grid offsets (same or adjacent cell: {near:.0%})."
+    )
+    if r.warnings:
+        text += " <b>Warning:</b> " + " <b>Warning:</b> ".join(r.warnings) + "."
+    return plots.design_figure(r, distance=distance), text
+
+
+def _design_controls() -> "dict[str, W.ValueWidget]":
+    style = {"description_width": "initial"}
+    return {
+        "input_size": W.Dropdown(options=[256, 384, 512, 513, 1024], value=512, description="input",
+                                 style=style),
+        "output_stride": W.Dropdown(options=[32, 16, 8], value=16, description="output stride", style=style),
+        "rates": W.Dropdown(options=list(_RATE_CHOICES), value="1, 2, 5 (HDC)", description="head rates",
+                            style=style),
+        "upsampling": W.Dropdown(options=list(_UPSAMPLE_CHOICES), value="deconv ×2", description="upsampling",
+                                 style=style),
+        "distance": W.IntSlider(value=12, min=4, max=64, step=4, description="objects apart (px)",
+                                continuous_update=False, style=style),
+    }
+
+
+design_explorer = register("design_explorer", design_view, _design_controls,
+                           title="Design lab: heatmap size, receptive field, holes and cost of one design")

@@ -1,0 +1,94 @@
+"""Run every benchmark and print its table (markdown), with the machine they ran on.
+
+    python benchmarks/run_all.py                  # everything, a few minutes on 2 cores
+    python benchmarks/run_all.py --quick          # tiny sizes, one run: checks the scripts work
+    python benchmarks/run_all.py --only conv erf  # a subset
+    python benchmarks/run_all.py --write-readme   # also store the tables in benchmarks/README.md
+
+Timings are printed, never asserted: a missed target shows **MISS** in its
+table and the exit status stays 0. The exit status is 1 only when a
+benchmark's own correctness check fails (e.g. the matmul floor does not
+reproduce the convolution), i.e. when the numbers would be meaningless, or
+when a notebook or a widget view raises (its row says so; the rest is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+
+import _common as C
+import bench_conv
+import bench_erf
+import bench_import
+import bench_notebooks
+import bench_widgets
+
+BENCHMARKS = {
+    "import": lambda a: bench_import.run(a.quick),
+    "conv": lambda a: bench_conv.run(a.quick),
+    "erf": lambda a: bench_erf.run(a.quick),
+    "widgets": lambda a: bench_widgets.run(a.quick, a.self_check),
+    "notebooks": lambda a: bench_notebooks.run(a.quick),
+}
+README = C.ROOT / "benchmarks" / "README.md"
+START, END = "<!-- results:start (written by run_all.py --write-readme) -->", "<!-- results:end -->"
+
+
+def write_readme(text: str) -> None:
+    readme = README.read_text()
+    if START not in readme or END not in readme:
+        raise SystemExit(f"{README} has no {START} ... {END} markers")
+    head, rest = readme.split(START, 1)
+    _, tail = rest.split(END, 1)
+    README.write_text(f"{head}{START}\n{text.strip()}\n{END}{tail}")
+    print(f"wrote the tables to {README.relative_to(C.ROOT)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes and one run each: a smoke run, not numbers")
+    parser.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
+    parser.add_argument("--self-check", action="store_true",
+                        help="also time the widget benchmark's temporary demo view")
+    parser.add_argument("--write-readme", action="store_true", help="store the tables in benchmarks/README.md")
+    args = parser.parse_args(argv)
+    if args.quick and args.write_readme:
+        parser.error("--quick numbers are not worth recording; drop --write-readme")
+
+    started = time.perf_counter()
+    info = C.machine()
+    parts = ["### Machine\n\n" + C.machine_markdown(info) + "\n"]
+    print(parts[0], flush=True)
+    failed = []
+    for name in args.only:
+        t0 = time.perf_counter()
+        try:
+            tables = BENCHMARKS[name](args)
+        except Exception:  # a broken benchmark must not hide the others' numbers
+            traceback.print_exc()
+            failed.append(name)
+            continue
+        text = C.print_report(tables)
+        parts.append(text)
+        if any(t.errors for t in tables):
+            failed.append(name)
+        print(f"({name}: {time.perf_counter() - t0:.0f} s)\n", flush=True)
+    elapsed = time.perf_counter() - started
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS") if k in os.environ)
+    command = " ".join([env, "python benchmarks/run_all.py", *(a for a in (sys.argv[1:] if argv is None else argv) if a != "--write-readme")]).strip()
+    summary = f"Whole run: {elapsed:.0f} s (`{command}`)."
+    print(summary)
+    if failed:
+        print(f"FAILED (correctness check or error, see above): {', '.join(failed)}", file=sys.stderr)
+        return 1
+    if args.write_readme:
+        write_readme("\n".join(parts) + "\n" + summary + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
