@@ -1247,6 +1247,7 @@ def heatmap_cell(
     for ax in axes:
         ax.set_xlabel("input x (pixels)", fontsize=10)
         ax.tick_params(labelsize=9)
+        ax.locator_params(nbins=4)  # fewer tick labels: drawing text is most of a widget update
     left.set_ylabel("input y (pixels)", fontsize=10)
     handles = [
         Line2D([], [], color=COLORS["output"], linewidth=1.5,
