@@ -52,6 +52,10 @@ from .receptive import (
     receptive_field,
     resnet50,
     vgg16,
+    LayerCost,
+    cell_centers,
+    layer_costs,
+    resnet50_costs,
 )
 
 __version__ = "0.1.0"
@@ -98,6 +102,10 @@ __all__ = [
     "exercises",
     "plots",
     "widgets",
+    "cell_centers",
+    "LayerCost",
+    "layer_costs",
+    "resnet50_costs",
 ]
 
 _LAZY = ("plots", "widgets")

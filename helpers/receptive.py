@@ -35,6 +35,10 @@ __all__ = [
     "alexnet",
     "resnet50",
     "context_module",
+    "cell_centers",
+    "LayerCost",
+    "layer_costs",
+    "resnet50_costs",
 ]
 
 
@@ -398,3 +402,217 @@ def context_module() -> list[Layer]:
     """
     layers = [Layer(3, dilation=d, padding=d, name=f"layer{i}") for i, d in enumerate([1, 1, 2, 4, 8, 16, 1], 1)]
     return layers + [Layer(1, name="output")]
+
+
+# --------------------------------------------------------------------------
+# Where heatmap cells look, and what a layer costs (notebook 04)
+# --------------------------------------------------------------------------
+
+
+def cell_centers(layers: Sequence[Layer], input_size: int) -> tuple[float, ...]:
+    """Input coordinate of the receptive-field centre of every output cell along one axis.
+
+    Cell ``u`` of the last layer is centred on ``u * S + center`` (Araujo et
+    al.: ``center = -P + (r - 1) / 2``, with ``S`` and ``P`` the effective
+    stride and padding), for ``u = 0 … N_out - 1``.
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack, input side first.
+    input_size : int
+        Input length (>= 1); sets the number of cells and, for
+        ``padding="same"`` with stride > 1, the padding split.
+
+    Returns
+    -------
+    tuple of float
+        One centre per output cell, in input pixels (pixel ``i`` is centred on ``i``).
+
+    Examples
+    --------
+    >>> cell_centers(resnet50(output_stride=16), 513)[:3]   # DeepLab's crop: on pixels 0, 16, 32, ...
+    (0.0, 16.0, 32.0)
+    >>> cell_centers(resnet50(output_stride=16), 513)[-1]   # ... and the last one on pixel 512
+    512.0
+    >>> cell_centers([Layer(2, stride=2)], 6)
+    (0.5, 2.5, 4.5)
+    """
+    layers = _check_layers(layers)
+    if not layers:
+        raise ValueError("layers must contain at least one Layer")
+    n = check_int("input_size", input_size, 1)
+    count = output_sizes(layers, n)[-1]
+    row = receptive_field(layers, input_size=n)[-1]
+    return tuple(row.center + u * row.S for u in range(count))
+
+
+@dataclass(frozen=True)
+class LayerCost:
+    """Compute, memory and weights of one layer on a 2-D input.
+
+    Attributes
+    ----------
+    name : str
+        The layer's name.
+    height, width : int
+        Output size.
+    in_channels, channels : int
+        Input and output channels.
+    macs : int
+        Multiply-adds: ``height * width * k² * in_channels * channels`` for a
+        convolution (every tap, padding included, as frameworks count them;
+        no bias); 0 for pooling.
+    activations : int
+        Values in the output: ``height * width * channels``.
+    weights : int
+        ``k² * in_channels * channels`` for a convolution (no bias); 0 for pooling.
+
+    Defined in notebook ``04_output_stride_and_heatmaps`` (made by :func:`layer_costs`).
+
+    Examples
+    --------
+    >>> layer_costs([Layer(1, name="proj", channels=4)], 3, in_channels=2)[0]
+    LayerCost(name='proj', height=3, width=3, in_channels=2, channels=4, macs=72, activations=36, weights=8)
+    """
+
+    name: str
+    height: int
+    width: int
+    in_channels: int
+    channels: int
+    macs: int
+    activations: int
+    weights: int
+
+
+def layer_costs(
+    layers: Sequence[Layer], input_size: int | tuple[int, int], *, in_channels: int = 3
+) -> tuple[LayerCost, ...]:
+    """Multiply-adds, output values and weights of every layer of a stack.
+
+    Per convolution: ``MACs = H_out · W_out · k² · C_in · C_out``, activations
+    ``H_out · W_out · C_out`` and weights ``k² · C_in · C_out`` (dense, square
+    kernels, no bias or batch norm). A pooling layer (``kind="pool"``) has no
+    weights and its comparisons are not counted as multiply-adds; its output
+    is counted as activations. Dilation changes neither the weights nor the
+    MACs of a layer; only the output size does.
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack, input side first; every convolution needs ``channels``
+        (a pooling layer keeps its input's channels).
+    input_size : int or (int, int)
+        Input side, or ``(height, width)``.
+    in_channels : int
+        Channels of the input image (>= 1).
+
+    Returns
+    -------
+    tuple of LayerCost
+        One record per layer.
+
+    Examples
+    --------
+    >>> c = layer_costs([Layer(3, padding=1, name="conv", channels=8)], (4, 5), in_channels=2)[0]
+    >>> (c.height, c.width, c.macs, c.activations, c.weights)    # 4·5·9·2·8, 4·5·8, 9·2·8
+    (4, 5, 2880, 160, 144)
+    >>> costs = layer_costs(resnet50(variant="torchvision"), 224)
+    >>> costs[0].macs, costs[0].activations                  # conv1: 112²·7²·3·64, 112²·64
+    (118013952, 802816)
+    """
+    layers = _check_layers(layers)
+    if not layers:
+        raise ValueError("layers must contain at least one Layer")
+    h, w = check_pair("input_size", input_size, 1)
+    c_in = check_int("in_channels", in_channels, 1)
+    heights, widths = output_sizes(layers, h), output_sizes(layers, w)
+    records = []
+    for i, (layer, ho, wo) in enumerate(zip(layers, heights, widths)):
+        label = layer.name or f"layer{i + 1}"
+        if layer.kind == "pool":
+            if layer.channels is not None and layer.channels != c_in:
+                raise ValueError(
+                    f"layers[{i}] ({label}) is a pooling layer with channels={layer.channels}, "
+                    f"but its input has {c_in}: pooling keeps the channels"
+                )
+            records.append(LayerCost(label, ho, wo, c_in, c_in, 0, ho * wo * c_in, 0))
+            continue
+        if layer.channels is None:
+            raise ValueError(f"layers[{i}] ({label}) has channels=None: layer_costs needs every convolution's channels")
+        c_out = layer.channels
+        weights = layer.kernel**2 * c_in * c_out
+        records.append(LayerCost(label, ho, wo, c_in, c_out, ho * wo * weights, ho * wo * c_out, weights))
+        c_in = c_out
+    return tuple(records)
+
+
+def resnet50_costs(
+    input_size: int | tuple[int, int],
+    *,
+    output_stride: int = 32,
+    variant: str = "slim",
+    multi_grid: tuple[int, int, int] = (1, 1, 1),
+    shortcuts: bool = True,
+) -> tuple[LayerCost, ...]:
+    """:func:`layer_costs` of :func:`resnet50`, with its projection shortcuts.
+
+    :func:`resnet50` lists the main path only. With ``shortcuts=True`` a
+    record ``<unit>shortcut`` follows the last convolution of the first unit
+    of each block: the 1×1 projection from the unit's input channels to its
+    output channels, on a map the size of the unit's output (in
+    torchvision the projection carries the unit's stride; TF-Slim strides the
+    last unit, whose shortcut is a parameter-free subsampling). These four
+    convolutions are what the main path is missing for the published totals.
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Parameters
+    ----------
+    input_size : int or (int, int)
+        Input side, or ``(height, width)`` (3-channel image).
+    output_stride, variant, multi_grid
+        As for :func:`resnet50`.
+    shortcuts : bool
+        Include the four projection shortcuts.
+
+    Examples
+    --------
+    >>> costs = resnet50_costs(224, variant="torchvision")
+    >>> sum(c.weights for c in costs)      # conv weights; + batch norm + fc: torchvision's 25,557,032
+    23454912
+    >>> [c.name for c in costs if c.name.endswith("shortcut")]
+    ['layer1.0.shortcut', 'layer2.0.shortcut', 'layer3.0.shortcut', 'layer4.0.shortcut']
+    """
+    if not isinstance(shortcuts, bool):
+        raise TypeError(f"shortcuts must be True or False, got {shortcuts!r}")
+    layers = resnet50(output_stride, multi_grid=multi_grid, variant=variant)
+    costs = list(layer_costs(layers, input_size))
+    if not shortcuts:
+        return tuple(costs)
+    result = []
+    by_name = {c.name: c for c in costs}
+    for cost in costs:
+        result.append(cost)
+        prefix = cost.name[: -len("conv3")]
+        if cost.name.endswith("conv3") and prefix.endswith(("unit_1/", ".0.")):
+            first = by_name[prefix + "conv1"]
+            weights = first.in_channels * cost.channels
+            result.append(
+                LayerCost(
+                    prefix + "shortcut",
+                    cost.height,
+                    cost.width,
+                    first.in_channels,
+                    cost.channels,
+                    cost.height * cost.width * weights,
+                    cost.activations,
+                    weights,
+                )
+            )
+    return tuple(result)

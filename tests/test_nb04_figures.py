@@ -1,0 +1,181 @@
+"""Notebook 04: its figures, widget view and exercises say what the formulas say.
+
+Expected values come from the oracles (window walking) or from the formulas written
+out by hand in the test, never from the code under test.
+"""
+
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from oracles import count_windows, tf_same_split  # noqa: E402
+
+from helpers import exercises, plots, widgets  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+# ---------------------------------------------------------------- exercises
+
+
+def test_exercise_heatmap_size_by_walking_same_layers():
+    n = 321
+    for _ in range(4):  # four "same" stride-2 layers: output stride 16
+        pl, pr = tf_same_split(n, 3, 2, 1)
+        n = count_windows(n, 3, 2, pl, pr, 1)
+    assert exercises.check_answer("04-heatmap-size", n) == (True, "Correct!")
+    assert n == math.ceil(321 / 16)
+
+
+def test_exercise_mismatched_padding_by_walking_windows():
+    n = 65
+    for _ in range(3):
+        n = count_windows(n, 3, 1, 1, 1, 2)
+    assert exercises.check_answer("04-mismatched-padding", n)[0]
+    assert not exercises.check_answer("04-mismatched-padding", 65)[0]  # the size-keeping answer is wrong here
+
+
+def test_exercise_compute_factor_and_aspp_rates():
+    # OS 16 -> 8 removes one stride of 2: block 4's maps double per axis, MACs x 2**2
+    assert exercises.check_answer("04-compute-factor", 4)[0]
+    assert not exercises.check_answer("04-compute-factor", 2)[0]
+    # Chen et al. 2017: (6, 12, 18) at OS 16 <-> (12, 24, 36) at OS 8; rate x OS constant -> OS 4: (24, 48, 72)
+    assert exercises.check_answer("04-aspp-rates", [24, 48, 72])[0]
+    assert exercises.check_answer("04-aspp-rates", (24, 48, 72))[0]
+    assert not exercises.check_answer("04-aspp-rates", [6, 12, 18])[0]
+    assert "Hint" in exercises.check_answer("04-aspp-rates", [12, 24, 36])[1]
+
+
+@pytest.mark.parametrize("key", ["04-heatmap-size", "04-mismatched-padding", "04-compute-factor", "04-aspp-rates"])
+def test_exercise_solutions_print_the_computed_answer(key, capsys):
+    exercises.solution(key)
+    out = capsys.readouterr().out
+    assert out.startswith(f"Answer: {exercises._get(key).expected()!r}.")
+    assert exercises.check_answer(key, None)[0] is False
+
+
+# ---------------------------------------------------------------- widget view
+
+
+def test_view_default_sentence():
+    fig, text = widgets.heatmap_view()
+    assert isinstance(fig, Figure)
+    # 513 at OS 16: ceil(513/16) = 33; r = 483 (ResNet-50) + 2 * 6 * 16 (rate-6 3x3 head on a stride-16 map)
+    assert "heatmap 33×33" in text and "keeps it" in text
+    assert f"{483 + 2 * 6 * 16}×{483 + 2 * 6 * 16} px" in text
+
+
+def test_view_mismatched_padding_shrinks():
+    _, text = widgets.heatmap_view(513, 16, 6, "one")
+    # one 3x3 layer, rate 6, padding 1 on 33 cells: 33 + 2 - 2*6 = 23
+    assert f"shrinks it from 33 to {33 + 2 - 2 * 6}" in text
+
+
+def test_view_impossible_setting_is_a_sentence():
+    fig, text = widgets.heatmap_view(64, 32, 36, "valid")
+    assert text.startswith("Not possible") and "empty" in text
+    assert isinstance(fig, Figure)
+
+
+def test_view_localisation_within_half_a_cell():
+    for os_ in (32, 16, 8):
+        _, text = widgets.heatmap_view(513, os_, 1, "same")
+        # "error a px in x and b px in y"
+        part = text.split("error ")[1]
+        ex = float(part.split(" px in x")[0])
+        ey = float(part.split("and ")[1].split(" px in y")[0])
+        assert ex <= os_ / 2 and ey <= os_ / 2
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _segments_x(ax):
+    """x of every vertical line segment drawn with vlines."""
+    xs = []
+    for coll in ax.collections:
+        if isinstance(coll, LineCollection):
+            for seg in coll.get_segments():
+                if np.isclose(seg[0][0], seg[-1][0]):
+                    xs.append(float(seg[0][0]))
+    return xs
+
+
+def test_heatmap_cell_draws_the_cell_lattice():
+    fig = plots.heatmap_cell(513, 16, 6)
+    xs = _segments_x(fig.axes[0])
+    # DeepLab 513 crop: centres on 0, 16, ..., 512, cells are the 16x16 squares around them
+    assert xs == [-8 + 16 * k for k in range(34)]
+    filled = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_fill()]
+    assert len(filled) == 1 and filled[0].get_width() == 16
+
+
+def test_heatmap_cell_receptive_field_rectangle():
+    fig = plots.heatmap_cell(257, 32, 1)
+    widths = sorted(p.get_width() for p in fig.axes[1].patches if isinstance(p, Rectangle))
+    assert 483 + 2 * 32 in widths  # ResNet-50 r = 483 plus a rate-1 3x3 head on a stride-32 map
+    with pytest.raises(ValueError, match="heatmap would be empty"):
+        plots.heatmap_cell(64, 32, 6, padding="one")
+    with pytest.raises(ValueError, match="padding must be one of"):
+        plots.heatmap_cell(64, 32, 6, padding="full")
+
+
+@pytest.mark.parametrize("n", [256, 250])
+def test_heatmap_grids_counts_cells(n):
+    fig = plots.heatmap_grids(n, output_strides=(32, 16, 8))
+    for ax, os_ in zip(fig.axes, (32, 16, 8)):
+        cells = -(-n // os_)
+        assert ax.get_title() == f"OS {os_}: {cells}×{cells} heatmap"
+        xs = _segments_x(ax)
+        assert len(xs) == cells + 1 and xs[-1] == n - 0.5  # a last partial block when OS does not divide n
+
+
+def test_heatmap_size_vs_rate_lines():
+    fig = plots.heatmap_size_vs_rate(65, max_rate=40)
+    same, one, valid = fig.axes[0].get_lines()[:3]
+    assert set(same.get_ydata()) == {65}
+    for d, y in zip(one.get_xdata(), one.get_ydata()):
+        span = 2 * d + 1
+        if 65 + 2 < span:
+            assert np.isnan(y)
+        else:
+            assert y == count_windows(65, 3, 1, 1, 1, int(d))
+    for d, y in zip(valid.get_xdata(), valid.get_ydata()):
+        if not np.isnan(y):
+            assert y == 65 - 2 * d
+
+
+def test_stride_for_dilation_tap_positions():
+    fig = plots.stride_for_dilation(width=192, center=96)
+    taps = [line for line in fig.axes[0].get_lines() if line.get_markersize() == 10]
+    # rows: OS 32 rate 1, OS 16 rate 1, OS 16 rate 2, OS 8 rate 4: taps rate * OS apart
+    assert [list(line.get_xdata()) for line in taps] == [[64, 96, 128], [80, 96, 112], [64, 96, 128], [64, 96, 128]]
+
+
+def test_stage_costs_block4_grows_by_f_squared():
+    fig = plots.stage_costs(512, output_strides=(32, 16, 8))
+    bars = fig.axes[0].patches  # 5 stages per output stride, in order OS 32, 16, 8
+    block4 = [bars[5 * i + 4].get_height() for i in range(3)]
+    assert block4[1] == pytest.approx(4 * block4[0]) and block4[2] == pytest.approx(16 * block4[0])
+    stem = [bars[5 * i].get_height() for i in range(3)]
+    assert stem[0] == stem[1] == stem[2]
+
+
+def test_scene_is_seeded():
+    a, ka = plots._nb04_scene(300, 0)
+    b, kb = plots._nb04_scene(300, 0)
+    c, _ = plots._nb04_scene(300, 1)
+    assert np.array_equal(a, b) and ka == kb and not np.array_equal(a, c)
+    assert 0 <= ka[0] < 300 and 0 <= ka[1] < 300
