@@ -67,7 +67,7 @@ def execute(nb, cwd: Path, timeout: int = 600) -> tuple[float, int, str, str]:
     bytes, how that was read, and the kernel's ``sys.prefix``.
     """
     import nbformat
-    from nbclient import NotebookClient
+    from helpers.notebook_tools import notebook_client
 
     nb = nbformat.from_dict(nb)  # a copy: the stored notebook is never modified
     n_cells = len(nb.cells)
@@ -78,8 +78,7 @@ def execute(nb, cwd: Path, timeout: int = 600) -> tuple[float, int, str, str]:
         if cell_index == n_cells:
             marks["end"] = time.perf_counter()
 
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}}, on_cell_start=on_cell_start)
+    client = notebook_client(nb, cwd, timeout, on_cell_start=on_cell_start)
     with tempfile.TemporaryFile("w+") as log:  # the kernel's stderr: shown only if the run fails
         start = time.perf_counter()
         try:

@@ -30,19 +30,56 @@ def _notebooks(paths: list[str]) -> list[Path]:
     return found
 
 
+def notebook_client(nb, cwd: Path, timeout: int = 120, **kwargs):
+    """An ``nbclient.NotebookClient`` for ``nb`` run in ``cwd`` with the current environment's kernel.
+
+    nbclient's emulation of ipywidgets' Output widget is switched off: it
+    sends a message on the kernel channel while waiting for the cell's reply
+    on that same channel, and about one run in seven then stalls for the whole
+    cell timeout after a widget cell (jupyter/nbclient#312, measured here).
+    Without it, a figure drawn inside a widget's Output is stored as an
+    ordinary output of the widget cell (those cells are ``nbval-ignore-output``)
+    and no widget state is saved in the notebook's metadata.
+    """
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **kwargs
+    )
+    client.comm_open_handlers = {"jupyter.widget": lambda msg: None}
+    return client
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def strip_widget_outputs(nb) -> int:
+    """Empty the stored outputs of cells that display a widget; return how many.
+
+    A stored widget view without saved widget state cannot be shown: JupyterLab
+    says "Error displaying widget: model not found" and GitHub shows nothing.
+    The figure it would show is already stored by the static cell above each
+    widget cell (the course's notebook template), so the widget cell keeps its
+    execution count and no outputs until a reader runs it.
+    """
+    emptied = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs", [])
+        if any(WIDGET_VIEW in o.get("data", {}) for o in outputs):
+            cell["outputs"] = []
+            emptied += 1
+    nb.metadata.pop("widgets", None)
+    return emptied
+
+
 def refresh(path: Path, timeout: int = 120) -> float:
     """Execute ``path`` top to bottom in a fresh kernel and save it in place; return seconds."""
     import nbformat
-    from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-    ).execute()
+    notebook_client(nb, path.parent, timeout).execute()
+    strip_widget_outputs(nb)
     nb.metadata.get("kernelspec", {}).update({"name": "python3", "display_name": "Python 3 (ipykernel)"})
     nbformat.write(nb, path)
     return time.perf_counter() - start

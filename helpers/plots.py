@@ -62,42 +62,44 @@ def draw_cells(
     text: "np.ndarray | None" = None,
     edgecolor: str = "white",
     linewidth: float = 1.0,
-    fontsize: float = 8,
+    fontsize: float = 9,
 ) -> None:
     """Draw a grid of square cells, one colour per cell (``None`` leaves a cell empty).
 
     Row 0 is drawn at the top, as in an image; ``origin`` is the (x, y) of the
     top-left corner in data units, one unit per cell. ``text`` optionally
     writes a value in each cell. The axes are set to equal aspect with y
-    pointing down.
+    pointing down. All cells form one ``PolyCollection`` (one artist instead
+    of one patch per cell: fast enough for widget grids of hundreds of cells),
+    and the data limits grow to include them.
 
     Examples
     --------
     >>> fig, ax = plt.subplots()
     >>> draw_cells(ax, [[COLORS["input"], None], [COLORS["padding"], COLORS["output"]]])
-    >>> len(ax.patches)
+    >>> len(ax.collections[0].get_paths())       # the empty cell is not drawn
     3
+    >>> [float(v) for v in ax.dataLim.bounds]     # x0, y0, width, height
+    [0.0, 0.0, 2.0, 2.0]
     >>> plt.close(fig)
     """
+    from matplotlib.collections import PolyCollection
+
     grid = np.asarray(colors, dtype=object)
     if grid.ndim != 2:
         raise ValueError(f"colors must be a 2-D grid, got shape {grid.shape}")
+    ii, jj = np.nonzero(grid != None)  # noqa: E711  (element-wise comparison with None)
     x0, y0 = origin
-    drawn = []
-    for (i, j), color in np.ndenumerate(grid):
-        if color is None:
-            continue
-        drawn.append((i, j))
-        # add_artist + one update_datalim below == add_patch per cell, ~5x faster to build
-        # (add_patch computes each cell's data limits from its path: benchmarks/README.md).
-        cell = ax.add_artist(Rectangle((x0 + j, y0 + i), 1, 1, facecolor=color, edgecolor=edgecolor, linewidth=linewidth))
-        if hasattr(cell, "_set_in_autoscale"):  # newer matplotlib: what add_patch marks, so relim() sees it
-            cell._set_in_autoscale(True)
-        if text is not None and text[i, j] not in (None, ""):
-            ax.text(x0 + j + 0.5, y0 + i + 0.5, str(text[i, j]), ha="center", va="center", fontsize=fontsize)
-    if drawn:
-        (i0, j0), (i1, j1) = np.min(drawn, axis=0), np.max(drawn, axis=0)
-        ax.update_datalim([(x0 + j0, y0 + i0), (x0 + j1 + 1, y0 + i1 + 1)])
+    if len(ii):
+        corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+        verts = corners[None, :, :] + np.stack([x0 + jj, y0 + ii], axis=1)[:, None, :]
+        ax.add_collection(
+            PolyCollection(verts, facecolors=list(grid[ii, jj]), edgecolors=edgecolor, linewidths=linewidth)
+        )
+    if text is not None:
+        for i, j in zip(ii, jj):
+            if text[i, j] not in (None, ""):
+                ax.text(x0 + j + 0.5, y0 + i + 0.5, str(text[i, j]), ha="center", va="center", fontsize=fontsize)
     ax.set_aspect("equal")
     if not ax.yaxis_inverted():
         ax.invert_yaxis()
@@ -132,28 +134,6 @@ from .conv import conv2d as _conv2d, tap_counts as _tap_counts  # noqa: E402
 
 #: Inches per grid cell in the stride/dilation figures (cells shrink for large grids).
 _CELL = 0.3
-
-
-def _grid_cells(ax: Axes, colors: np.ndarray, *, origin: "tuple[float, float]" = (0.0, 0.0),
-                edgecolor: str = "white", linewidth: float = 1.0, text: "np.ndarray | None" = None,
-                fontsize: float = 9) -> None:
-    """Same picture as :func:`draw_cells` (row 0 on top, one unit per cell, optional text per
-    cell), drawn as one ``PolyCollection``: fast enough for widget grids of hundreds of cells."""
-    from matplotlib.collections import PolyCollection
-
-    grid = np.asarray(colors, dtype=object)
-    ii, jj = np.nonzero(grid != None)  # noqa: E711  (element-wise comparison with None)
-    x0, y0 = origin
-    corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
-    verts = corners[None, :, :] + np.stack([x0 + jj, y0 + ii], axis=1)[:, None, :]
-    ax.add_collection(PolyCollection(verts, facecolors=list(grid[ii, jj]), edgecolors=edgecolor, linewidths=linewidth))
-    if text is not None:
-        for i, j in zip(ii, jj):
-            if text[i, j] not in (None, ""):
-                ax.text(x0 + j + 0.5, y0 + i + 0.5, str(text[i, j]), ha="center", va="center", fontsize=fontsize)
-    ax.set_aspect("equal")
-    if not ax.yaxis_inverted():
-        ax.invert_yaxis()
 
 
 def _pads(name: str, padding: object) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -203,13 +183,13 @@ def _draw_conv_scene(
     colors = np.full((hp, wp), COLORS["padding"], dtype=object)
     inner = np.where(np.outer(rows, cols) > 0, COLORS["input"], COLORS["unvisited"])
     colors[pt : pt + nh, pl : pl + nw] = inner
-    _grid_cells(ax, colors)
+    draw_cells(ax, colors)
     # the output grid, to the right of the input, top-aligned
     x_out = wp + gap
     out_colors = np.full((oh, ow), COLORS["output"], dtype=object)
     for f in frames:
         out_colors[divmod(f, ow)] = COLORS["highlight"]
-    _grid_cells(ax, out_colors, origin=(x_out, 0.0))
+    draw_cells(ax, out_colors, origin=(x_out, 0.0))
     # windows: outline of the span, a dot on every tap
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     for f in frames:
@@ -427,7 +407,7 @@ def visit_counts(
     text = np.full((hp, wp), "", dtype=object)
     text[pt : pt + nh, pl : pl + nw] = counts.astype(str)
     fig, ax = plt.subplots()
-    _grid_cells(ax, colors, text=text, fontsize=10)
+    draw_cells(ax, colors, text=text, fontsize=10)
     for i in range(nh):
         ax.text(-0.25, pt + i + 0.5, str(i), ha="right", va="center", fontsize=9, color="0.3")
     for j in range(nw):
@@ -533,7 +513,7 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
         colors = [COLORS["padding"]] * p + [COLORS["input"] if r else COLORS["unvisited"] for r in read] + [
             COLORS["padding"]
         ] * p
-        _grid_cells(ax, np.array([colors], dtype=object))
+        draw_cells(ax, np.array([colors], dtype=object))
         if ceil:
             for x in range(length, right_end):
                 ax.add_patch(Rectangle((x, 0), 1, 1, fill=False, edgecolor="0.5", linestyle=":", linewidth=1.2))
@@ -602,10 +582,10 @@ def strided_vs_dense(n: int = 8, kernel: int = 3, *, stride: int = 2, seed: int 
     kept[::s, ::s] = True
     fig, axes = plt.subplots(1, 3, gridspec_kw={"width_ratios": [n, dense.shape[1], strided.shape[1]]})
     as_text = np.vectorize(lambda v: f"{v:.0f}")
-    _grid_cells(axes[0], np.full(x.shape, COLORS["input"], dtype=object), text=as_text(x), fontsize=9)
-    _grid_cells(axes[1], np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object), text=as_text(dense),
+    draw_cells(axes[0], np.full(x.shape, COLORS["input"], dtype=object), text=as_text(x), fontsize=9)
+    draw_cells(axes[1], np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object), text=as_text(dense),
                 fontsize=9)
-    _grid_cells(axes[2], np.full(strided.shape, COLORS["highlight"], dtype=object), text=as_text(strided), fontsize=9)
+    draw_cells(axes[2], np.full(strided.shape, COLORS["highlight"], dtype=object), text=as_text(strided), fontsize=9)
     titles = [f"input {n}×{n}; kernel {k}×{k} of ones", f"dense conv, stride 1: {dense.shape[0]}×{dense.shape[1]}",
               f"strided conv, stride {s}: {strided.shape[0]}×{strided.shape[1]}"]
     for ax, title, m in zip(axes, titles, (n, dense.shape[0], strided.shape[0])):
@@ -637,7 +617,7 @@ def _draw_taps(ax: Axes, top: int, left: int, kernel: int, dilation: int, *, lab
 
     span = _effective_kernel_size(kernel, dilation)
     is_tap = (np.arange(span)[:, None] % dilation == 0) & (np.arange(span)[None, :] % dilation == 0)
-    _grid_cells(ax, np.where(is_tap, COLORS["kernel"], None), origin=(left, top))
+    draw_cells(ax, np.where(is_tap, COLORS["kernel"], None), origin=(left, top))
     ii, jj = np.nonzero(~is_tap)
     if len(ii):
         corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
@@ -684,7 +664,7 @@ def dilated_taps(kernel: int = 3, dilations: "tuple[int, ...]" = (1, 2, 3), *, n
     n = max(spans) + 2 if n is None else _check_int("n", n, max(spans))
     fig, axes = plt.subplots(1, len(ds), squeeze=False)
     for ax, d, span in zip(axes[0], ds, spans):
-        _grid_cells(ax, np.full((n, n), COLORS["input"], dtype=object))
+        draw_cells(ax, np.full((n, n), COLORS["input"], dtype=object))
         corner = (n - span) // 2
         _draw_taps(ax, corner, corner, k, d, labels=n <= 16)
         ax.set_xlim(-0.2, n + 0.2)
@@ -735,7 +715,7 @@ def subgrids(n: int = 8, dilation: int = 2, *, kernel: int = 3) -> Figure:
     gap = 1.6
     fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": [n, d * h + (d - 1) * gap]})
     ax = axes[0]
-    _grid_cells(ax, palette[ids])
+    draw_cells(ax, palette[ids])
     for i in range(k):
         for j in range(k):
             ax.plot(j * d + 0.5, i * d + 0.5, "o", color="black", markersize=7, markeredgecolor="white")
@@ -750,7 +730,7 @@ def subgrids(n: int = 8, dilation: int = 2, *, kernel: int = 3) -> Figure:
             rows = len(range(r, n, d))
             cols = len(range(c, n, d))
             ox, oy = c * (h + gap), r * (h + gap)
-            _grid_cells(ax, np.full((rows, cols), palette[r * d + c], dtype=object), origin=(ox, oy))
+            draw_cells(ax, np.full((rows, cols), palette[r * d + c], dtype=object), origin=(ox, oy))
             ax.text(ox, oy - 0.15, f"({r}, {c}): {rows}×{cols}", fontsize=9, va="bottom")
             if (r, c) == (0, 0):
                 for i in range(k):

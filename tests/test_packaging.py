@@ -72,3 +72,19 @@ def test_every_public_function_has_a_doctest_and_a_notebook():
         doc = inspect.getdoc(obj) or ""
         assert doctest.DocTestParser().get_examples(doc) or name in ("RFRow",), f"{name} has no example"
         assert "notebook" in doc.lower() or name == "RFRow", f"{name} does not say where it is taught"
+
+
+def test_stored_notebooks_are_fresh_and_show_no_dead_widgets():
+    # what the before-stop hook and readers without a kernel need: outputs from a fresh, in-order
+    # run, and no stored widget views (they cannot render without a kernel; see notebook_tools)
+    import json
+
+    from helpers.notebook_tools import WIDGET_VIEW
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        counts = [c["execution_count"] for c in cells if c["cell_type"] == "code"]
+        assert counts == list(range(1, len(counts) + 1)), f"{path.name}: run it with notebook_tools refresh"
+        for c in cells:
+            for o in c.get("outputs", []):
+                assert WIDGET_VIEW not in o.get("data", {}), f"{path.name}: stored widget view"
