@@ -18,7 +18,7 @@ from .arithmetic import (
     tf_output_size,
     transposed_output_size,
 )
-from .conv import conv2d, conv_transpose2d, effective_receptive_field
+from .conv import conv2d, conv_transpose2d, effective_receptive_field, erf_std, uniform_erf_std
 from .gridding import coverage_map, hdc_max_gap, is_hdc, valid_weight_fraction
 from .receptive import (
     Layer,
@@ -29,6 +29,7 @@ from .receptive import (
     output_stride,
     receptive_field,
     resnet50,
+    rf_table,
     vgg16,
 )
 
@@ -50,9 +51,12 @@ __all__ = [
     "alexnet",
     "resnet50",
     "context_module",
+    "rf_table",
     "conv2d",
     "conv_transpose2d",
     "effective_receptive_field",
+    "erf_std",
+    "uniform_erf_std",
     "coverage_map",
     "hdc_max_gap",
     "is_hdc",
