@@ -159,10 +159,10 @@ __all__ += ["rf_stack_layers", "rf_stack_view", "rf_stack_explorer"]
 
 #: Slider ranges of the layer-stack editor. Kernels are odd so that the
 #: padding d(k - 1)/2 keeps every layer centred and no setting can empty a map.
-RF_STACK_LIMITS = {"layers": (1, 6), "kernel": (1, 7), "stride": (1, 3), "dilation": (1, 4)}
+RF_STACK_LIMITS = {"layers": (1, 6), "kernel": (1, 7), "stride": (1, 3), "dilation": (1, 8)}
 #: (kernel, stride, dilation) of each editor row before the reader moves a slider.
-RF_STACK_DEFAULTS = [(3, 1, 1), (3, 2, 1), (3, 1, 2), (3, 1, 4), (3, 2, 1), (3, 1, 1)]
-RF_STACK_LAYERS = 4
+RF_STACK_DEFAULTS = [(5, 1, 1), (3, 2, 1), (3, 1, 1), (3, 1, 2), (3, 1, 1), (3, 2, 1)]
+RF_STACK_LAYERS = 5
 #: Input height and width of the editor's image (modest, so an update stays fast).
 RF_STACK_SIZE = 64
 
@@ -183,7 +183,7 @@ def rf_stack_layers(n_layers: int = RF_STACK_LAYERS, **per_layer: int) -> "list[
 
     Examples
     --------
-    >>> [(l.kernel, l.stride, l.dilation, l.padding) for l in rf_stack_layers(2, k2=5, d2=3)]
+    >>> [(l.kernel, l.stride, l.dilation, l.padding) for l in rf_stack_layers(2, k1=3, k2=5, d2=3)]
     [(3, 1, 1, 1), (5, 2, 3, 6)]
     >>> rf_stack_layers(1, k1=4)
     Traceback (most recent call last):

@@ -21,7 +21,7 @@ def close_figures():
     plt.close("all")
 
 
-row_st = st.tuples(st.sampled_from([1, 3, 5, 7]), st.integers(1, 3), st.integers(1, 4))
+row_st = st.tuples(st.sampled_from([1, 3, 5, 7]), st.integers(1, 3), st.integers(1, 8))
 
 
 @given(st.lists(row_st, min_size=1, max_size=6))
@@ -52,7 +52,7 @@ def test_rows_beyond_n_layers_are_ignored():
         (dict(n_layers=2, k2=4), "layer 2: the kernel must be odd"),
         (dict(n_layers=1, k1=9), "k1 (kernel) must be a whole number from 1 to 7; got 9"),
         (dict(n_layers=1, s1=0), "s1 (stride) must be a whole number from 1 to 3; got 0"),
-        (dict(n_layers=1, d1=2.0), "d1 (dilation) must be a whole number from 1 to 4; got 2.0"),
+        (dict(n_layers=1, d1=2.0), "d1 (dilation) must be a whole number from 1 to 8; got 2.0"),
         (dict(n_layers=1, k7=3), "unknown control 'k7'"),
     ],
 )
@@ -72,10 +72,11 @@ def test_controls_cover_the_limits_and_hide_unused_rows():
     controls = widgets.registry()["rf_stack_explorer"][1]()
     assert widgets.sweep_values(controls["k1"]) == [1, 3, 5, 7]  # odd kernels only
     assert widgets.sweep_values(controls["s3"]) == [1, 2, 3]
-    assert widgets.sweep_values(controls["d6"]) == [1, 2, 3, 4]
+    assert widgets.sweep_values(controls["d6"]) == [1, 2, 3, 4, 5, 6, 7, 8]
     assert widgets.sweep_values(controls["n_layers"]) == [1, 2, 3, 4, 5, 6]
     hidden = lambda: sorted(name for name, c in controls.items() if c.layout.display == "none")  # noqa: E731
-    assert hidden() == ["d5", "d6", "k5", "k6", "s5", "s6"]  # 4 layers by default
+    controls["n_layers"].value = 4
+    assert hidden() == ["d5", "d6", "k5", "k6", "s5", "s6"]
     controls["n_layers"].value = 6
     assert hidden() == []
     controls["n_layers"].value = 1
