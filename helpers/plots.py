@@ -149,7 +149,7 @@ def _check_stacks(name: str, stacks: object) -> "dict[str, list[Layer]]":
     return checked
 
 
-def synthetic_scene(size: int = 64, *, seed: int = 0) -> np.ndarray:
+def synthetic_scene(size: int, *, seed: int = 0) -> np.ndarray:
     """A seeded grey-level test image: a soft gradient, a few discs and bars, faint noise.
 
     Used as the "image" on which a receptive field is drawn, so the notebooks

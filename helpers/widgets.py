@@ -167,7 +167,7 @@ RF_STACK_LAYERS = 5
 RF_STACK_SIZE = 64
 
 
-def rf_stack_layers(n_layers: int = RF_STACK_LAYERS, **per_layer: int) -> "list[_Layer]":
+def rf_stack_layers(*, n_layers: int = RF_STACK_LAYERS, **per_layer: int) -> "list[_Layer]":
     """The layer stack that the editor's controls describe.
 
     ``per_layer`` holds ``k1, s1, d1, …, k6, s6, d6`` (kernel, stride and
@@ -183,9 +183,9 @@ def rf_stack_layers(n_layers: int = RF_STACK_LAYERS, **per_layer: int) -> "list[
 
     Examples
     --------
-    >>> [(l.kernel, l.stride, l.dilation, l.padding) for l in rf_stack_layers(2, k1=3, k2=5, d2=3)]
+    >>> [(l.kernel, l.stride, l.dilation, l.padding) for l in rf_stack_layers(n_layers=2, k1=3, k2=5, d2=3)]
     [(3, 1, 1, 1), (5, 2, 3, 6)]
-    >>> rf_stack_layers(1, k1=4)
+    >>> rf_stack_layers(n_layers=1, k1=4)
     Traceback (most recent call last):
     ...
     ValueError: layer 1: the kernel must be odd (1, 3, 5 or 7) so that padding d(k−1)/2 keeps it centred; got k1 = 4.
@@ -215,7 +215,7 @@ def rf_stack_layers(n_layers: int = RF_STACK_LAYERS, **per_layer: int) -> "list[
     return layers
 
 
-def rf_stack_view(n_layers: int = RF_STACK_LAYERS, weights: str = "uniform", **per_layer: int) -> "tuple[Figure, str]":
+def rf_stack_view(*, n_layers: int = RF_STACK_LAYERS, weights: str = "uniform", **per_layer: int) -> "tuple[Figure, str]":
     """Update function of the layer-stack editor: controls → figure and HTML text.
 
     The stack is :func:`rf_stack_layers`; the figure is
@@ -228,17 +228,17 @@ def rf_stack_view(n_layers: int = RF_STACK_LAYERS, weights: str = "uniform", **p
 
     Examples
     --------
-    >>> fig, text = rf_stack_view(2, k1=3, s1=1, d1=1, k2=3, s2=2, d2=2)
+    >>> fig, text = rf_stack_view(n_layers=2, k1=3, s1=1, d1=1, k2=3, s2=2, d2=2)
     >>> text.split(";")[0]
     'r = 1 + 2·1 + 4·1 = 7 input pixels per side'
     >>> plt.close(fig)
-    >>> fig, text = rf_stack_view(1, k1=4)
+    >>> fig, text = rf_stack_view(n_layers=1, k1=4)
     >>> text
     'layer 1: the kernel must be odd (1, 3, 5 or 7) so that padding d(k−1)/2 keeps it centred; got k1 = 4.'
     >>> plt.close(fig)
     """
     try:
-        layers = rf_stack_layers(n_layers, **per_layer)
+        layers = rf_stack_layers(n_layers=n_layers, **per_layer)
         fig = _plots.rf_stack_figure(layers, size=RF_STACK_SIZE, weights=weights)
         report = _plots.rf_stack_report(layers, size=RF_STACK_SIZE, weights=weights)
     except (TypeError, ValueError) as exc:

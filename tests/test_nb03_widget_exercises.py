@@ -27,11 +27,11 @@ row_st = st.tuples(st.sampled_from([1, 3, 5, 7]), st.integers(1, 3), st.integers
 @given(st.lists(row_st, min_size=1, max_size=6))
 def test_rf_stack_layers_and_sentence(rows):
     controls = {f"{key}{i}": v for i, row in enumerate(rows, 1) for key, v in zip("ksd", row)}
-    layers = widgets.rf_stack_layers(len(rows), **controls)
+    layers = widgets.rf_stack_layers(n_layers=len(rows), **controls)
     assert [(l.kernel, l.stride, l.dilation, l.padding) for l in layers] == [(k, s, d, d * (k - 1) // 2) for k, s, d in rows]
     coords = reachable_inputs(layers, 0)
     r = max(coords) - min(coords) + 1
-    fig, text = widgets.rf_stack_view(len(rows), **controls)
+    fig, text = widgets.rf_stack_view(n_layers=len(rows), **controls)
     plt.close(fig)
     assert re.search(rf"= {r} input pixels per side", text), text
     assert f"effective padding P = {-min(coords)};" in text
@@ -40,7 +40,7 @@ def test_rf_stack_layers_and_sentence(rows):
 
 
 def test_rows_beyond_n_layers_are_ignored():
-    assert len(widgets.rf_stack_layers(2, k5=4)) == 2  # an even kernel in an unused row is harmless
+    assert len(widgets.rf_stack_layers(n_layers=2, k5=4)) == 2  # an even kernel in an unused row is harmless
 
 
 @pytest.mark.parametrize(
