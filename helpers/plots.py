@@ -356,6 +356,15 @@ def erf_vs_theoretical(layers: "list[Layer]", *, size: int, seed: int = 0) -> Fi
 
     Defined in notebook ``03_receptive_field``.
 
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack (square kernels), input side first.
+    size : int
+        Height and width of the input; make it larger than ``r`` to see the whole field.
+    seed : int
+        Seed of the random weights.
+
     Examples
     --------
     >>> fig = erf_vs_theoretical([Layer(3, padding=1)] * 4, size=15)
@@ -414,6 +423,15 @@ def erf_ratio(depths: "list[int] | range", *, kernel: int = 3, seeds: int = 5) -
     ``2 sqrt(n (k² - 1) / 12) / (n (k - 1) + 1)``, which falls like ``1/sqrt(n)``.
 
     Defined in notebook ``03_receptive_field``.
+
+    Parameters
+    ----------
+    depths : sequence of int
+        Numbers of layers ``n`` (stride 1, padding ``(k - 1)/2``) to measure.
+    kernel : int
+        Odd kernel size ``k`` >= 3.
+    seeds : int
+        Random stacks per depth (seeds ``0 … seeds - 1``).
 
     Examples
     --------
@@ -494,6 +512,17 @@ def rf_stack_report(layers: "list[Layer]", *, size: int = 64, weights: str = "un
 
     Defined in notebook ``03_receptive_field`` (its widget).
 
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack, input side first.
+    size : int
+        Height and width of the input (>= 8).
+    weights : {"uniform", "random"}
+        Weights of the ERF computation (see :func:`helpers.effective_receptive_field`).
+    seed : int
+        Seed of the random weights.
+
     Examples
     --------
     >>> print(rf_stack_report([Layer(3, padding=1), Layer(3, stride=2, padding=1)], size=32))
@@ -533,6 +562,17 @@ def rf_stack_figure(layers: "list[Layer]", *, size: int = 64, weights: str = "un
     :func:`rf_stack_report` gives the matching text.
 
     Defined in notebook ``03_receptive_field`` (its widget).
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack, input side first.
+    size : int
+        Height and width of the image (>= 8); modest sizes keep a widget update fast.
+    weights : {"uniform", "random"}
+        Weights of the ERF computation.
+    seed : int
+        Seed of the image and of the random weights.
 
     Examples
     --------
