@@ -25,8 +25,10 @@ from .conv import (
     conv_transpose2d,
     dilate_kernel,
     effective_receptive_field,
+    erf_std,
     space_to_batch,
     tap_counts,
+    uniform_erf_std,
 )
 from .design import DesignReport, cell_collision_fraction, design_report, find_peaks
 from .gridding import (
@@ -51,6 +53,7 @@ from .receptive import (
     output_stride,
     receptive_field,
     resnet50,
+    rf_table,
     vgg16,
     LayerCost,
     cell_centers,
@@ -76,6 +79,7 @@ __all__ = [
     "alexnet",
     "resnet50",
     "context_module",
+    "rf_table",
     "conv2d",
     "conv_transpose2d",
     "effective_receptive_field",
@@ -83,6 +87,8 @@ __all__ = [
     "dilate_kernel",
     "space_to_batch",
     "batch_to_space",
+    "erf_std",
+    "uniform_erf_std",
     "coverage_map",
     "hdc_max_gap",
     "is_hdc",

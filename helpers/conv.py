@@ -38,6 +38,8 @@ __all__ = [
     "space_to_batch",
     "batch_to_space",
     "bilinear_upsample",
+    "erf_std",
+    "uniform_erf_std",
 ]
 
 
@@ -558,3 +560,65 @@ def bilinear_upsample(x: np.ndarray, size: IntOrPair, *, align_corners: bool = F
     c0, c1, wc = _linear_taps(x.shape[-1], w_out, align_corners)
     rows = x[..., r0, :] * (1.0 - wr)[:, None] + x[..., r1, :] * wr[:, None]
     return rows[..., c0] * (1.0 - wc) + rows[..., c1] * wc
+
+
+def erf_std(erf: np.ndarray) -> float:
+    """Spread of an effective receptive field: the standard deviation of its gradient mass, in pixels.
+
+    ``erf`` is read as a distribution of mass over the pixels; the variance
+    of its row marginal and of its column marginal (each about its own mean)
+    are averaged, and the square root returned. For a separable, isotropic
+    ERF this is the per-axis standard deviation that Luo et al. (2016)
+    predict; ``2 * erf_std(erf)`` is the ERF width the notebook compares with
+    the theoretical receptive field.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Parameters
+    ----------
+    erf : array
+        2-D array of non-negative values with a positive sum, such as
+        :func:`effective_receptive_field` returns.
+
+    Examples
+    --------
+    >>> erf = effective_receptive_field([Layer(3, padding=1)] * 2, 7)
+    >>> round(erf_std(erf), 6), round(uniform_erf_std(2, 3), 6)
+    (1.154701, 1.154701)
+    >>> erf_std(np.eye(1))    # a single pixel has no spread
+    0.0
+    """
+    a = _as_float_array("erf", erf)
+    if a.ndim != 2 or 0 in a.shape:
+        raise ValueError(f"erf must be a non-empty 2-D array, got shape {a.shape}")
+    if not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise ValueError("erf must hold finite, non-negative values (a gradient magnitude)")
+    total = a.sum()
+    if total <= 0:
+        raise ValueError("erf must have a positive sum (it is all zeros)")
+    variances = []
+    for marginal in (a.sum(axis=1) / total, a.sum(axis=0) / total):
+        coords = np.arange(marginal.size)
+        mean = marginal @ coords
+        variances.append(marginal @ (coords - mean) ** 2)
+    return float(np.sqrt(max(0.0, (variances[0] + variances[1]) / 2)))
+
+
+def uniform_erf_std(n_layers: int, kernel: int) -> float:
+    """Luo et al.'s spread of the ERF of ``n_layers`` uniform ``kernel``-tap layers: ``sqrt(n (k² - 1) / 12)``.
+
+    Each uniform layer adds an independent offset, uniform on ``k`` taps
+    (variance ``(k² - 1) / 12``); variances add, so the spread grows like
+    ``sqrt(n)`` while the theoretical field ``n (k - 1) + 1`` grows like ``n``
+    (stride 1, no dilation). Exact, not only asymptotic, for such stacks.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Examples
+    --------
+    >>> uniform_erf_std(1, 3), uniform_erf_std(12, 3)
+    (0.816496580927726, 2.8284271247461903)
+    """
+    n = check_int("n_layers", n_layers, 1)
+    k = check_int("kernel", kernel, 1)
+    return float(np.sqrt(n * (k * k - 1) / 12))

@@ -39,6 +39,7 @@ __all__ = [
     "LayerCost",
     "layer_costs",
     "resnet50_costs",
+    "rf_table",
 ]
 
 
@@ -616,3 +617,100 @@ def resnet50_costs(
                 )
             )
     return tuple(result)
+    return layers + [Layer(1, name="output")]
+
+
+def _pads_text(before: int, after: int) -> str:
+    return str(before) if before == after else f"{before}/{after}"
+
+
+def rf_table(
+    layers: Sequence[Layer],
+    *,
+    input_size: int | None = None,
+    published: "dict[str, tuple[int, int, int]] | None" = None,
+    names: Sequence[str] | None = None,
+) -> str:
+    """The receptive-field recurrences layer by layer, as an aligned text table.
+
+    Columns: the layer's kernel ``k``, stride ``s``, dilation ``d``, padding
+    ``p`` (``before/after`` when the two differ), span ``k_eff``, then the
+    running ``r``, ``S``, ``P`` and ``centre`` of :func:`receptive_field`.
+    With ``published`` (``{layer name: (r, S, P)}`` typed from a source) two
+    columns are added: the published triple and whether the computed one
+    ``agrees`` with it (blank for rows without a published value).
+
+    Defined in notebook ``03_receptive_field``.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack, input side first.
+    input_size : int, optional
+        Needed only when a layer uses ``padding="same"`` with stride > 1.
+    published : dict, optional
+        Reference values per layer name; every name must be a printed row.
+    names : sequence of str, optional
+        Print only these rows (in the stack's order); default all.
+
+    Returns
+    -------
+    str
+        One header line and one line per row.
+
+    Examples
+    --------
+    >>> print(rf_table([Layer(3, padding=1, name="conv"), Layer(2, stride=2, name="pool")],
+    ...                published={"pool": (4, 2, 1)}))
+    layer  k  s  d  p  k_eff  r  S  P  centre  published r/S/P  agrees
+    conv   3  1  1  1      3  3  1  1     0.0
+    pool   2  2  1  0      2  4  2  1     0.5            4/2/1     yes
+    """
+    layers = _check_layers(layers)
+    rows = receptive_field(layers, input_size=input_size)
+    if published is not None and not isinstance(published, dict):
+        raise TypeError(f"published must be a dict {{layer name: (r, S, P)}}, got {type(published).__name__}")
+    known = [row.name for row in rows]
+    if names is None:
+        chosen = set(known)
+    else:
+        if isinstance(names, str):
+            raise TypeError("names must be a sequence of layer names, not a single string")
+        chosen = set(names)
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise ValueError(f"names: no layer called {missing[0]!r} in this stack")
+    reference = {}
+    for name, value in (published or {}).items():
+        if name not in chosen:
+            raise ValueError(f"published: {name!r} is not a printed layer of this stack")
+        if not isinstance(value, (tuple, list)) or len(value) != 3:
+            raise ValueError(f"published[{name!r}] must be a triple (r, S, P), got {value!r}")
+        reference[name] = tuple(check_int(f"published[{name!r}][{i}]", v) for i, v in enumerate(value))
+
+    size = None if input_size is None else input_size
+    header = ["layer", "k", "s", "d", "p", "k_eff", "r", "S", "P", "centre"]
+    if published is not None:
+        header += ["published r/S/P", "agrees"]
+    lines = [header]
+    for layer, row in zip(layers, rows):
+        before, after = layer.pads(size)
+        if size is not None:
+            size = layer.output_size(size)
+        if row.name not in chosen:
+            continue
+        cells = [row.name, layer.kernel, layer.stride, layer.dilation, _pads_text(before, after),
+                 layer.effective_kernel, row.r, row.S, row.P, f"{row.center:.1f}"]
+        if published is not None:
+            if row.name in reference:
+                ref = reference[row.name]
+                cells += ["/".join(map(str, ref)), "yes" if ref == (row.r, row.S, row.P) else "NO"]
+            else:
+                cells += ["", ""]
+        lines.append([str(c) for c in cells])
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    out = []
+    for line in lines:
+        text = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
+        out.append("  ".join(text).rstrip())
+    return "\n".join(out)
