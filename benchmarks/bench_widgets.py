@@ -58,12 +58,31 @@ def _png(fig: Figure) -> None:
     print_figure(fig, "png")
 
 
+def empty_twin_update(fig: Figure, repeats: int = 5) -> float:
+    """Median seconds to create and Agg-draw an *empty* figure with ``fig``'s size, dpi and axes layout.
+
+    The floor of an update: what matplotlib costs before a widget draws anything
+    (figure, axes frames, default ticks and their labels).
+    """
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        twin = plt.figure(figsize=fig.get_size_inches(), dpi=fig.dpi)
+        for ax in fig.axes:
+            twin.add_axes(ax.get_position())
+        twin.canvas.draw()
+        samples.append(time.perf_counter() - t0)
+        plt.close(twin)
+    return C.median(samples)
+
+
 def time_widget(name: str, view, controls_factory, *, quick: bool) -> dict:
     """Time every setting of one widget; return the samples (seconds) and the slowest setting."""
     controls = controls_factory()
     settings = settings_for(controls, combos=1 if quick else 10, most=3 if quick else 25)
     fig, _ = view(**{n: c.value for n, c in controls.items()})  # warm-up: imports, caches
     fig.canvas.draw()
+    floor = empty_twin_update(fig, repeats=1 if quick else 5)
     plt.close(fig)
     views, updates, pngs = [], [], []
     png_every = -(-len(settings) // PNG_SAMPLES)  # the informational PNG column: at most PNG_SAMPLES settings
@@ -84,7 +103,8 @@ def time_widget(name: str, view, controls_factory, *, quick: bool) -> dict:
         views.append(t1 - t0)
         updates.append(t2 - t0)
     slowest = max(range(len(settings)), key=updates.__getitem__)
-    return {"settings": settings, "view": views, "update": updates, "png": pngs, "slowest": settings[slowest]}
+    return {"settings": settings, "view": views, "update": updates, "png": pngs, "slowest": settings[slowest],
+            "floor": floor}
 
 
 # ----------------------------------------------------------- self-check view
@@ -155,18 +175,19 @@ def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
             _unregister_self_check()
     table = C.Table(
         "Widget latency: one update = view + Agg draw (ms)" + (" (quick: few settings)" if quick else ""),
-        ["widget", "settings", "view median", "update median", "update p95", "target", "verdict",
-         "inline PNG median / p95", "slowest update (setting)"],
+        ["widget", "settings", "view median", "update median", "update p95", "empty-figure floor",
+         "update ÷ floor", "target", "verdict", "inline PNG median / p95", "slowest update (setting)"],
     )
     for name, r in results.items():
         med, hi = C.median(r["update"]), C.p95(r["update"])
         ok = med <= TARGET_MEDIAN_S and hi <= TARGET_P95_S
         slow = ", ".join(f"{k}={v!r}" for k, v in r["slowest"].items())
-        table.add(name, len(r["settings"]), C.ms(C.median(r["view"])), C.ms(med), C.ms(hi), "≤ 50 / ≤ 100",
+        table.add(name, len(r["settings"]), C.ms(C.median(r["view"])), C.ms(med), C.ms(hi), C.ms(r["floor"]),
+                  f"{med / r['floor']:.1f}×", "≤ 50 / ≤ 100",
                   "ok" if ok else "**MISS**", f"{C.ms(C.median(r['png']))} / {C.ms(C.p95(r['png']))}",
                   f"{C.ms(max(r['update']))} ({slow})")
     for error in errors:
-        table.add(error.split("`")[1], "", "", "error", "", "≤ 50 / ≤ 100", "**MISS**", "", "")
+        table.add(error.split("`")[1], "", "", "error", "", "", "", "≤ 50 / ≤ 100", "**MISS**", "", "")
     table.errors += errors
     if use_demo and SELF_CHECK in results:
         demo = results[SELF_CHECK]
@@ -178,6 +199,8 @@ def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
                            "the self-check row only proves the benchmark")
     table.notes.append("one timed update per setting: each control over its range with the others at their defaults, "
                        f"plus {1 if quick else 10} seeded random combination(s); after one warm-up at the defaults")
+    table.notes.append("empty-figure floor = creating and drawing an empty figure with the widget's size, dpi and "
+                       "axes layout (at the defaults): what matplotlib costs before the widget draws anything")
     table.notes.append("inline PNG = the view plus `IPython.core.pylabtools.print_figure(fig, 'png')`, "
                        f"what Jupyter's inline backend sends to the browser (informational; on at most {PNG_SAMPLES} "
                        "evenly spread settings per widget)")
