@@ -132,7 +132,8 @@ def check_answer(key: str, answer: Any) -> tuple[bool, str]:
     if _same(expected, answer):
         return True, "Correct!"
     wanted, got = _describe(expected), _describe(answer)
-    if wanted != got and not (wanted == "a whole number" and got == "a number"):
+    numbers_both = {wanted, got} <= {"a whole number", "a number"}  # 3 for 3.0 and 3.0 for 3 are fine
+    if wanted != got and not numbers_both:
         return False, f"Expected {wanted}, got {answer!r} ({type(answer).__name__}). Try again."
     return False, f"Not quite. Hint: {exercise.hint}"
 

@@ -74,3 +74,17 @@ def test_exercise_answers_never_raise():
         ok, message = h.exercises.check_answer("00-warmup", answer)
         assert ok == (answer in (4, 4.0) and answer is not True), answer
         assert message
+
+
+def test_number_answers_of_either_kind_get_a_hint_not_a_type_complaint():
+    from helpers.exercises import Exercise, _REGISTRY, check_answer, register
+
+    register(Exercise("zz-float", "?", lambda: 2.5, "half of five", lambda: "2.5"))
+    try:
+        assert check_answer("zz-float", 2.5)[0]
+        ok, message = check_answer("zz-float", 3)  # an int answer to a float question
+        assert not ok and message.startswith("Not quite. Hint: half of five")
+        ok, message = check_answer("00-warmup", 3.5)  # a float answer to an int question
+        assert not ok and message.startswith("Not quite.")
+    finally:
+        _REGISTRY.pop("zz-float")
