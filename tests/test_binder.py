@@ -201,3 +201,14 @@ def test_repo2docker_build_plan(tmp_path):
     assert "RUN ./postBuild" in plan
     # postBuild runs after the environment exists
     assert plan.index('--file "environment.yml"') < plan.index("RUN ./postBuild")
+
+
+def test_voila_demo_notebook_shows_no_error_box():
+    """Voila hides the code, so a deliberate error (a raises-exception cell) would show as a bare
+    "There was an error when executing cell" box in the demo that the README's Voila badge opens."""
+    demo = ROOT / publish.DEMO_NOTEBOOK
+    if not demo.exists():
+        pytest.skip(f"{publish.DEMO_NOTEBOOK} is not written yet")
+    cells = json.loads(demo.read_text())["cells"]
+    tagged = [i for i, c in enumerate(cells) if "raises-exception" in c.get("metadata", {}).get("tags", [])]
+    assert not tagged, f"cells {tagged} of {demo.name} raise on purpose; Voila users would see an error box"
