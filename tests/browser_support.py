@@ -117,6 +117,16 @@ def course_notebooks() -> list[Path]:
 # --------------------------------------------------------------------------- server
 
 
+def _die_with_parent() -> None:
+    """In the server's process, before exec: on Linux, get SIGTERM when the test process dies,
+    so a killed test run (e.g. by a time limit) leaves no server behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class JupyterServer:
     """JupyterLab (with Voila as a server extension) in a throw-away environment.
 
@@ -204,7 +214,7 @@ class JupyterServer:
         try:
             self.proc = subprocess.Popen(
                 self.command(tmp), cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent,
             )  # fmt: skip
             self._wait_ready(timeout=90)
         except BaseException:
