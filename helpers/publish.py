@@ -1,0 +1,191 @@
+"""Where the course is published: Binder launch links and the Jupyter Book website.
+
+Maintenance commands, run from a clone of the repository (they need the ``test`` extra):
+
+``python -m helpers.publish badges``
+    Print the README's Binder badges (Markdown), built from the one place the
+    repository's address is written: ``pyproject.toml`` ``[project.urls] Repository``.
+``python -m helpers.publish site [--out DIR]``
+    Build the course website with Jupyter Book 1 from the stored notebooks (no
+    re-execution) into ``DIR/_build/html`` (default ``build/site``). Exits non-zero
+    on any Sphinx warning, such as a broken reference; a link to a notebook that the
+    README's contents table plans but that is not written yet is reported, not fatal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BOOK = ROOT / "book"
+BINDER = "https://mybinder.org"
+BADGE_IMAGE = f"{BINDER}/badge_logo.svg"
+BRANCH = "main"
+
+#: The notebook JupyterLab opens on Binder, and the one Voila shows as a demo.
+START_NOTEBOOK = "notebooks/00_start_here.ipynb"
+DEMO_NOTEBOOK = "notebooks/07_design_lab.ipynb"
+
+__all__ = ["repository_url", "github_repository", "binder_url", "badges", "build_site", "SiteBuild"]
+
+
+def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """The repository's address from ``[project.urls] Repository`` (the one place it is written).
+
+    Examples
+    --------
+    >>> repository_url().startswith("https://github.com/")
+    True
+    """
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
+
+
+def github_repository(url: str) -> tuple[str, str]:
+    """``(owner, name)`` of a ``https://github.com/OWNER/NAME`` address; ValueError for anything else.
+
+    Examples
+    --------
+    >>> github_repository("https://github.com/strides-and-holes/strides-and-holes")
+    ('strides-and-holes', 'strides-and-holes')
+    >>> github_repository("https://gitlab.com/a/b")
+    Traceback (most recent call last):
+    ...
+    ValueError: the repository URL must look like https://github.com/OWNER/NAME, got 'https://gitlab.com/a/b'
+    """
+    match = re.fullmatch(r"https://github\.com/([A-Za-z0-9-]+)/([A-Za-z0-9._-]+?)(?:\.git)?/?", url)
+    if not match:
+        raise ValueError(f"the repository URL must look like https://github.com/OWNER/NAME, got {url!r}")
+    return match.group(1), match.group(2)
+
+
+def binder_url(interface: str, notebook: str, *, repository: str | None = None, branch: str = BRANCH) -> str:
+    """The mybinder.org link that opens ``notebook`` in JupyterLab (``"lab"``) or Voila (``"voila"``).
+
+    Examples
+    --------
+    >>> binder_url("lab", "notebooks/00_start_here.ipynb", repository="https://github.com/o/r")
+    'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/00_start_here.ipynb'
+    >>> binder_url("voila", "notebooks/07_design_lab.ipynb", repository="https://github.com/o/r")
+    'https://mybinder.org/v2/gh/o/r/main?urlpath=voila/render/notebooks/07_design_lab.ipynb'
+    """
+    prefixes = {"lab": "lab/tree", "voila": "voila/render"}
+    if interface not in prefixes:
+        raise ValueError(f"interface must be one of {sorted(prefixes)}, got {interface!r}")
+    if not notebook.endswith(".ipynb") or notebook.startswith("/") or ".." in notebook.split("/"):
+        raise ValueError(f"notebook must be a relative path to an .ipynb file, got {notebook!r}")
+    owner, name = github_repository(repository or repository_url())
+    urlpath = quote(f"{prefixes[interface]}/{notebook}", safe="/")
+    return f"{BINDER}/v2/gh/{owner}/{name}/{quote(branch, safe='')}?urlpath={urlpath}"
+
+
+def badges(*, repository: str | None = None) -> list[str]:
+    """The README's Binder badges, one Markdown line each: JupyterLab on the start notebook, Voila on the design lab.
+
+    Examples
+    --------
+    >>> for line in badges(repository="https://github.com/o/r"):
+    ...     print(line)
+    [![Launch JupyterLab on Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/notebooks/00_start_here.ipynb)
+    [![Launch the design lab in Voila on Binder](https://img.shields.io/badge/launch-Voila%20design%20lab-579ACA)](https://mybinder.org/v2/gh/o/r/main?urlpath=voila/render/notebooks/07_design_lab.ipynb)
+    """
+    lab = binder_url("lab", START_NOTEBOOK, repository=repository)
+    voila = binder_url("voila", DEMO_NOTEBOOK, repository=repository)
+    voila_badge = "https://img.shields.io/badge/launch-Voila%20design%20lab-579ACA"
+    return [
+        f"[![Launch JupyterLab on Binder]({BADGE_IMAGE})]({lab})",
+        f"[![Launch the design lab in Voila on Binder]({voila_badge})]({voila})",
+    ]
+
+
+# --------------------------------------------------------------------------- website
+
+
+@dataclass
+class SiteBuild:
+    """The outcome of a website build."""
+
+    returncode: int
+    html: Path
+    warnings: list[str]  # every Sphinx warning
+    errors: list[str]  # the warnings that fail the build
+    log: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0 and not self.errors
+
+
+def planned_notebooks() -> set[str]:
+    """File names of the notebooks the README's contents table lists (written or not)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return set(re.findall(r"\(notebooks/(\d\d_[A-Za-z0-9_]+\.ipynb)\)", readme))
+
+
+def _is_pending_link(warning: str) -> bool:
+    """A broken link to a notebook that the course plans but that is not in the repository yet."""
+    match = re.search(r"cross-reference target not found: '([^']+\.ipynb)'", warning)
+    if not match:
+        return False
+    target = Path(match.group(1)).name
+    return target in planned_notebooks() and not (ROOT / "notebooks" / target).exists()
+
+
+def build_site(out: Path = ROOT / "build" / "site") -> SiteBuild:
+    """Build the website with Jupyter Book 1 into ``out/_build/html``; see the module docstring."""
+    import yaml
+
+    out.mkdir(parents=True, exist_ok=True)
+    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("repository", {})["url"] = repository_url()
+    config["repository"].setdefault("branch", BRANCH)
+    (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    cmd = [
+        sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(ROOT),
+        "--config", str(out / "_config.yml"),
+        "--toc", str(BOOK / "_toc.yml"),
+        "--path-output", str(out),
+        "--all",  # a fresh build, so every warning is seen again
+    ]  # fmt: skip
+    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    log = run.stdout + run.stderr
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", log)
+    warnings = [line.strip() for line in plain.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
+    warnings = [w for w in warnings if not w.startswith("[IPKernelApp]")]
+    errors = [w for w in warnings if not _is_pending_link(w)]
+    return SiteBuild(run.returncode, out / "_build" / "html", warnings, errors, log)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m helpers.publish", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("badges", help="print the README's Binder badges")
+    p_site = sub.add_parser("site", help="build the course website with Jupyter Book 1")
+    p_site.add_argument("--out", default=str(ROOT / "build" / "site"))
+    args = parser.parse_args(argv)
+    if args.command == "badges":
+        print("\n".join(badges()))
+        return 0
+    build = build_site(Path(args.out))
+    for warning in build.warnings:
+        print(("FAIL " if warning in build.errors else "pending notebook, not fatal: ") + warning)
+    if not build.ok:
+        if build.returncode:
+            print(build.log[-3000:], file=sys.stderr)
+        print(f"website build failed (exit code {build.returncode}, {len(build.errors)} warning(s) to fix)", file=sys.stderr)
+        return 1
+    print(f"website: {build.html / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
