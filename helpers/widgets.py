@@ -659,14 +659,22 @@ def gridding_view(
 def _gridding_controls() -> "dict[str, W.ValueWidget]":
     style = {"description_width": "initial"}
     rate = dict(min=1, max=12, continuous_update=False, style=style)
-    return {
+    controls = {
         "layers": W.IntSlider(value=3, min=2, max=4, description="layers", continuous_update=False, style=style),
         "rate1": W.IntSlider(value=2, description="rate 1", **rate),
         "rate2": W.IntSlider(value=4, description="rate 2", **rate),
         "rate3": W.IntSlider(value=8, description="rate 3", **rate),
-        "rate4": W.IntSlider(value=1, description="rate 4 (if 4 layers)", **rate),
+        "rate4": W.IntSlider(value=1, description="rate 4", **rate),
         "kernel": W.IntSlider(value=3, min=2, max=5, description="kernel K", continuous_update=False, style=style),
     }
+
+    def show_used_rates(_change: object = None) -> None:  # a slider that would change nothing is hidden
+        for i in (3, 4):
+            controls[f"rate{i}"].layout.display = "none" if i > controls["layers"].value else None
+
+    controls["layers"].observe(show_used_rates, names="value")
+    show_used_rates()
+    return controls
 
 
 gridding_explorer = register(
