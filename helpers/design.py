@@ -40,8 +40,11 @@ class DesignReport:
         Side of the backbone's (and the head's) feature map.
     heatmap_size : int
         Side of the final heatmap.
-    heatmap_stride : float
-        ``input_size / heatmap_size``: input pixels per heatmap cell.
+    heatmap_stride : int
+        Input pixels between neighbouring heatmap cells: ``output_stride /
+        upsample``. Not ``input_size / heatmap_size``, which differs when the
+        input is not a multiple of the output stride (513 at OS 8: 65 cells
+        8 px apart, not 513 / 65 = 7.9 px; notebook 04).
     peak_stride : int
         Input pixels per cell of the finest map a *learned* layer writes:
         ``output_stride / upsample`` with deconvolutions, ``output_stride``
@@ -81,7 +84,7 @@ class DesignReport:
     upsample_mode: str
     feature_size: int
     heatmap_size: int
-    heatmap_stride: float
+    heatmap_stride: int
     peak_stride: int
     receptive_field: int
     holes: int
@@ -209,7 +212,7 @@ def design_report(
     --------
     >>> r = design_report(512, 16, rates=(1, 2, 5), upsample=2)
     >>> r.feature_size, r.heatmap_size, r.heatmap_stride, r.holes, r.hdc
-    (32, 64, 8.0, 0, True)
+    (32, 64, 8, 0, True)
     >>> design_report(512, 8, rates=(2, 4, 8)).warnings[0][:40]
     'gridding: the head rates (2, 4, 8) leave'
     >>> round(design_report(512, 16).relative_compute, 2) > 1.0
@@ -304,7 +307,7 @@ def design_report(
         upsample_mode=mode,
         feature_size=feature,
         heatmap_size=heatmap,
-        heatmap_stride=n / heatmap,
+        heatmap_stride=os_ // up,
         peak_stride=os_ // up if mode == "deconv" else os_,
         receptive_field=rf,
         holes=holes,

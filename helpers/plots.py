@@ -2583,8 +2583,21 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     ax_grid.add_patch(Rectangle((centre_cell * step, centre_cell * step), step, step, facecolor=COLORS["highlight"]))
     ax_grid.add_patch(Rectangle((cx - half, cx - half), 2 * half, 2 * half, fill=False,
                                 edgecolor=COLORS["kernel"], linewidth=2, linestyle="--"))
-    ax_grid.annotate("one cell", xy=(cx, cx), xytext=(cx + 0.3 * n, cx - 0.3 * n), fontsize=9,
-                     arrowprops={"arrowstyle": "->", "color": COLORS["highlight"], "lw": 1.5})
+    # the cell is a few pixels on a tile of hundreds: a zoomed inset shows it, with its size
+    zoom = ax_grid.inset_axes([0.58, 0.58, 0.4, 0.4])
+    z_lo, z_hi = (centre_cell - 2) * step, (centre_cell + 3) * step
+    zoom.add_patch(Rectangle((z_lo, z_lo), z_hi - z_lo, z_hi - z_lo, facecolor=COLORS["input"], alpha=0.35))
+    cell_lines = np.arange(centre_cell - 2, centre_cell + 4) * step
+    zoom.vlines(cell_lines, z_lo, z_hi, color="0.3", linewidth=0.8)
+    zoom.hlines(cell_lines, z_lo, z_hi, color="0.3", linewidth=0.8)
+    zoom.add_patch(Rectangle((centre_cell * step, centre_cell * step), step, step, facecolor=COLORS["highlight"]))
+    zoom.set_xlim(z_lo, z_hi)
+    zoom.set_ylim(z_hi, z_lo)
+    zoom.set_xticks([])
+    zoom.set_yticks([])
+    zoom.text(0.5, -0.03, f"zoom: 1 cell = {r.heatmap_stride:g} px", transform=zoom.transAxes, ha="center",
+              va="top", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+    ax_grid.indicate_inset_zoom(zoom, edgecolor="0.2")
     ax_grid.set_xlim(lo - 5, hi + 5)
     ax_grid.set_ylim(hi + 5, lo - 5)
     ax_grid.set_aspect("equal")

@@ -127,12 +127,14 @@ def test_two_peaks_exactly_when_an_empty_cell_separates_them(s):
 def test_sizes(n, os_):
     r = design_report(n, os_)
     assert r.feature_size == output_sizes(resnet50(os_), n)[-1] == heatmap_size(n, os_)
+    # the feature cells, os_ px apart, tile the input: (size - 1) * OS < n <= size * OS
+    assert r.heatmap_stride == os_ and (r.feature_size - 1) * os_ < n <= r.feature_size * os_
     for up in (2, 4, 8):
         if up <= os_:
             for mode in ("deconv", "bilinear"):
                 rr = design_report(n, os_, upsample=up, upsample_mode=mode)
                 assert rr.heatmap_size == heatmap_size(n, os_) * up
-                assert rr.heatmap_stride == pytest.approx(n / rr.heatmap_size)
+                assert rr.heatmap_stride == os_ // up  # cell spacing, not n / heatmap_size
                 assert rr.peak_stride == (os_ // up if mode == "deconv" else os_)
 
 
