@@ -20,7 +20,7 @@ from ._validate import check_choice, check_int
 from .arithmetic import transposed_output_size
 from .conv import bilinear_upsample, conv_transpose2d
 from .gridding import coverage_map, is_hdc, valid_weight_fraction
-from .receptive import Layer, layer_costs, output_sizes, receptive_field, resnet50
+from .receptive import Layer, _resnet_stage, layer_costs, output_sizes, receptive_field, resnet50
 
 __all__ = ["DesignReport", "design_report", "cell_collision_fraction", "find_peaks"]
 
@@ -119,17 +119,12 @@ class DesignReport:
         return "\n".join(lines)
 
 
-def _part(name: str) -> str:
-    top = name.split("/")[0]
-    return top if top.startswith("block") else "stem"
-
-
 def _costs(layers: Sequence[Layer], n: int, c_in: int) -> tuple[list[tuple[str, float, float]], int, int]:
     """Per-layer multiply-adds and output activations along a main path; returns rows, size, channels."""
     if not layers:  # e.g. a design without a dilated head
         return [], n, c_in
     costs = layer_costs(layers, n, in_channels=c_in)
-    rows = [(_part(c.name), float(c.macs), float(c.activations)) for c in costs]
+    rows = [(_resnet_stage(c.name), float(c.macs), float(c.activations)) for c in costs]
     return rows, costs[-1].height, costs[-1].channels
 
 

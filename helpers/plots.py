@@ -1577,10 +1577,6 @@ def stride_for_dilation(*, kernel: int = 3, width: int = 192, center: int = 96) 
 _NB04_STAGES = ("stem", "block1", "block2", "block3", "block4")
 
 
-def _nb04_stage(name: str) -> str:
-    return name.split("/")[0] if name.startswith("block") else "stem"
-
-
 def stage_costs(input_size: int = 513, *, output_strides: "tuple[int, ...]" = (32, 16, 8)) -> Figure:
     """Multiply-adds and activation memory of ResNet-50's stages at several output strides.
 
@@ -1597,7 +1593,7 @@ def stage_costs(input_size: int = 513, *, output_strides: "tuple[int, ...]" = (3
     >>> plt.close(fig)
     """
     from .arithmetic import heatmap_size
-    from .receptive import resnet50_costs
+    from .receptive import _resnet_stage, resnet50_costs
 
     n = check_int("input_size", input_size, 1)
     colors = [COLORS["neutral"], COLORS["input"], COLORS["kernel"], COLORS["highlight"]]
@@ -1606,8 +1602,8 @@ def stage_costs(input_size: int = 513, *, output_strides: "tuple[int, ...]" = (3
     width = 0.8 / len(output_strides)
     for i, os_ in enumerate(output_strides):
         costs = resnet50_costs(n, output_stride=os_)
-        macs = [sum(c.macs for c in costs if _nb04_stage(c.name) == s) / 1e9 for s in _NB04_STAGES]
-        mem = [sum(c.activations for c in costs if _nb04_stage(c.name) == s) * 4 / 2**20 for s in _NB04_STAGES]
+        macs = [sum(c.macs for c in costs if _resnet_stage(c.name) == s) / 1e9 for s in _NB04_STAGES]
+        mem = [sum(c.activations for c in costs if _resnet_stage(c.name) == s) * 4 / 2**20 for s in _NB04_STAGES]
         size = heatmap_size(n, os_)
         for ax, values in zip(axes, (macs, mem)):
             ax.bar(x + (i - (len(output_strides) - 1) / 2) * width, values, width,
@@ -2078,7 +2074,7 @@ def stack_overview(rates: "tuple[int, ...]", *, kernel: int = 3) -> Figure:
 
 from .arithmetic import transposed_output_size  # noqa: E402
 from .conv import bilinear_upsample, conv2d, conv_transpose2d  # noqa: E402
-from .gridding import coverage_map  # noqa: E402
+from .gridding import coverage_map, dilated_stack as _dilated_stack_layers, stack_response as _stack_response  # noqa: E402
 from .receptive import Layer  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -2270,12 +2266,6 @@ def _blob(n: int, sigma: float) -> np.ndarray:
     return np.exp(-(xx**2 + yy**2) / (2 * sigma**2))
 
 
-def _dilated_stack(x: np.ndarray, rates: "tuple[int, ...]") -> np.ndarray:
-    for r in rates:
-        x = conv2d(x, np.full((3, 3), 1.0 / 9.0), padding=r, dilation=r)
-    return x
-
-
 def checkerboard_vs_gridding() -> Figure:
     """Two artifacts, two causes, side by side: transposed convolution vs stacked dilation.
 
@@ -2312,8 +2302,8 @@ def checkerboard_vs_gridding() -> Figure:
         (resize, "the same blob ×2 by nearest\nresize, then a 3×3 conv: smooth", False),
         ((coverage_map([Layer(3, dilation=r) for r in (2, 2, 2)]) > 0).astype(float),
          "input pixels one output reads,\nrates (2, 2, 2): black = hole", False),
-        (_dilated_stack(lines, (2, 2, 2)), "a thin cross through rates\n(2, 2, 2): ghost copies 2 px apart", False),
-        (_dilated_stack(lines, (1, 2, 5)), "the same cross through rates\n(1, 2, 5): one blurred band", False),
+        (_stack_response(lines, _dilated_stack_layers((2, 2, 2))), "a thin cross through rates\n(2, 2, 2): ghost copies 2 px apart", False),
+        (_stack_response(lines, _dilated_stack_layers((1, 2, 5))), "the same cross through rates\n(1, 2, 5): one blurred band", False),
     ]
     for ax, (img, title, numbers) in zip(axes.flat, panels):
         cmap = "gray" if "black = hole" in title else "viridis"

@@ -390,6 +390,12 @@ def resnet50(
     return layers
 
 
+def _resnet_stage(name: str) -> str:
+    """``"block3/unit_2/conv2"`` -> ``"block3"``; the stem (conv1, pool1) -> ``"stem"`` (TF-Slim names)."""
+    top = name.split("/")[0]
+    return top if top.startswith("block") else "stem"
+
+
 def context_module() -> list[Layer]:
     """The basic context module of Yu & Koltun (2016): 3×3 convolutions with
     dilations 1, 1, 2, 4, 8, 16, 1 (padding = dilation, sizes kept) and a 1×1.

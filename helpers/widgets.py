@@ -139,6 +139,22 @@ def sweep_values(control: W.ValueWidget, most: int = 25) -> list[Any]:
     return values
 
 
+def _show_used_layers(controls: "dict[str, W.ValueWidget]", count: str, per_layer: "dict[int, list[str]]") -> None:
+    """Show the controls of layers ``1..controls[count].value`` and hide the rest, now and on change.
+
+    A slider for a layer that is not in the stack would change nothing a reader
+    can see (the browser tests check every visible control redraws the figure).
+    """
+
+    def update(_change: object = None) -> None:
+        for layer, names in per_layer.items():
+            for name in names:
+                controls[name].layout.display = "none" if layer > controls[count].value else None
+
+    controls[count].observe(update, names="value")
+    update()
+
+
 # --- 01 · stride ------------------------------------------------------
 # (section for notebook 01: add its functions below this line)
 
@@ -164,7 +180,7 @@ def _never_visited(n: int, k: int, s: int, p: int, d: int = 1) -> "list[int]":
 
 def _fits(n: int, k: int, p: int, d: int = 1) -> "str | None":
     """``None`` if the (dilated) kernel fits in the padded input, else the sentence saying why not."""
-    span = d * (k - 1) + 1
+    span = _effective_kernel_size(k, d)
     if n + 2 * p >= span:
         return None
     what = f"{k}-tap kernel" if d == 1 else f"{k}-tap kernel with dilation {d}"
@@ -181,7 +197,7 @@ def _link_padding(n: W.IntSlider, k: W.IntSlider, p: W.IntSlider, d: "W.IntSlide
     """
 
     def update(_change: object = None) -> None:
-        span = (d.value if d is not None else 1) * (k.value - 1) + 1
+        span = _effective_kernel_size(k.value, d.value if d is not None else 1)
         low = max(0, -(-(span - n.value) // 2))
         high = max(low, min(span - 1, cap))
         p.min = 0  # always valid; then the new max, then the new min (the value is clamped into range)
@@ -297,7 +313,7 @@ def _window_controls() -> "dict[str, W.IntSlider]":
 
     def update_frames(_change: object = None) -> None:
         n, k, s, p = (c[name].value for name in ("n", "kernel", "stride", "padding"))
-        if n + 2 * p >= k:
+        if _fits(n, k, p) is None:
             c["frame"].max = _conv_output_size(n, k, stride=s, padding=p) ** 2 - 1
 
     for name in ("n", "kernel", "stride", "padding"):
@@ -499,13 +515,7 @@ def _rf_stack_controls() -> "dict[str, W.ValueWidget]":
         controls[f"s{i}"] = slider("stride", f"s{i}", s)
         controls[f"d{i}"] = slider("dilation", f"d{i}", d)
 
-    def show_used_rows(_change: object = None) -> None:  # hide the sliders of unused layers
-        for i in range(1, len(RF_STACK_DEFAULTS) + 1):
-            for key in "ksd":
-                controls[f"{key}{i}"].layout.display = "none" if i > controls["n_layers"].value else None
-
-    controls["n_layers"].observe(show_used_rows, names="value")
-    show_used_rows()
+    _show_used_layers(controls, "n_layers", {i: [f"k{i}", f"s{i}", f"d{i}"] for i in range(1, len(RF_STACK_DEFAULTS) + 1)})
     return controls
 
 
@@ -668,12 +678,7 @@ def _gridding_controls() -> "dict[str, W.ValueWidget]":
         "kernel": W.IntSlider(value=3, min=2, max=5, description="kernel K", continuous_update=False, style=style),
     }
 
-    def show_used_rates(_change: object = None) -> None:  # a slider that would change nothing is hidden
-        for i in (3, 4):
-            controls[f"rate{i}"].layout.display = "none" if i > controls["layers"].value else None
-
-    controls["layers"].observe(show_used_rates, names="value")
-    show_used_rates()
+    _show_used_layers(controls, "layers", {i: [f"rate{i}"] for i in (1, 2, 3, 4)})
     return controls
 
 
