@@ -34,6 +34,7 @@ __all__ = [
     "vgg16",
     "alexnet",
     "resnet50",
+    "resnet50_with_head",
     "context_module",
     "cell_centers",
     "LayerCost",
@@ -388,6 +389,35 @@ def resnet50(
                 Layer(1, name=prefix + "conv3", channels=4 * width),
             ]
     return layers
+
+
+#: Padding rules of :func:`resnet50_with_head`'s atrous head: per-side padding for a rate.
+HEAD_PADDINGS = ("same", "one", "valid")
+
+
+def resnet50_with_head(output_stride: int, rate: int, *, padding: str = "same") -> list[Layer]:
+    """ResNet-50 (TF-Slim) at ``output_stride``, then one atrous 3×3 head layer at ``rate``.
+
+    The network of notebook 04's heatmap figure and widget: an ASPP-style 3×3
+    branch (256 channels) on top of the backbone. ``padding`` chooses the head's
+    per-side padding: ``"same"`` pads by the rate (the size does not change),
+    ``"one"`` keeps padding 1 whatever the rate, ``"valid"`` pads nothing.
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Examples
+    --------
+    >>> head = resnet50_with_head(16, 12)[-1]
+    >>> head.kernel, head.dilation, head.padding
+    (3, 12, 12)
+    >>> output_sizes(resnet50_with_head(16, 12, padding="valid"), 513)[-1]
+    9
+    """
+    output_stride = check_int("output_stride", output_stride, 1)
+    rate = check_int("rate", rate, 1)
+    padding = check_choice("padding", padding, HEAD_PADDINGS)
+    pad = {"same": rate, "one": 1, "valid": 0}[padding]
+    return resnet50(output_stride) + [Layer(3, dilation=rate, padding=pad, name="head (atrous 3×3)", channels=256)]
 
 
 def _resnet_stage(name: str) -> str:

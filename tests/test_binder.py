@@ -139,7 +139,7 @@ def test_imports_of_sees_every_form():
 def third_party_imports() -> dict[str, set[str]]:
     """{module: files importing it} over the notebooks and the helpers modules they use."""
     sources = {p.relative_to(ROOT).as_posix(): notebook_source(p) for p in NOTEBOOKS}
-    for module in sorted((ROOT / "helpers").glob("*.py")):
+    for module in sorted((ROOT / "helpers").rglob("*.py")):
         if module.name not in MAINTENANCE_MODULES:
             sources[module.relative_to(ROOT).as_posix()] = module.read_text()
     found: dict[str, set[str]] = {}

@@ -1,0 +1,125 @@
+"""Figures, built only on the pure modules (formulas → arrays → figures).
+
+Conventions
+-----------
+* Every public function returns a ``matplotlib.figure.Figure`` made with
+  ``pyplot``, so a notebook cell ``fig = plots.something(...)`` shows it with
+  no text output (nbval compares text, never PNG).
+* Functions that back a widget never raise on an impossible setting: they
+  return :func:`message_figure` with a sentence saying why.
+* Colours come from :data:`COLORS` (Okabe–Ito, colour-blind safe) and every
+  grid is labelled (input / padding / output), as in Dumoulin & Visin's guide.
+
+One module per topic (notebook): ``stride`` (01), ``dilation`` (02), ``receptive`` (03),
+``heatmaps`` (04), ``gridding`` (05), ``upsampling`` (06), ``design`` (07), on the shared
+drawing primitives in ``_style``. Every figure is re-exported here, so
+``plots.sliding_window(...)`` works.
+"""
+
+from __future__ import annotations
+
+from ._style import (  # noqa: F401
+    COLORS,
+    message_figure,
+    draw_cells,
+    legend_for,
+)
+from .stride import (  # noqa: F401
+    _span_text,
+    _axis_names,
+    sliding_window,
+    window_frames,
+    visit_counts,
+    padding_modes,
+    pooling_windows,
+    strided_vs_dense,
+)
+from .dilation import (  # noqa: F401
+    dilated_taps,
+    subgrids,
+    output_size_vs_dilation,
+    dilated_window,
+)
+from .receptive import (  # noqa: F401
+    synthetic_scene,
+    rf_growth,
+    network_rf,
+    erf_vs_theoretical,
+    erf_ratio,
+    rf_stack_report,
+    rf_stack_figure,
+)
+from .heatmaps import (  # noqa: F401
+    _nb04_scene,
+    heatmap_grids,
+    heatmap_size_vs_rate,
+    stride_for_dilation,
+    stage_costs,
+    heatmap_cell,
+)
+from .gridding import (  # noqa: F401
+    PATHS_CMAP,
+    coverage_maps,
+    gridding_artifact,
+    hdc_rule_map,
+    valid_taps_curves,
+    stack_overview,
+)
+from .upsampling import (  # noqa: F401
+    transposed_conv_1d,
+    bilinear_sampling_1d,
+    _overlap_input_size,
+    overlap_pattern,
+    checkerboard_vs_gridding,
+    resize_conv_comparison,
+)
+from .design import (  # noqa: F401
+    cell_alignment,
+    collision_curves,
+    peak_demo,
+    design_figure,
+)
+
+__all__ = [
+    "COLORS",
+    "message_figure",
+    "draw_cells",
+    "legend_for",
+    "sliding_window",
+    "window_frames",
+    "visit_counts",
+    "padding_modes",
+    "pooling_windows",
+    "strided_vs_dense",
+    "dilated_taps",
+    "subgrids",
+    "output_size_vs_dilation",
+    "dilated_window",
+    "synthetic_scene",
+    "rf_growth",
+    "network_rf",
+    "erf_vs_theoretical",
+    "erf_ratio",
+    "rf_stack_report",
+    "rf_stack_figure",
+    "heatmap_grids",
+    "heatmap_size_vs_rate",
+    "stride_for_dilation",
+    "stage_costs",
+    "heatmap_cell",
+    "PATHS_CMAP",
+    "coverage_maps",
+    "gridding_artifact",
+    "hdc_rule_map",
+    "valid_taps_curves",
+    "stack_overview",
+    "transposed_conv_1d",
+    "bilinear_sampling_1d",
+    "overlap_pattern",
+    "checkerboard_vs_gridding",
+    "resize_conv_comparison",
+    "cell_alignment",
+    "collision_curves",
+    "peak_demo",
+    "design_figure",
+]

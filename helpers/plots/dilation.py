@@ -1,0 +1,251 @@
+"""Figures of notebook 02 · dilation: dilated taps, sub-grids, output size against the rate."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+
+from .._validate import check_int as _check_int
+from ..arithmetic import conv_output_size as _conv_output_size
+from ..arithmetic import effective_kernel_size as _effective_kernel_size
+from ..arithmetic import same_padding as _same_padding
+from ..conv import space_to_batch as _space_to_batch
+from ._style import COLORS, draw_cells
+from .stride import _CELL, _conv_geometry, _conv_legend_handles, _draw_conv_scene, _scene_xlim
+
+#: Colours of the d×d interleaved sub-grids (Okabe–Ito first, then two light extras; d <= 3).
+_SUBGRID_COLORS = ["#56B4E9", "#E69F00", "#009E73", "#F0E442", "#0072B2", "#CC79A7", "#999999", "#B8E0A8", "#F3B5A0"]
+
+
+def _draw_taps(ax: Axes, top: int, left: int, kernel: int, dilation: int, *, labels: bool = True) -> None:
+    """Colour the taps of one dilated kernel and hatch the skipped pixels inside its span."""
+    from matplotlib.collections import PolyCollection
+
+    span = _effective_kernel_size(kernel, dilation)
+    is_tap = (np.arange(span)[:, None] % dilation == 0) & (np.arange(span)[None, :] % dilation == 0)
+    draw_cells(ax, np.where(is_tap, COLORS["kernel"], None), origin=(left, top))
+    ii, jj = np.nonzero(~is_tap)
+    if len(ii):
+        corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], dtype=float)
+        verts = corners[None] + np.stack([left + jj, top + ii], axis=1)[:, None, :]
+        ax.add_collection(PolyCollection(verts, facecolors="white", edgecolors="0.55", linewidths=0.8,
+                                         hatch="///" if span <= 9 else None))  # hatching hundreds of cells is slow
+    if labels:
+        for i, j in zip(*np.nonzero(is_tap)):
+            ax.text(left + j + 0.5, top + i + 0.5, f"{i // dilation}{j // dilation}", ha="center", va="center",
+                    fontsize=8.5, color="white")
+    ax.add_patch(Rectangle((left, top), span, span, fill=False, edgecolor="black", linestyle="--", linewidth=1.8))
+
+
+def dilated_taps(kernel: int = 3, dilations: "tuple[int, ...]" = (1, 2, 3), *, n: "int | None" = None) -> Figure:
+    """Where the taps of a dilated ``kernel × kernel`` kernel land on the input, one panel per rate.
+
+    Each tap is labelled with its weight's index (row, column); the skipped
+    pixels inside the kernel's span (the "holes") are hatched, and the span
+    ``K + (K - 1)(d - 1)`` is outlined.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    kernel : int
+        Taps per axis (1 to 7).
+    dilations : sequence of int
+        One panel per dilation rate (1 to 6 panels, each rate >= 1).
+    n : int, optional
+        Input size drawn; default the largest span + 2.
+
+    Examples
+    --------
+    >>> fig = dilated_taps(3, (1, 2, 3))
+    >>> [ax.get_title(loc="left").splitlines()[0] for ax in fig.axes]
+    ['d = 1: span 3×3', 'd = 2: span 5×5', 'd = 3: span 7×7']
+    >>> plt.close(fig)
+    """
+    k = _check_int("kernel", kernel, 1, 7)
+    if isinstance(dilations, (str, bytes)) or not hasattr(dilations, "__len__") or not 1 <= len(dilations) <= 6:
+        raise ValueError(f"dilations must be a sequence of 1 to 6 rates, got {dilations!r}")
+    ds = [_check_int(f"dilations[{i}]", d, 1) for i, d in enumerate(dilations)]
+    spans = [_effective_kernel_size(k, d) for d in ds]
+    n = max(spans) + 2 if n is None else _check_int("n", n, max(spans))
+    fig, axes = plt.subplots(1, len(ds), squeeze=False)
+    for ax, d, span in zip(axes[0], ds, spans):
+        draw_cells(ax, np.full((n, n), COLORS["input"], dtype=object))
+        corner = (n - span) // 2
+        _draw_taps(ax, corner, corner, k, d, labels=n <= 16)
+        ax.set_xlim(-0.2, n + 0.2)
+        ax.set_ylim(n + 0.2, -0.2)
+        ax.axis("off")
+        ax.set_title(f"d = {d}: span {span}×{span}\n{k * k} weights, {k * k} multiply-adds per output", fontsize=10.5,
+                     loc="left")
+    handles = [
+        Patch(facecolor=COLORS["input"], edgecolor="0.4", label="input pixel"),
+        Patch(facecolor=COLORS["kernel"], edgecolor="0.4", label="tap (a weight; label = its index)"),
+        Patch(facecolor="white", edgecolor="0.55", hatch="///", label="skipped pixel inside the span (a hole)"),
+        Patch(facecolor="none", edgecolor="black", linestyle="--", label="span of the dilated kernel"),
+    ]
+    size = min(3.2, 10.0 / len(ds))
+    fig.set_size_inches(size * len(ds), size + 1.3)
+    fig.subplots_adjust(left=0.02, right=0.98, wspace=0.1, bottom=0.8 / fig.get_figheight(), top=1 - 0.6 / fig.get_figheight())
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=10, frameon=False)
+    return fig
+
+
+def subgrids(n: int = 8, dilation: int = 2, *, kernel: int = 3) -> Figure:
+    """The ``d × d`` interleaved sub-grids of an input, and why a dilated kernel stays on one of them.
+
+    Left: the input, each pixel coloured by its sub-grid ``(row mod d, column
+    mod d)``, with the taps of one dilated kernel: they all fall on one colour.
+    Right: the sub-grids pulled apart (space-to-batch), where the same taps are
+    neighbours, i.e. an ordinary ``kernel × kernel`` convolution.
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig = subgrids(8, 2)
+    >>> fig.axes[0].get_title(loc="left")
+    'input 8×8, coloured by sub-grid\\n(row mod 2, column mod 2)'
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1)
+    d = _check_int("dilation", dilation, 1, 3)
+    k = _check_int("kernel", kernel, 1)
+    span = _effective_kernel_size(k, d)
+    if span > n:
+        raise ValueError(f"kernel does not fit: the dilated kernel spans {span} pixels, the input has {n}")
+    ids = (np.arange(n)[:, None] % d) * d + (np.arange(n)[None, :] % d)
+    palette = np.array(_SUBGRID_COLORS, dtype=object)
+    batch = _space_to_batch(ids.astype(float), d)  # only its shape is used: every sub-grid is h×h
+    h = batch.shape[1]
+    gap = 1.6
+    fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": [n, d * h + (d - 1) * gap]})
+    ax = axes[0]
+    draw_cells(ax, palette[ids])
+    for i in range(k):
+        for j in range(k):
+            ax.plot(j * d + 0.5, i * d + 0.5, "o", color="black", markersize=7, markeredgecolor="white")
+    ax.add_patch(Rectangle((0, 0), span, span, fill=False, edgecolor="black", linestyle="--", linewidth=1.8))
+    ax.set_xlim(-0.2, n + 0.2)
+    ax.set_ylim(n + 0.2, -0.2)
+    ax.axis("off")
+    ax.set_title(f"input {n}×{n}, coloured by sub-grid\n(row mod {d}, column mod {d})", fontsize=10, loc="left")
+    ax = axes[1]
+    for r in range(d):
+        for c in range(d):
+            rows = len(range(r, n, d))
+            cols = len(range(c, n, d))
+            ox, oy = c * (h + gap), r * (h + gap)
+            draw_cells(ax, np.full((rows, cols), palette[r * d + c], dtype=object), origin=(ox, oy))
+            ax.text(ox, oy - 0.15, f"({r}, {c}): {rows}×{cols}", fontsize=9, va="bottom")
+            if (r, c) == (0, 0):
+                for i in range(k):
+                    for j in range(k):
+                        ax.plot(ox + j + 0.5, oy + i + 0.5, "o", color="black", markersize=7, markeredgecolor="white")
+    ax.set_xlim(-0.2, d * h + (d - 1) * gap + 0.2)
+    ax.set_ylim(d * h + (d - 1) * gap + 0.2, -1.0)
+    ax.axis("off")
+    ax.set_title(f"space-to-batch: the {d * d} sub-grids (r, c) pulled apart;\nthe same taps are now neighbours",
+                 fontsize=10, loc="left")
+    fig.set_size_inches(0.34 * (n + d * h + (d - 1) * gap + 2), 0.34 * (n + 2) + 1.1)
+    handles = [Line2D([], [], marker="o", color="black", markeredgecolor="white", linestyle="none", markersize=7,
+                      label=f"taps of one {k}×{k} kernel, dilation {d}")]
+    fig.legend(handles=handles, loc="lower center", fontsize=10, frameon=False)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.5 / fig.get_figheight(), top=1 - 0.45 / fig.get_figheight(), wspace=0.08)
+    return fig
+
+
+def output_size_vs_dilation(n: int, kernel: int = 3, *, dilations: "tuple[int, ...] | None" = None) -> Figure:
+    """Output size over the dilation rate: valid padding (shrinks, then the kernel no longer fits)
+    versus the size-preserving padding ``P = d(K - 1)/2`` (flat), stride 1.
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig = output_size_vs_dilation(33, 3)
+    >>> [line.get_label() for line in fig.axes[0].get_lines()][:2]
+    ['P = d(K−1)/2: size kept', 'valid (P = 0)']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1)
+    k = _check_int("kernel", kernel, 1)
+    if dilations is None:
+        dilations = tuple(range(1, max(2, (n - 1) // max(k - 1, 1) + 3)))
+    if isinstance(dilations, (str, bytes)) or not hasattr(dilations, "__len__") or not len(dilations):
+        raise ValueError(f"dilations must be a non-empty sequence of rates, got {dilations!r}")
+    ds = [_check_int(f"dilations[{i}]", d, 1) for i, d in enumerate(dilations)]
+    same = [_conv_output_size(n, k, padding=_same_padding(n, k, dilation=d), dilation=d) for d in ds]
+    fits = [d for d in ds if _effective_kernel_size(k, d) <= n]
+    valid = [_conv_output_size(n, k, dilation=d) for d in fits]
+    no_fit = [d for d in ds if _effective_kernel_size(k, d) > n]
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    ax.plot(ds, same, "o-", color=COLORS["accent"], label="P = d(K−1)/2: size kept")
+    ax.plot(fits, valid, "s-", color=COLORS["kernel"], label="valid (P = 0)")
+    if no_fit:
+        ax.plot(no_fit, [0] * len(no_fit), "x", color=COLORS["kernel"], markersize=9, markeredgewidth=2,
+                label="valid: does not fit (error)")
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("dilation rate d", fontsize=10)
+    ax.set_ylabel("output size", fontsize=10)
+    ax.set_title(f"input {n}, kernel {k}, stride 1", fontsize=11, loc="left")
+    ax.set_ylim(-1.5, n * 1.08 + 1)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="lower left", frameon=True)
+    ax.tick_params(labelsize=9)
+    return fig
+
+
+def dilated_window(
+    n: int, kernel: int, *, dilation: int = 1, stride: int = 1, padding: int = 0, frame: int = 0
+) -> Figure:
+    """The taps of a dilated kernel at one window position on the padded input, the output, and
+    the equivalent zero-inserted kernel.
+
+    Input pixels that no tap ever reads (e.g. every other pixel when stride
+    and dilation are both 2) are marked "never visited".
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig = dilated_window(9, 3, dilation=2)
+    >>> fig.axes[1].texts[-1].get_text()
+    'zero-inserted kernel 5×5\\n(9 taps, 16 zeros)'
+    >>> plt.close(fig)
+    """
+    geo = _conv_geometry(n, kernel, stride, padding, dilation)
+    oh, ow = geo["out"]
+    frame = _check_int("frame", frame, 0, oh * ow - 1)
+    k, d = geo["k"][0], geo["d"][0]
+    span = _effective_kernel_size(k, d)
+    scene_w, kernel_w = np.diff(_scene_xlim(geo)).item(), max(span, 7) + 0.4  # data widths: equal cells in both panels
+    fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": [scene_w, kernel_w]})
+    info = _draw_conv_scene(axes[0], geo, frames=(frame,))
+    ax = axes[1]
+    _draw_taps(ax, 0, 0, k, d, labels=span <= 11)
+    ax.set_xlim(-0.2, max(span, 7) + 0.2)
+    ax.set_ylim(info["height"] - 1.6, -1.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.text(0, -0.35, f"zero-inserted kernel {span}×{span}\n({k * k} taps, {span * span - k * k} zeros)", fontsize=10,
+            va="bottom", ha="left")
+    handles = _conv_legend_handles(geo)
+    handles.append(Patch(facecolor="white", edgecolor="0.55", hatch="///" if span <= 9 else None,
+                         label="zero in the kernel (a hole)"))
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9.5, frameon=False)
+    cell = min(_CELL, 9.0 / (scene_w + kernel_w))
+    fig.set_size_inches((scene_w + kernel_w) * cell + 0.4, info["height"] * cell + 1.3)
+    fig.subplots_adjust(left=0.01, right=0.99, wspace=0.05, bottom=0.85 / fig.get_figheight(), top=1 - 0.55 / fig.get_figheight())
+    oi, oj = divmod(frame, ow)
+    axes[0].set_title(f"K={k}, d={d}, S={geo['s'][0]}, P={geo['p'][0][0]}: window {frame + 1} of {oh * ow}, "
+                      f"output ({oi}, {oj})", fontsize=10, loc="left", pad=10)
+    return fig
+
+

@@ -1,0 +1,89 @@
+"""Interactive widgets, built only on :mod:`helpers.plots` and the pure functions.
+
+Each widget is a thin shell: controls whose ranges come from the formulas, and
+an *update function* ``view(**values) -> (Figure, str)`` that is a plain
+function of the control values. The update functions are what the tests sweep
+over every slider range; they never raise on an impossible setting (they
+return :func:`helpers.plots.message_figure` and a sentence instead).
+
+In a notebook, a widget cell is preceded by a cell that calls the same view
+with the defaults (what nbval checks and a reader without a kernel sees), and
+carries the ``nbval-ignore-output`` tag itself.
+
+One module per topic (notebook): ``stride`` (01), ``dilation`` (02), ``receptive`` (03),
+``heatmaps`` (04), ``gridding`` (05), ``upsampling`` (06), ``design`` (07), on the shared
+machinery in ``_core``. Importing this package registers every widget.
+"""
+
+from __future__ import annotations
+
+from ._core import (  # noqa: F401
+    _REGISTRY,
+    View,
+    build,
+    Controls,
+    register,
+    registry,
+    sweep_values,
+)
+from .stride import (  # noqa: F401
+    stride_view,
+    stride_explorer,
+    window_view,
+    window_animation,
+)
+from .dilation import (  # noqa: F401
+    dilation_view,
+    dilation_explorer,
+)
+from .receptive import (  # noqa: F401
+    RF_STACK_LIMITS,
+    RF_STACK_DEFAULTS,
+    RF_STACK_LAYERS,
+    RF_STACK_SIZE,
+    rf_stack_layers,
+    rf_stack_view,
+    rf_stack_explorer,
+)
+from .heatmaps import (  # noqa: F401
+    heatmap_view,
+    heatmap_explorer,
+)
+from .gridding import (  # noqa: F401
+    gridding_view,
+    gridding_explorer,
+)
+from .upsampling import (  # noqa: F401
+    overlap_view,
+    overlap_explorer,
+)
+from .design import (  # noqa: F401
+    design_view,
+    design_explorer,
+)
+
+__all__ = [
+    "View",
+    "build",
+    "Controls",
+    "register",
+    "registry",
+    "sweep_values",
+    "stride_view",
+    "stride_explorer",
+    "window_view",
+    "window_animation",
+    "dilation_view",
+    "dilation_explorer",
+    "rf_stack_layers",
+    "rf_stack_view",
+    "rf_stack_explorer",
+    "heatmap_view",
+    "heatmap_explorer",
+    "gridding_view",
+    "gridding_explorer",
+    "overlap_view",
+    "overlap_explorer",
+    "design_view",
+    "design_explorer",
+]

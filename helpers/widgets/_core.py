@@ -1,0 +1,157 @@
+"""Interactive widgets, built only on :mod:`helpers.plots` and the pure functions.
+
+Each widget is a thin shell: controls whose ranges come from the formulas, and
+an *update function* ``view(**values) -> (Figure, str)`` that is a plain
+function of the control values. The update functions are what the tests sweep
+over every slider range; they never raise on an impossible setting (they
+return :func:`helpers.plots.message_figure` and a sentence instead).
+
+In a notebook, a widget cell is preceded by a cell that calls the same view
+with the defaults (what nbval checks and a reader without a kernel sees), and
+carries the ``nbval-ignore-output`` tag itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+from IPython import get_ipython
+from IPython.display import display
+from matplotlib.figure import Figure
+
+__all__ = ["build", "register", "registry", "sweep_values"]
+
+View = Callable[..., "tuple[Figure, str]"]
+
+
+def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") -> W.VBox:
+    """Wire ``controls`` to ``view`` and render once with the current values.
+
+    The figure goes into an ``Output`` widget and the sentence into an
+    ``HTML`` line below it; both are redrawn when any control changes.
+
+    Examples
+    --------
+    >>> from helpers import plots
+    >>> box = build(lambda n: (plots.message_figure(f"n = {n}", title="demo"), f"n is {n}"),
+    ...             {"n": W.IntSlider(value=3, min=1, max=5)})
+    >>> box.children[-1].value
+    'n is 3'
+    >>> box.children[0].children[0].value = 4   # move the slider
+    >>> box.children[-1].value
+    'n is 4'
+    """
+    out = W.Output(layout=W.Layout(min_height="120px"))
+    text = W.HTML()
+
+    def redraw(_change: object = None) -> None:
+        fig, sentence = view(**{name: c.value for name, c in controls.items()})
+        text.value = sentence
+        if get_ipython() is not None:  # outside Jupyter there is nowhere to draw
+            with out:
+                out.clear_output(wait=True)
+                display(fig)
+        plt.close(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    redraw()
+    header = [W.HTML(f"<b>{title}</b>")] if title else []
+    return W.VBox([*header, W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap")), out, text])
+
+
+Controls = Callable[[], "dict[str, W.ValueWidget]"]
+_REGISTRY: dict[str, tuple[View, Controls]] = {}
+
+
+def register(name: str, view: View, controls: Controls, *, title: str = "") -> Callable[[], W.VBox]:
+    """Record a widget's view and control factory, and return the function that builds it.
+
+    Every widget of the course is made this way, so the tests can sweep each
+    registered view over its whole control ranges, and the benchmarks and
+    browser tests can find every widget.
+
+    Examples
+    --------
+    >>> from helpers import plots
+    >>> demo = register("demo", lambda n: (plots.message_figure(f"n = {n}"), f"n is {n}"),
+    ...                 lambda: {"n": W.IntSlider(value=2, min=1, max=3)})
+    >>> demo().children[-1].value
+    'n is 2'
+    >>> _ = _REGISTRY.pop("demo")
+    """
+    if name in _REGISTRY:
+        raise ValueError(f"a widget named {name!r} is already registered")
+    _REGISTRY[name] = (view, controls)
+
+    def make() -> W.VBox:
+        return build(view, controls(), title=title)
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = f"Build the {name!r} widget (a registered view: see helpers.widgets.registry())."
+    return make
+
+
+def registry() -> dict[str, tuple[View, Controls]]:
+    """All registered widgets: ``{name: (view, controls_factory)}``.
+
+    Examples
+    --------
+    >>> isinstance(registry(), dict)
+    True
+    """
+    return dict(_REGISTRY)
+
+
+def sweep_values(control: W.ValueWidget, most: int = 25) -> list[Any]:
+    """Values spanning a control's whole range: every step, or ``most`` evenly spaced ones with both ends.
+
+    Examples
+    --------
+    >>> sweep_values(W.IntSlider(min=1, max=5))
+    [1, 2, 3, 4, 5]
+    >>> sweep_values(W.IntSlider(min=0, max=100), most=5)
+    [0, 25, 50, 75, 100]
+    >>> sweep_values(W.Dropdown(options=["same", "valid"]))
+    ['same', 'valid']
+    """
+    if isinstance(control, (W.Checkbox, W.ToggleButton)):
+        return [False, True]
+    if hasattr(control, "options") and not isinstance(control, W.SelectionRangeSlider):
+        options = list(control.options)
+        return [o[1] if isinstance(o, tuple) else o for o in options]
+    if isinstance(control, (W.IntSlider, W.BoundedIntText)):
+        values = list(range(control.min, control.max + 1, control.step or 1))
+    elif isinstance(control, (W.FloatSlider, W.BoundedFloatText)):
+        n = min(most, 11)
+        return [control.min + (control.max - control.min) * i / (n - 1) for i in range(n)]
+    elif isinstance(control, W.IntRangeSlider):
+        lo, hi = control.min, control.max
+        values = sorted({(lo, hi), (lo, lo), (hi, hi), (lo, (lo + hi) // 2), ((lo + hi) // 2, hi)})
+        return values
+    else:
+        return [control.value]
+    if len(values) > most:
+        idx = sorted({round(i * (len(values) - 1) / (most - 1)) for i in range(most)})
+        values = [values[i] for i in idx]
+    return values
+
+
+def _show_used_layers(controls: "dict[str, W.ValueWidget]", count: str, per_layer: "dict[int, list[str]]") -> None:
+    """Show the controls of layers ``1..controls[count].value`` and hide the rest, now and on change.
+
+    A slider for a layer that is not in the stack would change nothing a reader
+    can see (the browser tests check every visible control redraws the figure).
+    """
+
+    def update(_change: object = None) -> None:
+        for layer, names in per_layer.items():
+            for name in names:
+                controls[name].layout.display = "none" if layer > controls[count].value else None
+
+    controls[count].observe(update, names="value")
+    update()
+
+

@@ -1,0 +1,85 @@
+"""Widget of notebook 05 · gridding artifacts."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from matplotlib.figure import Figure
+
+from .. import plots as _plots
+from ..gridding import hdc_report as _hdc_report
+from ._core import _show_used_layers, register
+
+
+def gridding_view(
+    layers: int = 3, rate1: int = 2, rate2: int = 4, rate3: int = 8, rate4: int = 1, kernel: int = 3
+) -> "tuple[Figure, str]":
+    """Coverage map, holes count and HDC verdict of the first ``layers`` rates.
+
+    The view behind :func:`gridding_explorer`; ``rate4`` is used only when
+    ``layers`` is 4. Never raises: an impossible setting gives a sentence.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig, text = gridding_view(3, 2, 4, 8, kernel=3)
+    >>> "616 holes" in text
+    True
+    >>> plt.close(fig)
+    """
+    try:
+        rates = (rate1, rate2, rate3, rate4)[: int(layers)]
+        rep = _hdc_report(rates, kernel=kernel)
+        fig = _plots.stack_overview(rates, kernel=kernel)
+    except (TypeError, ValueError) as exc:
+        return _plots.message_figure(str(exc)), f"Cannot draw this setting: {exc}"
+    r = 1 + (rep.kernel - 1) * sum(rep.rates)
+    listed = ", ".join(str(v) for v in rep.rates)
+    head = (
+        f"Rates {listed} with {rep.kernel}×{rep.kernel} kernels: receptive field {r}×{r}, "
+        f"{rep.holes} holes ({100 * rep.holes / r**2:.0f} % of the field unreached). "
+    )
+    reasons = []
+    if rep.rates[0] != 1:
+        reasons.append(f"r₁ = {rep.rates[0]} ≠ 1")
+    if rep.common_factor > 1:
+        reasons.append(f"common factor {rep.common_factor}")
+    if rep.max_gap > rep.kernel:
+        reasons.append(f"M₂ = {rep.max_gap} > K = {rep.kernel}")
+    if rep.hdc:
+        verdict = (f"HDC rule: passes (r₁ = 1, no common factor, M₂ = {rep.max_gap} ≤ K = {rep.kernel}), "
+                   "and indeed no holes.")
+    elif rep.holes == 0:
+        verdict = f"HDC rule: fails ({'; '.join(reasons)}), yet there are no holes: the rule is sufficient, not necessary."
+    elif rep.paper_rule:
+        verdict = (f"The paper's two conditions hold (no common factor, M₂ = {rep.max_gap} ≤ K), "
+                   f"but r₁ = {rep.rates[0]} ≠ 1 and there are holes: is_hdc rejects it.")
+    else:
+        verdict = f"HDC rule: fails ({'; '.join(reasons)}), and brute force agrees: holes."
+    return fig, head + verdict
+
+
+def _gridding_controls() -> "dict[str, W.ValueWidget]":
+    style = {"description_width": "initial"}
+    rate = dict(min=1, max=12, continuous_update=False, style=style)
+    controls = {
+        "layers": W.IntSlider(value=3, min=2, max=4, description="layers", continuous_update=False, style=style),
+        "rate1": W.IntSlider(value=2, description="rate 1", **rate),
+        "rate2": W.IntSlider(value=4, description="rate 2", **rate),
+        "rate3": W.IntSlider(value=8, description="rate 3", **rate),
+        "rate4": W.IntSlider(value=1, description="rate 4", **rate),
+        "kernel": W.IntSlider(value=3, min=2, max=5, description="kernel K", continuous_update=False, style=style),
+    }
+
+    _show_used_layers(controls, "layers", {i: [f"rate{i}"] for i in (1, 2, 3, 4)})
+    return controls
+
+
+gridding_explorer = register(
+    "gridding_explorer",
+    gridding_view,
+    _gridding_controls,
+    title="Stacked dilations: which input pixels does the centre output reach?",
+)
+
+
