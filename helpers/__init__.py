@@ -1,7 +1,8 @@
 """Strides & Holes: the formulas, reference code, figures and widgets of the course.
 
-``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib)
-and ``helpers.widgets`` (ipywidgets) are imported on first use.
+``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib),
+``helpers.widgets`` (ipywidgets) and ``helpers.animation`` (matplotlib, Pillow) are
+imported on first use.
 """
 
 from __future__ import annotations
@@ -110,13 +111,14 @@ __all__ = [
     "exercises",
     "plots",
     "widgets",
+    "animation",
     "cell_centers",
     "LayerCost",
     "layer_costs",
     "resnet50_costs",
 ]
 
-_LAZY = ("plots", "widgets")
+_LAZY = ("plots", "widgets", "animation")
 
 
 def __getattr__(name: str) -> Any:
