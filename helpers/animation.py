@@ -320,6 +320,7 @@ _STYLE = (
     ".sh-anim{font-family:system-ui,sans-serif;font-size:14px;max-width:100%;margin:0 0 8px}"
     ".sh-anim img{max-width:100%;height:auto;display:block}"
     ".sh-anim-controls{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin:4px 0}"
+    ".sh-anim-controls[hidden]{display:none}"
     ".sh-anim-controls button{font:inherit;padding:2px 10px;min-width:2.4em;cursor:pointer}"
     ".sh-anim-controls input{flex:1 1 160px;max-width:320px}"
     ".sh-anim-counter{font-variant-numeric:tabular-nums;min-width:4.5em}"

@@ -37,9 +37,11 @@ def notebook_client(nb, cwd: Path, timeout: int = 120, **kwargs):
     sends a message on the kernel channel while waiting for the cell's reply
     on that same channel, and about one run in seven then stalls for the whole
     cell timeout after a widget cell (jupyter/nbclient#312, measured here).
-    Without it, a figure drawn inside a widget's Output is stored as an
-    ordinary output of the widget cell (those cells are ``nbval-ignore-output``)
-    and no widget state is saved in the notebook's metadata.
+    Without it, no widget state is saved in the notebook's metadata, and a
+    figure displayed inside a widget's Output context would be stored as an
+    ordinary output of the cell; the course's widgets set their Output's
+    ``outputs`` instead, so they send no such message (their cells are
+    ``nbval-ignore-output`` all the same).
     """
     from nbclient import NotebookClient
 
@@ -54,22 +56,47 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def strip_widget_outputs(nb) -> int:
-    """Empty the stored outputs of cells that display a widget; return how many.
+    """Drop the widget views from the stored outputs, keep their pictures; return how many cells changed.
 
     A stored widget view without saved widget state cannot be shown: JupyterLab
-    says "Error displaying widget: model not found" and GitHub shows nothing.
-    The figure it would show is already stored by the static cell above each
-    widget cell (the course's notebook template), so the widget cell keeps its
-    execution count and no outputs until a reader runs it.
+    says "Error displaying widget: model not found", and nbconvert, nbviewer and
+    Jupyter Book, which prefer the widget view, show nothing. The course's
+    widgets (:func:`helpers.widgets.build`) display the widget view together
+    with ``image/png``, the figure of their default settings; only the view
+    is removed, so every static rendering shows that picture under the widget
+    cell. An output left with nothing but ``text/plain`` (a bare ipywidgets
+    control, whose text is its Python repr) is removed as a whole.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("explorer()", outputs=[
+    ...     nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "x"},
+    ...                            "image/png": "iVBORw0K", "text/plain": "Widget"}),
+    ...     nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "y"}, "text/plain": "IntSlider()"}),
+    ... ])])
+    >>> strip_widget_outputs(nb)
+    1
+    >>> [sorted(o["data"]) for o in nb.cells[0].outputs]
+    [['image/png', 'text/plain']]
     """
-    emptied = 0
+    changed = 0
     for cell in nb.cells:
         outputs = cell.get("outputs", [])
-        if any(WIDGET_VIEW in o.get("data", {}) for o in outputs):
-            cell["outputs"] = []
-            emptied += 1
+        if not any(WIDGET_VIEW in o.get("data", {}) for o in outputs):
+            continue
+        kept = []
+        for output in outputs:
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                data.pop(WIDGET_VIEW)
+                if set(data) <= {"text/plain"}:
+                    continue
+            kept.append(output)
+        cell["outputs"] = kept
+        changed += 1
     nb.metadata.pop("widgets", None)
-    return emptied
+    return changed
 
 
 def refresh(path: Path, timeout: int = 120) -> float:

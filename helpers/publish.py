@@ -140,8 +140,12 @@ def _is_pending_link(warning: str) -> bool:
     return target in planned_notebooks() and not (ROOT / "notebooks" / target).exists()
 
 
-def build_site(out: Path = ROOT / "build" / "site") -> SiteBuild:
-    """Build the website with Jupyter Book 1 into ``out/_build/html``; see the module docstring."""
+def build_site(out: Path = ROOT / "build" / "site", *, source: Path = ROOT, toc: Path = BOOK / "_toc.yml") -> SiteBuild:
+    """Build the website with Jupyter Book 1 into ``out/_build/html``; see the module docstring.
+
+    ``source`` and ``toc`` build another book with the website's configuration
+    (the tests build a page of a fixture notebook this way).
+    """
     import yaml
 
     out.mkdir(parents=True, exist_ok=True)
@@ -150,13 +154,13 @@ def build_site(out: Path = ROOT / "build" / "site") -> SiteBuild:
     config["repository"].setdefault("branch", BRANCH)
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     cmd = [
-        sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(ROOT),
+        sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source),
         "--config", str(out / "_config.yml"),
-        "--toc", str(BOOK / "_toc.yml"),
+        "--toc", str(toc),
         "--path-output", str(out),
         "--all",  # a fresh build, so every warning is seen again
     ]  # fmt: skip
-    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(cmd, cwd=source, capture_output=True, text=True)
     log = run.stdout + run.stderr
     plain = re.sub(r"\x1b\[[0-9;]*m", "", log)
     warnings = [line.strip() for line in plain.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]

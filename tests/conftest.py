@@ -2,6 +2,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).parent))  # so tests can import oracles
@@ -10,3 +11,15 @@ sys.path.insert(0, str(Path(__file__).parent))  # so tests can import oracles
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built_site():
+    """The course website, built once per test session into test-artifacts/site (Jupyter Book 1)."""
+    pytest.importorskip("jupyter_book", reason="the website needs the [test] extra (jupyter-book<2)")
+    from helpers import publish
+
+    return publish.build_site(ROOT / "test-artifacts" / "site")

@@ -13,24 +13,72 @@ carries the ``nbval-ignore-output`` tag itself.
 
 from __future__ import annotations
 
+import base64
+import io
 from typing import Any, Callable
 
 import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython import get_ipython
-from IPython.display import display
 from matplotlib.figure import Figure
 
-__all__ = ["build", "register", "registry", "sweep_values"]
+__all__ = ["build", "Explorer", "figure_png", "register", "registry", "sweep_values", "WIDGET_VIEW"]
 
 View = Callable[..., "tuple[Figure, str]"]
 
 
-def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") -> W.VBox:
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def figure_png(fig: Figure) -> bytes:
+    """``fig`` as the PNG Jupyter's inline backend stores (tight box, the figure's dpi), without metadata.
+
+    Examples
+    --------
+    >>> fig = plt.figure(figsize=(1, 1))
+    >>> figure_png(fig)[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    >>> plt.close(fig)
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+class Explorer(W.VBox):
+    """The box :func:`build` returns: a live widget, and a picture of its current state where no kernel runs.
+
+    Displayed, it offers the widget view (JupyterLab and Voila with a kernel
+    show the live widget) and beside it ``image/png``, the figure of the
+    current control values, with a short ``text/plain``. The notebook refresh
+    (:func:`helpers.notebook_tools.strip_widget_outputs`) stores the picture
+    and drops the widget view, which cannot be shown without a kernel; so the
+    website, nbviewer and GitHub show the default picture under each widget cell.
+    """
+
+    def __init__(self, children: list[W.Widget], *, picture: Callable[[], bytes], title: str = "", **kwargs: Any) -> None:
+        super().__init__(children, **kwargs)
+        self._picture = picture
+        self._title = title
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | None:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:  # a closed widget has no view
+            return None
+        bundle["image/png"] = base64.b64encode(self._picture()).decode("ascii")
+        named = f" {self._title!r}" if self._title else ""
+        bundle["text/plain"] = f"Widget{named}: the picture of its default settings; run the notebook to use its controls."
+        return bundle
+
+
+def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") -> Explorer:
     """Wire ``controls`` to ``view`` and render once with the current values.
 
-    The figure goes into an ``Output`` widget and the sentence into an
-    ``HTML`` line below it; both are redrawn when any control changes.
+    The figure goes into an ``Output`` widget (set as its ``outputs``, so no
+    display message leaves the kernel outside the widget) and the sentence
+    into an ``HTML`` line below it; both are redrawn when any control changes.
+    The returned :class:`Explorer` also shows the current figure as a PNG
+    where widgets cannot be shown.
 
     Examples
     --------
@@ -42,31 +90,51 @@ def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") ->
     >>> box.children[0].children[0].value = 4   # move the slider
     >>> box.children[-1].value
     'n is 4'
+    >>> sorted(box._repr_mimebundle_())
+    ['application/vnd.jupyter.widget-view+json', 'image/png', 'text/plain']
     """
     out = W.Output(layout=W.Layout(min_height="120px"))
     text = W.HTML()
+    state: dict[str, Any] = {"png": None}
+
+    def values() -> dict[str, Any]:
+        return {name: c.value for name, c in controls.items()}
 
     def redraw(_change: object = None) -> None:
-        fig, sentence = view(**{name: c.value for name, c in controls.items()})
+        fig, sentence = view(**values())
         text.value = sentence
-        if get_ipython() is not None:  # outside Jupyter there is nowhere to draw
-            with out:
-                out.clear_output(wait=True)
-                display(fig)
-        plt.close(fig)
+        state["png"] = None
+        try:
+            if get_ipython() is not None:  # outside Jupyter there is nowhere to draw
+                state["png"] = figure_png(fig)
+                encoded = base64.b64encode(state["png"]).decode("ascii")
+                out.outputs = ({"output_type": "display_data", "metadata": {},
+                                "data": {"image/png": encoded, "text/plain": repr(fig)}},)  # fmt: skip
+        finally:
+            plt.close(fig)
+
+    def picture() -> bytes:
+        if state["png"] is None:
+            fig, _ = view(**values())
+            try:
+                state["png"] = figure_png(fig)
+            finally:
+                plt.close(fig)
+        return state["png"]
 
     for control in controls.values():
         control.observe(redraw, names="value")
     redraw()
     header = [W.HTML(f"<b>{title}</b>")] if title else []
-    return W.VBox([*header, W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap")), out, text])
+    children = [*header, W.HBox(list(controls.values()), layout=W.Layout(flex_flow="row wrap")), out, text]
+    return Explorer(children, picture=picture, title=title)
 
 
 Controls = Callable[[], "dict[str, W.ValueWidget]"]
 _REGISTRY: dict[str, tuple[View, Controls]] = {}
 
 
-def register(name: str, view: View, controls: Controls, *, title: str = "") -> Callable[[], W.VBox]:
+def register(name: str, view: View, controls: Controls, *, title: str = "") -> Callable[[], Explorer]:
     """Record a widget's view and control factory, and return the function that builds it.
 
     Every widget of the course is made this way, so the tests can sweep each
@@ -86,7 +154,7 @@ def register(name: str, view: View, controls: Controls, *, title: str = "") -> C
         raise ValueError(f"a widget named {name!r} is already registered")
     _REGISTRY[name] = (view, controls)
 
-    def make() -> W.VBox:
+    def make() -> Explorer:
         return build(view, controls(), title=title)
 
     make.__name__ = make.__qualname__ = name
