@@ -65,3 +65,63 @@ def test_registry_not_empty_once_notebooks_exist():
     notebooks = sorted(pathlib.Path(__file__).parent.parent.glob("notebooks/0[1-9]_*.ipynb"))
     if notebooks:
         assert REGISTERED, "notebooks exist but no widget is registered"
+
+
+@pytest.mark.parametrize("name", REGISTERED)
+def test_widget_display_carries_its_default_picture(name):
+    """Without a kernel a widget cell shows the image/png beside the (dropped) widget view."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    box = getattr(widgets, name)()
+    bundle = box._repr_mimebundle_()
+    assert set(bundle) == {widgets.WIDGET_VIEW, "image/png", "text/plain"}
+    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))).convert("RGB"))
+    view, controls = widgets.registry()[name]
+    fig, _ = view(**{k: c.value for k, c in controls().items()})  # the default settings, drawn afresh
+    try:
+        expected = np.asarray(Image.open(io.BytesIO(widgets.figure_png(fig))).convert("RGB"))
+    finally:
+        plt.close(fig)
+    assert shown.shape == expected.shape and (shown == expected).all()
+    assert len(bundle["text/plain"]) < 200 and "0x" not in bundle["text/plain"]  # short, no addresses
+    plt.close("all")
+
+
+def test_the_picture_follows_the_controls():
+    import base64
+
+    from helpers import plots
+
+    box = widgets.build(lambda n: (plots.message_figure(f"n = {n}"), f"n is {n}"), {"n": __import__("ipywidgets").IntSlider(value=1, max=3)})
+    before = box._repr_mimebundle_()["image/png"]
+    box.children[0].children[0].value = 2
+    after = box._repr_mimebundle_()["image/png"]
+    assert before != after and base64.b64decode(after)[:4] == b"\x89PNG"
+    box.children[0].children[0].value = 1
+    assert box._repr_mimebundle_()["image/png"] == before
+    plt.close("all")
+
+
+def test_the_refresh_keeps_pictures_and_drops_only_widget_views():
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from helpers.notebook_tools import strip_widget_outputs
+
+    view = {widgets.WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": "abc"}}
+    nb = new_notebook(cells=[
+        new_code_cell("explorer()", outputs=[new_output("display_data", data={**view, "image/png": "iVBOR", "text/plain": "Widget"})]),
+        new_code_cell("W.IntSlider()", outputs=[new_output("display_data", data={**view, "text/plain": "IntSlider(value=0)"})]),
+        new_code_cell("print(1); plot()", outputs=[new_output("stream", name="stdout", text="1\n"),
+                                                    new_output("display_data", data={"image/png": "iVBOR", "text/plain": "<Figure>"})]),
+    ], metadata={"widgets": {"application/vnd.jupyter.widget-state+json": {}}})  # fmt: skip
+    untouched = nbformat.from_dict(nb["cells"][2])
+    assert strip_widget_outputs(nb) == 2
+    assert [o["data"] for o in nb.cells[0].outputs] == [{"image/png": "iVBOR", "text/plain": "Widget"}]
+    assert nb.cells[1].outputs == []  # a bare control keeps no Python repr
+    assert nb.cells[2] == untouched
+    assert "widgets" not in nb.metadata
