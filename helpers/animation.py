@@ -320,7 +320,6 @@ _STYLE = (
     ".sh-anim{font-family:system-ui,sans-serif;font-size:14px;max-width:100%;margin:0 0 8px}"
     ".sh-anim img{max-width:100%;height:auto;display:block}"
     ".sh-anim-controls{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin:4px 0}"
-    ".sh-anim-controls[hidden]{display:none}"
     ".sh-anim-controls button{font:inherit;padding:2px 10px;min-width:2.4em;cursor:pointer}"
     ".sh-anim-controls input{flex:1 1 160px;max-width:320px}"
     ".sh-anim-counter{font-variant-numeric:tabular-nums;min-width:4.5em}"
@@ -333,7 +332,11 @@ _SCRIPT = """(function () {
   if (!root || root.getAttribute("data-ready")) return;
   root.setAttribute("data-ready", "1");
   var data = JSON.parse(root.querySelector("script.sh-anim-data").textContent);
-  var img = root.querySelector("img.sh-anim-frame"), slider = root.querySelector("input.sh-anim-slider");
+  var img = root.querySelector("img.sh-anim-frame"), bar = document.createElement("div");
+  bar.className = "sh-anim-controls";
+  bar.innerHTML = data.controls;
+  img.insertAdjacentElement("afterend", bar);
+  var slider = root.querySelector("input.sh-anim-slider");
   var counter = root.querySelector(".sh-anim-counter"), caption = root.querySelector(".sh-anim-caption");
   var play = root.querySelector("button.sh-anim-play"), n = data.frames.length, i = data.key, timer = null;
   var srcs = data.frames.map(function (b) { return b === null ? img.getAttribute("src") : "data:image/png;base64," + b; });
@@ -356,7 +359,6 @@ _SCRIPT = """(function () {
   root.querySelector("button.sh-anim-prev").addEventListener("click", function () { stop(); show(i - 1); });
   root.querySelector("button.sh-anim-next").addEventListener("click", function () { stop(); show(i + 1); });
   slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
-  root.querySelector(".sh-anim-controls").hidden = false;
   show(i);
 })();"""
 
@@ -364,8 +366,17 @@ _SCRIPT = """(function () {
 def _player_html(anim: Animation) -> str:
     n, key = len(anim), anim.key_frame
     frames = [None if i == key else base64.b64encode(png).decode("ascii") for i, png in enumerate(anim.frames_png)]
+    # The controls exist only where the script runs: no dead buttons where scripts are stripped
+    # (GitHub, an untrusted notebook in JupyterLab, whose sanitiser also drops the hidden attribute).
+    controls = (
+        '<button type="button" class="sh-anim-prev" aria-label="Previous frame" title="Previous frame">&#10073;&#9664;</button>'
+        '<button type="button" class="sh-anim-play" aria-label="Play">&#9654; Play</button>'
+        '<button type="button" class="sh-anim-next" aria-label="Next frame" title="Next frame">&#9654;&#10073;</button>'
+        f'<input type="range" class="sh-anim-slider" min="0" max="{n - 1}" step="1" value="{key}" aria-label="Frame">'
+        f'<span class="sh-anim-counter" aria-live="polite">{key + 1} / {n}</span>'
+    )
     data = {"frames": frames, "captions": anim.captions, "alts": [anim._alt(i) for i in range(n)],
-            "interval": anim.interval_ms, "key": key}  # fmt: skip
+            "interval": anim.interval_ms, "key": key, "controls": controls}  # fmt: skip
     # "</" never appears inside the inline JSON, so it cannot close its <script> element
     payload = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
     key_src = "data:image/png;base64," + base64.b64encode(anim.frames_png[key]).decode("ascii")
@@ -376,13 +387,6 @@ def _player_html(anim: Animation) -> str:
         f'<div class="sh-anim" id="{anim.id}" role="group" aria-label="{label}" data-frame="{key}" data-frames="{n}">'
         f"<style>{_STYLE}</style>"
         f'<img class="sh-anim-frame" src="{key_src}" alt="{esc(anim._alt(key))}">'
-        f'<div class="sh-anim-controls" hidden>'
-        f'<button type="button" class="sh-anim-prev" aria-label="Previous frame" title="Previous frame">&#10073;&#9664;</button>'
-        f'<button type="button" class="sh-anim-play" aria-label="Play">&#9654; Play</button>'
-        f'<button type="button" class="sh-anim-next" aria-label="Next frame" title="Next frame">&#9654;&#10073;</button>'
-        f'<input type="range" class="sh-anim-slider" min="0" max="{n - 1}" step="1" value="{key}" aria-label="Frame">'
-        f'<span class="sh-anim-counter" aria-live="polite">{key + 1} / {n}</span>'
-        f"</div>"
         f'<div class="sh-anim-caption">{esc(anim.captions[key])}</div>'
         f'<script type="application/json" class="sh-anim-data">{payload}</script>'
         f"<script>{script}</script>"
