@@ -250,3 +250,17 @@ def test_importing_helpers_and_the_module_loads_no_matplotlib():
     code = "import sys, helpers; helpers.animation; print('matplotlib' in sys.modules, 'PIL' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_stored_notebooks_and_their_players_stay_within_budget():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    stored = sorted((root / "notebooks").glob("*.ipynb")) + [root / "tests" / "fixtures" / "static_outputs.ipynb"]
+    for nb in stored:
+        assert nb.stat().st_size <= 5_000_000, f"{nb.name}: {nb.stat().st_size / 1e6:.1f} MB stored (budget 5 MB)"
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                player = "".join(output.get("data", {}).get("text/html", ""))
+                if 'class="sh-anim"' in player:
+                    assert len(player.encode()) <= animation.MAX_HTML_BYTES, f"{nb.name}: a player over 600 kB"

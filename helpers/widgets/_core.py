@@ -7,8 +7,9 @@ over every slider range; they never raise on an impossible setting (they
 return :func:`helpers.plots.message_figure` and a sentence instead).
 
 In a notebook, a widget cell is preceded by a cell that calls the same view
-with the defaults (what nbval checks and a reader without a kernel sees), and
-carries the ``nbval-ignore-output`` tag itself.
+with the defaults (what nbval checks), and carries the ``nbval-ignore-output``
+tag itself. Its stored output is the picture of its default settings (see
+:class:`Explorer`), which the website, nbviewer and GitHub show without a kernel.
 """
 
 from __future__ import annotations
