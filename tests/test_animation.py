@@ -1,6 +1,6 @@
 """helpers.animation: frames from a pure view, stored as a player, a key-frame PNG and a GIF.
 
-The player itself is driven in Chromium on built pages in tests/test_static_pages.py.
+The player itself is driven in Chromium on built pages in tests/test_kernel_free_pages.py.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ notebooks and look at them in headless Chromium:
   predate the widgets' static picture is listed in ``NOT_YET_REFRESHED``
   (expected to fail until it is refreshed).
 
-Screenshots go to ``test-artifacts/static/``: look at them.
+Screenshots go to ``test-artifacts/kernel-free/``: look at them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from browser_support import CHROMIUM_ARGS, ROOT, course_notebooks, find_chromium
 pytestmark = [pytest.mark.browser, pytest.mark.website, pytest.mark.timeout(600)]
 
 FIXTURE = Path(__file__).parent / "fixtures" / "static_outputs.ipynb"
-ARTIFACTS = ROOT / "test-artifacts" / "static"
+ARTIFACTS = ROOT / "test-artifacts" / "kernel-free"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 #: Notebooks stored before widget cells kept their picture: refresh one
