@@ -89,6 +89,9 @@ class Mistake:
     when : callable or None
         ``when(answer)`` is true for answers that show this mistake; it gets the
         answer in normal form (int/float, bool, option key, frozenset, list or tuple).
+    example : callable or None
+        Only with ``when``: computes one answer that shows the mistake, so the tests can
+        feed it (without it they search nearby answers for one the predicate accepts).
 
     Examples
     --------
@@ -104,6 +107,7 @@ class Mistake:
     hint: str
     value: Callable[[], Any] | None = None
     when: Callable[[Any], bool] | None = None
+    example: Callable[[], Any] | None = None
 
     def __post_init__(self) -> None:
         _require_text("Mistake", "name", self.name)
@@ -116,6 +120,10 @@ class Mistake:
             _require_callable("Mistake", "value", self.value)
         if self.when is not None:
             _require_callable("Mistake", "when", self.when)
+        if self.example is not None:
+            if self.when is None:
+                raise ValueError(f"Mistake {self.name!r}: example= goes with when= (value= is already the example)")
+            _require_callable("Mistake", "example", self.example)
 
 
 @dataclass(frozen=True)
@@ -414,16 +422,18 @@ def _normalise(exercise: Exercise, kind: str, answer: Any, expected: Any = None)
     if isinstance(value, (str, dict, bytes)) or _is_number(value) or isinstance(value, bool) or value is None:
         raise _Malformed(f"Expected {form}, got {_what(value)}.")
     if kind == "set":
-        if isinstance(value, frozenset):
-            return value
-        if isinstance(value, (list, tuple)) or (
-            hasattr(value, "__iter__") and not isinstance(value, Mapping)
-        ):
+        if not isinstance(value, frozenset):
+            if not hasattr(value, "__iter__") or isinstance(value, Mapping):
+                raise _Malformed(f"Expected {form}, got {_what(value)}.")
             try:
-                return frozenset(_hashable(_plain(v)) for v in value)
+                value = frozenset(_hashable(_plain(v)) for v in value)
             except TypeError:
                 raise _Malformed(f"Expected {form}, got {_what(value)}: its elements must be plain values.") from None
-        raise _Malformed(f"Expected {form}, got {_what(value)}.")
+        if expected is not None and all(_is_number(e) for e in expected):
+            for item in value:
+                if not _is_number(item) or (isinstance(item, float) and not math.isfinite(item)):
+                    raise _Malformed(f"Expected {form} with numbers in it, found {_what(item)} in it.")
+        return value
     if kind in ("list", "pair"):
         if isinstance(value, frozenset):
             raise _Malformed(f"Expected {form}, got {_what(value)}: a set has no order; use [ ] or ( ).")
