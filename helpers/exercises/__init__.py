@@ -10,6 +10,25 @@ Usage in a notebook::
     exercises.check("00-warmup", 4)     # ✓ Correct! / ✗ the hint that answer deserves
     exercises.solution("00-warmup")     # a collapsed "Show the worked solution"
 
+Writing an exercise (in ``nbNN.py`` of its notebook)::
+
+    register(Exercise(
+        key="05-predict-235",
+        question="Does the stack of rates (2, 3, 5) leave holes? Answer True or False.",
+        expected=lambda: coverage_stats(dilated_stack((2, 3, 5))).holes > 0,   # computed, never typed
+        hint="list the offsets one output reaches along one axis",
+        explanation=lambda: f"...worked solution with computed numbers...",
+        mistakes=(
+            Mistake("common factor", hint="...", value=lambda: ...),     # the wrong answer it produces
+            Mistake("off by one", hint="...", when=lambda ans: ...,     # or a predicate on the answer,
+                    example=lambda: ...),                                 # with an example for the tests
+        ),
+        predict_first=True,
+    ))
+
+In the notebook: ``exercises.check(key, answer)``, ``exercises.solution(key)`` (a collapsed
+"Show the worked solution") and, for predict-first questions, ``exercises.reveal(key, fig, "text")``.
+
 ``_engine`` holds the machinery (:class:`Exercise`, :class:`Mistake`, checking,
 hidden solutions, predict-first reveals); ``nb00`` … ``nb07`` register the
 exercises of each notebook; ``_spoilers`` finds answers printed before their question.

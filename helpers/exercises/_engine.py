@@ -570,11 +570,13 @@ def solution_text(key: str) -> str:
     Answer: 4. floor((7 + 2*1 - 3) / 2) + 1 = floor(6 / 2) + 1 = 4
     """
     exercise = _get(key)
-    expected = exercise.expected()
+    expected = exercise.expected_answer()
     if exercise.resolved_kind() == "choice":
         shown = f"{expected} ({exercise.options[expected]})"
+    elif isinstance(expected, frozenset):
+        shown = _set_repr(expected)
     else:
-        shown = repr(_plain(expected)) if not isinstance(_plain(expected), frozenset) else _set_repr(_plain(expected))
+        shown = repr(_plain(exercise.expected()))
     return f"Answer: {shown}. {exercise.explanation()}"
 
 
