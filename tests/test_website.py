@@ -24,10 +24,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def site():
-    pytest.importorskip("jupyter_book", reason="the website needs the [test] extra (jupyter-book<2)")
-    build = publish.build_site(ROOT / "test-artifacts" / "site")
-    return build
+def site(built_site):
+    # built once per run (tests/conftest.py), shared with tests/test_static_pages.py
+    return built_site
 
 
 def test_the_site_builds_without_warnings(site):
