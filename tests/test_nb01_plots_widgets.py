@@ -270,5 +270,4 @@ def test_exercises_01_accept_right_and_reject_wrong(key, right, wrong, capsys):
     assert exercises.check_answer(key, right)[0]
     ok, message = exercises.check_answer(key, wrong)
     assert not ok and message.startswith("Not quite. Hint:")
-    exercises.solution(key)
-    assert capsys.readouterr().out.startswith(f"Answer: {exercises._get(key).expected()!r}.")
+    assert exercises.solution_text(key).startswith(f"Answer: {exercises._get(key).expected()!r}.")

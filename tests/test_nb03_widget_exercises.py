@@ -126,6 +126,5 @@ def test_exercise_vgg_span():
 
 @pytest.mark.parametrize("key", ["03-pool-stack", "03-doubling-depth", "03-vgg-span"])
 def test_solutions_print_the_answer(key, capsys):
-    exercises.solution(key)
-    out = capsys.readouterr().out
+    out = exercises.solution_text(key)
     assert out.startswith(f"Answer: {exercises._get(key).expected()!r}.")

@@ -52,8 +52,7 @@ def test_exercise_degenerate_rate():
 
 @pytest.mark.parametrize("key", ["05-reached", "05-largest-hole-free", "05-degenerate-rate"])
 def test_exercise_solutions_print_the_answer(key, capsys):
-    exercises.solution(key)
-    out = capsys.readouterr().out
+    out = exercises.solution_text(key)
     assert out.startswith(f"Answer: {exercises._get(key).expected()!r}.")
     assert exercises.check_answer(key, None)[0] is False
 

@@ -88,3 +88,19 @@ def test_stored_notebooks_are_fresh_and_show_no_dead_widgets():
         for c in cells:
             for o in c.get("outputs", []):
                 assert WIDGET_VIEW not in o.get("data", {}), f"{path.name}: stored widget view"
+
+
+def test_every_helpers_subpackage_is_packaged():
+    # helpers.exercises (and helpers.plots / helpers.widgets once they are packages) must be in
+    # the wheel: pyproject finds every package under helpers/ instead of listing them
+    from setuptools import find_packages
+
+    config = PYPROJECT["tool"]["setuptools"]["packages"]["find"]
+    found = set(find_packages(where=str(ROOT), include=config["include"]))
+    on_disk = {
+        ".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "helpers").rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    assert "helpers.exercises" in on_disk
+    assert on_disk <= found, f"not packaged: {sorted(on_disk - found)}"
+    assert all(name.split(".")[0] == "helpers" for name in found), sorted(found)

@@ -25,7 +25,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 @pytest.fixture(scope="module")
 def site(built_site):
-    return built_site  # built once per session (tests/conftest.py), shared with tests/test_kernel_free_pages.py
+    # built once per run (tests/conftest.py), shared with tests/test_static_pages.py
+    return built_site
 
 
 def test_the_site_builds_without_warnings(site):

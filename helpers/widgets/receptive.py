@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import ipywidgets as W
+import matplotlib.pyplot as plt  # noqa: F401  (the doctests close their figures with it)
 from matplotlib.figure import Figure
 
 from .. import plots as _plots

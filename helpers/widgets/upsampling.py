@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as W
+import matplotlib.pyplot as plt  # noqa: F401  (the doctests close their figures with it)
 from matplotlib.figure import Figure
 
 from ._core import register
