@@ -148,6 +148,10 @@ def build_site(out: Path = ROOT / "build" / "site") -> SiteBuild:
     config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("repository", {})["url"] = repository_url()
     config["repository"].setdefault("branch", BRANCH)
+    # the config file is written elsewhere: local extensions' folders are relative to book/
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in local.items():
+        local[name] = str((BOOK / folder).resolve())
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     cmd = [
         sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(ROOT),
