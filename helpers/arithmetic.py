@@ -86,7 +86,8 @@ def conv_output_size(
     padding : int or (int, int)
         Zeros added on each side, or a ``(before, after)`` pair (>= 0).
         With ``ceil_mode=True`` (PyTorch pooling) at most ``kernel // 2``, as
-        PyTorch requires of pooling layers.
+        PyTorch requires of pooling layers (of the taps, not of the dilated
+        span: ``MaxPool2d(3, padding=2, dilation=2)`` is refused).
     dilation : int
         Spacing between kernel taps (>= 1).
     ceil_mode : bool
