@@ -21,16 +21,23 @@ from IPython import get_ipython
 from IPython.display import display
 from matplotlib.figure import Figure
 
-__all__ = ["build", "register", "registry", "sweep_values"]
+__all__ = ["build", "register", "registry", "sweep_values", "updates"]
 
 View = Callable[..., "tuple[Figure, str]"]
 
 
-def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") -> W.VBox:
+#: A widget's optional fast path: ``update(fig, **values)`` redraws a figure its view made, in
+#: place, and returns the sentence -- or None when it cannot (then the view builds a new figure).
+Update = Callable[..., "str | None"]
+
+
+def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "", update: "Update | None" = None) -> W.VBox:
     """Wire ``controls`` to ``view`` and render once with the current values.
 
     The figure goes into an ``Output`` widget and the sentence into an
-    ``HTML`` line below it; both are redrawn when any control changes.
+    ``HTML`` line below it; both are redrawn when any control changes. With
+    ``update``, a change first tries to redraw the figure shown in place
+    (same picture as the view's, faster), and falls back to the view.
 
     Examples
     --------
@@ -46,8 +53,16 @@ def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") ->
     out = W.Output(layout=W.Layout(min_height="120px"))
     text = W.HTML()
 
+    shown: dict = {"fig": None}
+
     def redraw(_change: object = None) -> None:
-        fig, sentence = view(**{name: c.value for name, c in controls.items()})
+        values = {name: c.value for name, c in controls.items()}
+        fig, sentence = shown["fig"], None
+        if update is not None and fig is not None:
+            sentence = update(fig, **values)
+        if sentence is None:
+            fig, sentence = view(**values)
+        shown["fig"] = fig
         text.value = sentence
         if get_ipython() is not None:  # outside Jupyter there is nowhere to draw
             with out:
@@ -64,9 +79,12 @@ def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") ->
 
 Controls = Callable[[], "dict[str, W.ValueWidget]"]
 _REGISTRY: dict[str, tuple[View, Controls]] = {}
+_UPDATES: dict[str, Update] = {}
 
 
-def register(name: str, view: View, controls: Controls, *, title: str = "") -> Callable[[], W.VBox]:
+def register(
+    name: str, view: View, controls: Controls, *, title: str = "", update: "Update | None" = None
+) -> Callable[[], W.VBox]:
     """Record a widget's view and control factory, and return the function that builds it.
 
     Every widget of the course is made this way, so the tests can sweep each
@@ -85,9 +103,11 @@ def register(name: str, view: View, controls: Controls, *, title: str = "") -> C
     if name in _REGISTRY:
         raise ValueError(f"a widget named {name!r} is already registered")
     _REGISTRY[name] = (view, controls)
+    if update is not None:
+        _UPDATES[name] = update
 
     def make() -> W.VBox:
-        return build(view, controls(), title=title)
+        return build(view, controls(), title=title, update=update)
 
     make.__name__ = make.__qualname__ = name
     make.__doc__ = f"Build the {name!r} widget (a registered view: see helpers.widgets.registry())."
@@ -103,6 +123,17 @@ def registry() -> dict[str, tuple[View, Controls]]:
     True
     """
     return dict(_REGISTRY)
+
+
+def updates() -> dict[str, Update]:
+    """The registered widgets that have an in-place fast path: ``{name: update}`` (see :func:`build`).
+
+    Examples
+    --------
+    >>> isinstance(updates(), dict)
+    True
+    """
+    return dict(_UPDATES)
 
 
 def sweep_values(control: W.ValueWidget, most: int = 25) -> list[Any]:
