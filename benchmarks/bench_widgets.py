@@ -16,7 +16,10 @@ which draws again and encodes), and the slowest setting.
 ``helpers``) so the benchmark can be proven while no course widget exists;
 when the registry is empty it is used automatically and labelled as such.
 
-Run: ``python benchmarks/bench_widgets.py [--quick] [--self-check]``
+A widget with an in-place fast path (``widgets.updates()``) also gets the update as the
+widget performs it: one figure redrawn in place per setting, plus the Agg draw.
+
+Run: ``python benchmarks/bench_widgets.py [--quick] [--self-check] [--only WIDGET ...]``
 """
 
 from __future__ import annotations
@@ -104,7 +107,30 @@ def time_widget(name: str, view, controls_factory, *, quick: bool) -> dict:
         updates.append(t2 - t0)
     slowest = max(range(len(settings)), key=updates.__getitem__)
     return {"settings": settings, "view": views, "update": updates, "png": pngs, "slowest": settings[slowest],
-            "floor": floor}
+            "floor": floor, "in_place": time_in_place(name, view, settings)}
+
+
+def time_in_place(name: str, view, settings: list[dict]) -> list[float]:
+    """A widget with a fast path (``widgets.updates()``): one figure redrawn in place per setting, as the widget does.
+
+    Seconds per setting for ``update(fig, **setting)`` (or the view where it declines) plus the Agg draw;
+    empty for a widget without a fast path.
+    """
+    update = widgets.updates().get(name)
+    if update is None:
+        return []
+    fig, _ = view(**settings[0])
+    fig.canvas.draw()
+    samples = []
+    for setting in settings:
+        t0 = time.perf_counter()
+        if update(fig, **setting) is None:
+            plt.close(fig)
+            fig, _ = view(**setting)
+        fig.canvas.draw()
+        samples.append(time.perf_counter() - t0)
+    plt.close(fig)
+    return samples
 
 
 # ----------------------------------------------------------- self-check view
@@ -157,8 +183,8 @@ def _unregister_self_check() -> None:
     widgets._REGISTRY.pop(SELF_CHECK, None)  # the benchmark's own temporary entry only
 
 
-def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
-    course = sorted(widgets.registry())
+def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" = None) -> list[C.Table]:
+    course = sorted(name for name in widgets.registry() if not only or name in only)
     use_demo = self_check or not course
     if use_demo:
         _register_self_check()
@@ -176,7 +202,8 @@ def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
     table = C.Table(
         "Widget latency: one update = view + Agg draw (ms)" + (" (quick: few settings)" if quick else ""),
         ["widget", "settings", "view median", "update median", "update p95", "empty-figure floor",
-         "update ÷ floor", "target", "verdict", "inline PNG median / p95", "slowest update (setting)"],
+         "update ÷ floor", "target", "verdict", "inline PNG median / p95", "in-place update median / p95",
+         "slowest update (setting)"],
     )
     for name, r in results.items():
         med, hi = C.median(r["update"]), C.p95(r["update"])
@@ -185,9 +212,10 @@ def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
         table.add(name, len(r["settings"]), C.ms(C.median(r["view"])), C.ms(med), C.ms(hi), C.ms(r["floor"]),
                   f"{med / r['floor']:.1f}×", "≤ 50 / ≤ 100",
                   "ok" if ok else "**MISS**", f"{C.ms(C.median(r['png']))} / {C.ms(C.p95(r['png']))}",
+                  f"{C.ms(C.median(r['in_place']))} / {C.ms(C.p95(r['in_place']))}" if r["in_place"] else "—",
                   f"{C.ms(max(r['update']))} ({slow})")
     for error in errors:
-        table.add(error.split("`")[1], "", "", "error", "", "", "", "≤ 50 / ≤ 100", "**MISS**", "", "")
+        table.add(error.split("`")[1], "", "", "error", "", "", "", "≤ 50 / ≤ 100", "**MISS**", "", "", "")
     table.errors += errors
     if use_demo and SELF_CHECK in results:
         demo = results[SELF_CHECK]
@@ -197,6 +225,9 @@ def run(quick: bool = False, self_check: bool = False) -> list[C.Table]:
     if not course:
         table.notes.append("no course widget is registered yet (notebooks 01–07 add them); "
                            "the self-check row only proves the benchmark")
+    if any(r["in_place"] for r in results.values()):
+        table.notes.append("in-place update = the widget's fast path (widgets.updates()): one figure redrawn in place "
+                           "per setting, plus the Agg draw; '—' = the widget builds a new figure per update")
     table.notes.append("one timed update per setting: each control over its range with the others at their defaults, "
                        f"plus {1 if quick else 10} seeded random combination(s); after one warm-up at the defaults")
     table.notes.append("empty-figure floor = creating and drawing an empty figure with the widget's size, dpi and "
@@ -211,8 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few settings per widget (a smoke run)")
     parser.add_argument("--self-check", action="store_true", help="also time a temporary demo view")
+    parser.add_argument("--only", nargs="+", metavar="WIDGET", help="time only these registered widgets")
     args = parser.parse_args(argv)
-    tables = run(args.quick, args.self_check)
+    tables = run(args.quick, args.self_check, args.only)
     C.print_report(tables, C.machine())
     return 1 if any(t.errors for t in tables) else 0
 

@@ -67,9 +67,11 @@ def conv_output_size(
     """Output length of a convolution or pooling layer, as PyTorch computes it.
 
     ``floor((n + p_before + p_after - d(k - 1) - 1) / s) + 1``. With
-    ``ceil_mode=True`` (pooling only in PyTorch) the division rounds up, and a
-    last window that would *start* in the right padding is dropped, as in
-    ATen's ``pooling_output_shape_pad_lr``.
+    ``ceil_mode=True`` (pooling only in PyTorch) the division rounds up, as in
+    ATen's ``pooling_output_shape_pad_lr``: the last window may hang over the
+    end of the padded input by up to ``s - 1`` pixels (even when the window is
+    longer than the padded input), and a last window that would *start* in the
+    right padding is dropped.
 
     Defined in notebook ``01_stride``.
 
@@ -84,7 +86,8 @@ def conv_output_size(
     padding : int or (int, int)
         Zeros added on each side, or a ``(before, after)`` pair (>= 0).
         With ``ceil_mode=True`` (PyTorch pooling) at most ``kernel // 2``, as
-        PyTorch requires of pooling layers.
+        PyTorch requires of pooling layers (of the taps, not of the dilated
+        span: ``MaxPool2d(3, padding=2, dilation=2)`` is refused).
     dilation : int
         Spacing between kernel taps (>= 1).
     ceil_mode : bool
@@ -98,9 +101,10 @@ def conv_output_size(
     Raises
     ------
     ValueError
-        If an argument is out of range, the dilated kernel is larger than
-        the padded input (the output would be empty), or ``ceil_mode=True``
-        with padding above ``kernel // 2``.
+        If an argument is out of range, the output would be empty (the
+        dilated kernel is longer than the padded input; with
+        ``ceil_mode=True``, longer by ``stride`` pixels or more), or
+        ``ceil_mode=True`` with padding above ``kernel // 2``.
 
     Examples
     --------
@@ -110,6 +114,8 @@ def conv_output_size(
     32
     >>> conv_output_size(5, 2, stride=2, padding=1, ceil_mode=True)
     3
+    >>> conv_output_size(1, 2, stride=4, ceil_mode=True)   # one window, hanging over the end
+    1
     """
     n = check_int("n", n, 1)
     k = check_int("kernel", kernel, 1)
@@ -125,16 +131,22 @@ def conv_output_size(
         )
     span = d * (k - 1) + 1
     padded = n + pl + pr
-    if padded < span:
+    # Python's // rounds towards minus infinity, like ATen's div_rtn
+    out = (padded - span + (s - 1 if ceil_mode else 0)) // s + 1
+    if out < 1:
+        overhang = (
+            f"; with ceil_mode=True a window may hang over the end by at most "
+            f"stride - 1 = {s - 1} pixel(s)"
+            if ceil_mode
+            else ""
+        )
         raise ValueError(
             f"kernel does not fit: the dilated kernel spans {span} pixels "
             f"(kernel={k}, dilation={d}) but the padded input has only {padded} "
-            f"(n={n} + padding {pl}+{pr}); the output would be empty"
+            f"(n={n} + padding {pl}+{pr}){overhang}; the output would be empty"
         )
-    numerator = padded - span + (s - 1 if ceil_mode else 0)
-    out = numerator // s + 1
     if ceil_mode and (out - 1) * s >= n + pl:
-        out -= 1  # the last window would start inside the right padding
+        out -= 1  # the last window would start inside the right padding (never below 1: n >= 1)
     return out
 
 

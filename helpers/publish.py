@@ -5,6 +5,9 @@ Maintenance commands, run from a clone of the repository (they need the ``test``
 ``python -m helpers.publish badges``
     Print the README's Binder badges (Markdown), built from the one place the
     repository's address is written: ``pyproject.toml`` ``[project.urls] Repository``.
+``python -m helpers.publish readme-figure``
+    Redraw the picture at the top of the README and of the website's first page
+    (``book/images/holes.png``) from the course's own figure code.
 ``python -m helpers.publish site [--out DIR]``
     Build the course website with Jupyter Book 1 from the stored notebooks (no
     re-execution) into ``DIR/_build/html`` (default ``build/site``). Exits non-zero
@@ -32,7 +35,14 @@ BRANCH = "main"
 START_NOTEBOOK = "notebooks/00_start_here.ipynb"
 DEMO_NOTEBOOK = "notebooks/07_design_lab.ipynb"
 
-__all__ = ["repository_url", "github_repository", "binder_url", "badges", "build_site", "SiteBuild"]
+#: The picture at the top of the README and of the website's first page, and what it draws:
+#: coverage maps of three stacked 3x3 layers, all at rate 2 (holes) and at rates 1, 2, 5 (none).
+README_FIGURE = BOOK / "images" / "holes.png"
+README_FIGURE_RATES = ((2, 2, 2), (1, 2, 5))
+
+__all__ = [
+    "repository_url", "github_repository", "binder_url", "badges", "readme_figure", "build_site", "SiteBuild",
+]  # fmt: skip
 
 
 def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
@@ -107,6 +117,28 @@ def badges(*, repository: str | None = None) -> list[str]:
     ]
 
 
+def readme_figure(path: Path = README_FIGURE) -> Path:
+    """Draw the README's picture (``plots.coverage_maps`` of :data:`README_FIGURE_RATES`) to ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     out = readme_figure(Path(tmp) / "holes.png")
+    ...     out.read_bytes()[:4]
+    b'\\x89PNG'
+    """
+    import matplotlib.pyplot as plt
+
+    from . import plots
+
+    fig = plots.coverage_maps(list(README_FIGURE_RATES))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=90, metadata={"Software": None})  # no version string: the file changes only with the picture
+    plt.close(fig)
+    return path
+
+
 # --------------------------------------------------------------------------- website
 
 
@@ -152,6 +184,10 @@ def build_site(out: Path = ROOT / "build" / "site", *, source: Path = ROOT, toc:
     config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
     config.setdefault("repository", {})["url"] = repository_url()
     config["repository"].setdefault("branch", BRANCH)
+    # the config file is written elsewhere: local extensions' folders are relative to book/
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in local.items():
+        local[name] = str((BOOK / folder).resolve())
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     cmd = [
         sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source),
@@ -173,11 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.publish", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("badges", help="print the README's Binder badges")
+    sub.add_parser("readme-figure", help=f"redraw {README_FIGURE.relative_to(ROOT)}")
     p_site = sub.add_parser("site", help="build the course website with Jupyter Book 1")
     p_site.add_argument("--out", default=str(ROOT / "build" / "site"))
     args = parser.parse_args(argv)
     if args.command == "badges":
         print("\n".join(badges()))
+        return 0
+    if args.command == "readme-figure":
+        print(readme_figure().relative_to(ROOT))
         return 0
     build = build_site(Path(args.out))
     for warning in build.warnings:

@@ -15,27 +15,24 @@ import numpy as np
 def count_windows(n, k, s, pl, pr, d, ceil_mode=False):
     """Number of kernel placements along one axis, by walking the windows.
 
-    Floor mode: a window is kept while it fits inside the padded input.
-    Ceil mode (PyTorch pooling): windows are added until one reaches the end
-    of the padded input (it may hang over), but a window that would *start*
-    in the right padding is never kept.
+    Windows start at 0, s, 2s, ... in padded coordinates and span
+    ``d(k - 1) + 1`` pixels. Floor mode: a window is kept while it fits inside
+    the padded input. Ceil mode (PyTorch pooling): rounding up lets a window
+    hang over the end of the padded input by at most ``s - 1`` pixels (as if
+    ``s - 1`` more pixels were padded on the right) -- even the first window,
+    when the kernel is longer than the padded input -- but a window that would
+    *start* in the right padding (or beyond) is never kept. Returns 0 when no
+    window is kept (the framework then refuses the layer).
     """
-    length = n + pl + pr
+    length = n + pl + pr + (s - 1 if ceil_mode else 0)
     span = d * (k - 1) + 1
     count, start = 0, 0  # start in padded coordinates
-    while True:
-        end = start + span - 1
-        if not ceil_mode:
-            if end > length - 1:
-                return count
-            count += 1
-        else:
-            if start >= n + pl and count > 0:
-                return count
-            count += 1
-            if end >= length - 1:
-                return count
+    while start + span <= length:  # the window's last tap lies inside `length`
+        if ceil_mode and start >= n + pl:
+            break
+        count += 1
         start += s
+    return count
 
 
 def transposed_length(n, k, s, p, d, op):

@@ -4,6 +4,8 @@ The brute-force oracles are the primary check; this file confirms that the
 oracles and formulas agree with the framework itself. Skipped without torch.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -15,13 +17,56 @@ F = torch.nn.functional
 from helpers import conv2d, conv_output_size, conv_transpose2d, transposed_output_size  # noqa: E402
 
 
+def torch_pool_size(n, k, s, p, d, ceil, avg=False):
+    """PyTorch's pooled width, or None when PyTorch refuses the layer (output too small)."""
+    x = torch.zeros(1, 1, 1, n)
+    try:
+        if avg:
+            y = F.avg_pool2d(x, (1, k), (1, s), (0, p), ceil_mode=ceil)
+        else:
+            y = F.max_pool2d(x, (1, k), (1, s), (0, p), (1, d), ceil_mode=ceil)
+    except RuntimeError:
+        return None
+    return y.shape[-1]
+
+
+def our_pool_size(n, k, s, p, d, ceil):
+    try:
+        return conv_output_size(n, k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
+    except ValueError:
+        return None
+
+
 @given(n=st.integers(1, 40), k=st.integers(1, 6), s=st.integers(1, 4), d=st.integers(1, 3), data=st.data())
 def test_pool_sizes_match_torch(n, k, s, d, data):
+    # no assumption that the kernel fits: both must refuse, or agree on the size
     p = data.draw(st.integers(0, k // 2))
     ceil = data.draw(st.booleans())
-    assume(n + 2 * p >= d * (k - 1) + 1)
-    y = F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p, d, ceil_mode=ceil)
-    assert y.shape[-1] == conv_output_size(n, k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
+    ours = our_pool_size(n, k, s, p, d, ceil)
+    assert torch_pool_size(n, k, s, p, d, ceil) == ours
+    if ours is not None:  # and square 2-D pooling gives that size on both axes
+        assert F.max_pool2d(torch.zeros(1, 1, n, n), k, s, p, d, ceil_mode=ceil).shape[-2:] == (ours, ours)
+
+
+def test_pool_sizes_match_torch_on_a_whole_small_domain():
+    # every n <= 12, k <= 6, s <= 5, p <= k // 2, d <= 3, both modes (max pooling; average pooling,
+    # which has no dilation, for d = 1), including the rare kernels longer than the padded input
+    mismatches = []
+    for n, k, s, d in itertools.product(range(1, 13), range(1, 7), range(1, 6), range(1, 4)):
+        for p, ceil in itertools.product(range(k // 2 + 1), (False, True)):
+            ours = our_pool_size(n, k, s, p, d, ceil)
+            kinds = (False, True) if d == 1 else (False,)
+            for avg in kinds:
+                theirs = torch_pool_size(n, k, s, p, d, ceil, avg=avg)
+                if theirs != ours:
+                    mismatches.append((n, k, s, p, d, ceil, avg, ours, theirs))
+    assert not mismatches, mismatches[:10]
+
+
+@pytest.mark.parametrize("n, k, s, p, d", [(1, 2, 4, 0, 1), (14, 6, 3, 0, 3), (4, 4, 4, 1, 2)])
+def test_ceil_mode_window_longer_than_the_input(n, k, s, p, d):
+    # the three settings that used to be refused: PyTorch gives one window
+    assert torch_pool_size(n, k, s, p, d, True) == conv_output_size(n, k, stride=s, padding=p, dilation=d, ceil_mode=True) == 1
 
 
 @given(

@@ -1,5 +1,7 @@
 """Size formulas against brute-force window counting and published numbers."""
 
+import itertools
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -27,14 +29,58 @@ def test_conv_output_size_counts_windows(n, k, s, pl, pr, d):
         assert conv_output_size(n, k, stride=s, padding=pl, dilation=d) == expected
 
 
+def assert_size_or_refusal(n, k, s, pl, pr, d, ceil_mode):
+    """conv_output_size equals the window count, or refuses (ValueError) exactly when no window is kept."""
+    expected = count_windows(n, k, s, pl, pr, d, ceil_mode=ceil_mode)
+    if expected == 0:
+        with pytest.raises(ValueError, match="kernel does not fit"):
+            conv_output_size(n, k, stride=s, padding=(pl, pr), dilation=d, ceil_mode=ceil_mode)
+    else:
+        assert conv_output_size(n, k, stride=s, padding=(pl, pr), dilation=d, ceil_mode=ceil_mode) == expected
+
+
 @given(n=st.integers(1, 80), k=small, s=st.integers(1, 6), p=st.integers(0, 6), d=st.integers(1, 4))
 def test_ceil_mode_counts_windows(n, k, s, p, d):
+    # no assumption that the kernel fits: in ceil mode a window longer than the
+    # padded input is still kept if it hangs over the end by less than the stride
     assume(p <= k // 2)  # PyTorch pooling's limit (checked in test_errors)
-    span = d * (k - 1) + 1
-    assume(n + 2 * p >= span)
-    assert conv_output_size(n, k, stride=s, padding=p, dilation=d, ceil_mode=True) == count_windows(
-        n, k, s, p, p, d, ceil_mode=True
-    )
+    assert_size_or_refusal(n, k, s, p, p, d, ceil_mode=True)
+
+
+def test_sizes_match_window_counting_on_a_whole_small_domain():
+    # every n <= 12, k <= 6, s <= 5, d <= 3 and (before, after) padding <= k // 2,
+    # both modes: hypothesis may never draw the rare "window longer than the input" cases
+    checked = 0
+    for n, k, s, d in itertools.product(range(1, 13), range(1, 7), range(1, 6), range(1, 4)):
+        for pl, pr in itertools.product(range(k // 2 + 1), repeat=2):
+            for ceil_mode in (False, True):
+                assert_size_or_refusal(n, k, s, pl, pr, d, ceil_mode)
+                checked += 1
+    assert checked == 2 * sum(12 * 5 * 3 * (k // 2 + 1) ** 2 for k in range(1, 7))
+
+
+@pytest.mark.parametrize(
+    "n, k, s, p, d, expected",
+    [
+        # ATen pooling_output_shape_pad_lr: floor((n + 2p - d(k-1) - 1 + s - 1) / s) + 1, minus one if
+        # the last window starts at or after n + p. Each kernel below is longer than the padded input:
+        (1, 2, 4, 0, 1, 1),  # (1 - 1 - 1 + 3) // 4 + 1 = 1
+        (14, 6, 3, 0, 3, 1),  # span 16 > 14: (14 - 15 + 2) // 3 + 1 = 1
+        (4, 4, 4, 1, 2, 1),  # span 7 > 6: (6 - 6 + 3) // 4 + 1 = 1
+    ],
+)
+def test_ceil_mode_keeps_a_window_longer_than_the_input(n, k, s, p, d, expected):
+    assert conv_output_size(n, k, stride=s, padding=p, dilation=d, ceil_mode=True) == expected
+    with pytest.raises(ValueError, match="kernel does not fit"):  # floor mode: no window fits
+        conv_output_size(n, k, stride=s, padding=p, dilation=d)
+
+
+def test_ceil_mode_refuses_a_window_hanging_over_by_the_stride_or_more():
+    # ATen: (1 - 1 - 1 + 0) // 1 + 1 = 0 -> "Output size is too small"
+    with pytest.raises(ValueError, match="hang over the end by at most stride - 1 = 0"):
+        conv_output_size(1, 2, ceil_mode=True)
+    with pytest.raises(ValueError, match="kernel does not fit"):  # span 13, padded 8: overhang 5 >= 4
+        conv_output_size(8, 3, stride=4, dilation=6, ceil_mode=True)
 
 
 @given(n=st.integers(1, 60), k=small, s=st.integers(1, 6), d=st.integers(1, 5), p=st.integers(0, 8), data=st.data())

@@ -185,6 +185,21 @@ def test_pooling_windows_shows_kept_and_dropped_windows(n, k, s, p, kept_floor, 
     assert cells_of_colour(bottom, plots.COLORS["unvisited"]) == len(never_read_ceil(n, k, s, p))
 
 
+def test_pooling_windows_draws_a_ceil_only_window():
+    # a kernel longer than the input: floor mode keeps nothing, ceil mode one window hanging over the end
+    n, k, s = 1, 2, 4
+    assert count_windows(n, k, s, 0, 0, 1) == 0
+    assert count_windows(n, k, s, 0, 0, 1, ceil_mode=True) == 1
+    fig = plots.pooling_windows(n, k, stride=s)
+    top, bottom = fig.axes
+    assert top.get_title(loc="left").endswith("= 0 window(s): none fits")
+    assert bottom.get_title(loc="left").endswith("= 1 window(s)")
+    assert not [t for t in top.texts if t.get_text().startswith("window")]
+    assert cells_of_colour(top, plots.COLORS["unvisited"]) == n
+    assert cells_of_colour(bottom, plots.COLORS["unvisited"]) == 0
+    plt.close(fig)
+
+
 def test_strided_vs_dense_values_are_the_strided_convolution():
     n, k, s = 8, 3, 2
     fig = plots.strided_vs_dense(n, k, stride=s, seed=0)

@@ -38,19 +38,42 @@ def test_postbuild_installs_the_package():
     assert "pip install --no-deps ." in text
 
 
+#: The README's two set-up commands, exactly: a learner copies the first, CI runs the second verbatim.
+LAB_COMMAND = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[lab]" && jupyter lab notebooks/00_start_here.ipynb'
+TEST_COMMAND = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && pytest'
+
+
 def readme_commands():
+    """Every command line of the README's bash blocks, in order."""
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```(?:bash|sh)\n(.*?)```", readme, flags=re.S)
-    return [line.strip() for block in blocks[:2] for line in block.splitlines() if line.strip() and not line.startswith("#")]
+    return [line.strip() for block in blocks for line in block.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_readme_set_up_commands_are_exact():
+    commands = readme_commands()
+    assert commands.count(LAB_COMMAND) == 1, "the README must show the JupyterLab set-up command exactly once"
+    assert commands.count(TEST_COMMAND) == 1, "the README must show the test command exactly once"
+    for command in (LAB_COMMAND, TEST_COMMAND):
+        shlex.split(command)  # parses as a shell line
+
+
+def test_readme_clones_before_installing():
+    from helpers import publish
+
+    commands = readme_commands()
+    clone = f"git clone {publish.repository_url()}.git"
+    assert clone in commands, f"the README should tell a learner to run `{clone}`"
+    name = publish.github_repository(publish.repository_url())[1]
+    assert commands.index(clone) < commands.index(f"cd {name}") < commands.index(LAB_COMMAND)
+    # the learner's part comes before the contributors' part
+    assert commands.index(LAB_COMMAND) < commands.index(TEST_COMMAND)
 
 
 def test_ci_runs_the_readme_test_command():
-    install, test = readme_commands()[:2]
-    assert "jupyter lab" in install and "[lab]" in install
-    assert "[test]" in test and test.rstrip().endswith("pytest")
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
-    assert test in [line.strip() for line in ci], ".ci/run must run the README's test command verbatim"
-    shlex.split(test)  # parses as a shell line
+    assert TEST_COMMAND in readme_commands()
+    assert TEST_COMMAND in [line.strip() for line in ci], ".ci/run must run the README's test command verbatim"
 
 
 def test_import_helpers_stays_light():

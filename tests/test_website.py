@@ -100,3 +100,41 @@ def test_only_links_to_planned_unwritten_notebooks_are_forgiven(tmp_path):
         assert publish._is_pending_link(warning.format(name)) is not written
     assert not publish._is_pending_link(warning.format("99_not_in_the_readme.ipynb"))
     assert not publish._is_pending_link("intro.md:5: WARNING: undefined label: 'nowhere'")
+
+
+TOC_ENTRY = re.compile(r'<li class="toc-h\d[^"]*"><a class="reference internal nav-link"[^>]*>(.*?)</a>', re.S)
+
+
+def test_page_contents_show_no_raw_math(site):
+    # headings with math ("7. Explore: $N$, ...") must not show "\(N\)" in the page's Contents
+    with_math = 0
+    for page in sorted(site.html.rglob("*.html")):
+        entries = TOC_ENTRY.findall(page.read_text(encoding="utf-8"))
+        raw = [e for e in entries if "\\(" in e or "\\[" in e or "$" in e]
+        assert not raw, f"{page.relative_to(site.html)}: raw math in the page contents: {raw[:3]}"
+        with_math += sum('class="toc-math"' in e for e in entries)
+    assert with_math, "no heading with math was found: the check above tested nothing"
+
+
+def test_toc_math_renders_the_headings_of_the_course():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from toc_math import latex_to_html, toc_without_raw_math
+
+    assert latex_to_html("N") == "<em>N</em>"
+    assert latex_to_html(r"(32/\text{OS})^2") == "(32/OS)<sup>2</sup>"
+    assert latex_to_html(r"K \times K") == "<em>K</em>×<em>K</em>"
+    assert latex_to_html(r"\lfloor N/S \rfloor + 1") == "⌊<em>N</em>/<em>S</em>⌋+1"
+    assert latex_to_html(r"d_{\text{max}}") == "<em>d</em><sub>max</sub>"
+    assert "\\" not in latex_to_html(r"\unknown{x}")
+    # every heading with inline math in the course's notebooks comes out without LaTeX markup
+    for nb in NOTEBOOKS:
+        for cell in json.loads(nb.read_text())["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for heading in re.findall(r"^#+ (.*)$", "".join(cell["source"]), flags=re.M):
+                for latex in re.findall(r"\$([^$]+)\$", heading):
+                    span = f'<span class="math notranslate nohighlight">\\({html.escape(latex)}\\)</span>'
+                    shown = toc_without_raw_math(span)
+                    assert not re.search(r"\\[A-Za-z(\[]|[{}^_$]", shown), (nb.name, latex, shown)

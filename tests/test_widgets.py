@@ -125,3 +125,51 @@ def test_the_refresh_keeps_pictures_and_drops_only_widget_views():
     assert nb.cells[1].outputs == []  # a bare control keeps no Python repr
     assert nb.cells[2] == untouched
     assert "widgets" not in nb.metadata
+
+
+def _pixels(fig):
+    import numpy as np
+
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("name", sorted(widgets.updates()))
+def test_in_place_update_draws_what_the_view_draws(name):
+    # a widget's fast path walks ONE figure through a sweep (an impossible setting included,
+    # where it must decline); after every step the picture and the sentence must be exactly
+    # what a fresh view gives for that setting
+    import numpy as np
+
+    view, controls = widgets.registry()[name]
+    update = widgets.updates()[name]
+    c = controls()
+    defaults = {k: w.value for k, w in c.items()}
+    fig, _ = view(**defaults)
+    steps = [{**defaults, k: v} for k, w in c.items() for v in widgets.sweep_values(w, most=4)]
+    steps += list(settings_for(c, seed=1, combos=4))
+    declined = 0
+    try:
+        for setting in steps:
+            sentence = update(fig, **setting)
+            fresh, expected = view(**setting)
+            try:
+                if sentence is None:  # only where the view cannot draw its normal figure
+                    declined += 1
+                    assert expected.startswith("Not possible"), setting
+                    continue
+                assert sentence == expected, setting
+                assert np.array_equal(_pixels(fig), _pixels(fresh)), f"in-place update differs from the view at {setting}"
+            finally:
+                plt.close(fresh)
+    finally:
+        plt.close(fig)
+    assert declined < len(steps)
+
+
+def test_heatmap_fast_path_declines_an_impossible_setting():
+    fig, _ = widgets.heatmap_view(513, 16, 6, "same")
+    before = fig.axes[0].get_title()
+    assert widgets.heatmap_update(fig, 64, 32, 36, "valid") is None
+    assert fig.axes[0].get_title() == before
+    plt.close(fig)

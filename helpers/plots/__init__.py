@@ -56,6 +56,7 @@ from .heatmaps import (  # noqa: F401
     stride_for_dilation,
     stage_costs,
     heatmap_cell,
+    update_heatmap_cell,
 )
 from .gridding import (  # noqa: F401
     PATHS_CMAP,
@@ -107,6 +108,7 @@ __all__ = [
     "stride_for_dilation",
     "stage_costs",
     "heatmap_cell",
+    "update_heatmap_cell",
     "PATHS_CMAP",
     "coverage_maps",
     "gridding_artifact",

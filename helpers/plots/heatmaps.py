@@ -308,6 +308,46 @@ def heatmap_cell(
     'OS 16: 33×33 heatmap cells over the input'
     >>> plt.close(fig)
     """
+    data = _heatmap_cell_data(input_size, output_stride, rate, padding, seed)
+    fig = plt.figure(figsize=(12.5, 4.9))
+    _heatmap_cell_draw(_heatmap_cell_skeleton(fig), data)
+    return fig
+
+
+def update_heatmap_cell(
+    fig: Figure, input_size: int, output_stride: int, rate: int, *, padding: str = "same", seed: int = 0
+) -> bool:
+    """Redraw a figure made by :func:`heatmap_cell` for new settings, in place (a widget's fast path).
+
+    Updates the existing artists (images, lines, patches, titles, limits)
+    instead of building a new figure, so the text metrics matplotlib cached
+    for this figure are reused. The result looks exactly like
+    ``heatmap_cell(...)`` with the same arguments (the tests compare both).
+    Returns False, leaving ``fig`` unchanged, when ``fig`` was not made by
+    :func:`heatmap_cell` or the setting is impossible.
+
+    Examples
+    --------
+    >>> fig = heatmap_cell(513, 16, 6)
+    >>> update_heatmap_cell(fig, 257, 32, 1), fig.axes[0].get_title()
+    (True, 'OS 32: 9×9 heatmap cells over the input')
+    >>> update_heatmap_cell(fig, 64, 32, 36, padding="valid"), fig.axes[0].get_title()
+    (False, 'OS 32: 9×9 heatmap cells over the input')
+    >>> plt.close(fig)
+    """
+    art = getattr(fig, "_heatmap_cell_artists", None)
+    if art is None:
+        return False
+    try:
+        data = _heatmap_cell_data(input_size, output_stride, rate, padding, seed)
+    except (ValueError, TypeError):
+        return False
+    _heatmap_cell_draw(art, data)
+    return True
+
+
+def _heatmap_cell_data(input_size: int, output_stride: int, rate: int, padding: str, seed: int) -> dict:
+    """Everything :func:`heatmap_cell` draws, computed (raises ValueError on an impossible setting)."""
     from ..receptive import cell_centers
 
     n = check_int("input_size", input_size, 1)
@@ -330,61 +370,43 @@ def heatmap_cell(
     row = receptive_field(layers, input_size=n)[-1]
     img, (kx, ky) = _nb04_scene(n, seed)
     j, i = int(np.abs(centers - kx).argmin()), int(np.abs(centers - ky).argmin())
-    cx, cy = centers[j], centers[i]
     edges = np.concatenate([centers - row.S / 2, [centers[-1] + row.S / 2]])  # cell u: centre ± S/2
+    return {"n": n, "os": os_, "cells": cells, "centers": centers, "row": row, "img": img, "kx": kx, "ky": ky,
+            "i": i, "j": j, "cx": centers[j], "cy": centers[i], "edges": edges}  # fmt: skip
 
-    fig, axes = plt.subplots(1, 3, figsize=(12.5, 4.9))
-    left, mid, right = axes
-    # left: cells over the image
-    _nb04_show(left, img, n)
-    lw, alpha = (0.9, 1.0) if cells <= 24 else (0.6, 0.9) if cells <= 40 else (0.45, 0.8)
-    left.vlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=lw, alpha=alpha)
-    left.hlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=lw, alpha=alpha)
-    if cells <= 20:
-        gx, gy = np.meshgrid(centers, centers)
-        left.plot(gx.ravel(), gy.ravel(), ".", color=COLORS["output"], markersize=4)
-    cell_box = (edges[j], edges[i]), row.S, row.S
-    left.add_patch(Rectangle(*cell_box, facecolor=COLORS["highlight"], alpha=0.6, edgecolor=COLORS["highlight"], linewidth=2))
-    left.plot(kx, ky, "P", color=COLORS["input"], markersize=9, markeredgecolor="black", markeredgewidth=0.8)
-    left.set_xlim(-0.5, n - 0.5)
-    left.set_ylim(n - 0.5, -0.5)
-    left.set_title(f"OS {os_}: {cells}×{cells} heatmap cells over the input", fontsize=11)
-    # middle: the receptive field of the chosen cell
-    x0, y0 = j * row.S - row.P, i * row.S - row.P
-    lo, hi = min(x0, y0, 0) - 0.5, max(x0, y0) + row.r - 0.5
-    lo, hi = min(lo, -0.5), max(hi, n - 0.5)
-    margin = 0.04 * (hi - lo)
+
+def _heatmap_cell_skeleton(fig: Figure) -> dict:
+    """The artists of :func:`heatmap_cell`, created once with placeholder data; returns them by name."""
+    left, mid, right = fig.subplots(1, 3)
+    blank = np.zeros((1, 1))
+    art: dict = {"axes": (left, mid, right)}
+    art["left_img"] = left.imshow(blank, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    art["vlines"] = left.vlines([], 0, 1, color=COLORS["output"])
+    art["hlines"] = left.hlines([], 0, 1, color=COLORS["output"])
+    (art["dots"],) = left.plot([], [], ".", color=COLORS["output"], markersize=4)
+    art["left_cell"] = left.add_patch(Rectangle((0, 0), 1, 1, facecolor=COLORS["highlight"], alpha=0.6,
+                                                edgecolor=COLORS["highlight"], linewidth=2))
+    (art["left_key"],) = left.plot([], [], "P", color=COLORS["input"], markersize=9, markeredgecolor="black",
+                                   markeredgewidth=0.8)
     mid.set_facecolor(COLORS["padding"])
-    _nb04_show(mid, img, n)
-    mid.add_patch(Rectangle((-0.5, -0.5), n, n, fill=False, edgecolor=COLORS["input"], linewidth=2))
-    mid.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), row.r, row.r, fill=False, edgecolor=COLORS["kernel"],
-                            linewidth=2.5, linestyle="--"))
-    mid.add_patch(Rectangle(*cell_box, facecolor=COLORS["highlight"], edgecolor="white", linewidth=1))
-    mid.set_xlim(lo - margin, hi + margin)
-    mid.set_ylim(hi + margin, lo - margin)
-    mid.set_title(f"its receptive field: {row.r}×{row.r} px", fontsize=11)
-    # right: the heatmap near the keypoint
-    sigma = float(row.S)
-    g = np.exp(-((centers[None, :] - kx) ** 2 + (centers[:, None] - ky) ** 2) / (2 * sigma**2))
-    right.pcolormesh(edges, edges, g, cmap="magma", vmin=0, vmax=1, shading="flat", edgecolors="0.45", linewidth=0.4)
-    right.plot([kx, cx], [ky, cy], "-", color="white", linewidth=1.2)
-    right.plot(kx, ky, "P", color=COLORS["input"], markersize=14, markeredgecolor="black", markeredgewidth=0.8)
-    right.plot(cx, cy, "o", color=COLORS["output"], markersize=9, markeredgecolor="white")
-    half = 3.5 * row.S
-    zx = (max(-0.5, cx - half), min(n - 0.5, cx + half))
-    zy = (max(-0.5, cy - half), min(n - 0.5, cy + half))
-    right.set_xlim(*zx)
-    right.set_ylim(zy[1], zy[0])
+    art["mid_img"] = mid.imshow(blank, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    art["image_box"] = mid.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=COLORS["input"], linewidth=2))
+    art["rf_box"] = mid.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5,
+                                            linestyle="--"))
+    art["mid_cell"] = mid.add_patch(Rectangle((0, 0), 1, 1, facecolor=COLORS["highlight"], edgecolor="white", linewidth=1))
+    art["mesh"] = None
+    (art["decode_line"],) = right.plot([], [], "-", color="white", linewidth=1.2)
+    (art["right_key"],) = right.plot([], [], "P", color=COLORS["input"], markersize=14, markeredgecolor="black",
+                                     markeredgewidth=0.8)
+    (art["right_centre"],) = right.plot([], [], "o", color=COLORS["output"], markersize=9, markeredgecolor="white")
     right.set_aspect("equal")
-    right.set_title(f"heatmap (zoom): arg-max → ({cx:g}, {cy:g})", fontsize=11)
-    for ax in axes:
+    for ax in (left, mid, right):
         ax.set_xlabel("input x (pixels)", fontsize=10)
         ax.tick_params(labelsize=9)
         ax.locator_params(nbins=4)  # fewer tick labels: drawing text is most of a widget update
     left.set_ylabel("input y (pixels)", fontsize=10)
     handles = [
-        Line2D([], [], color=COLORS["output"], linewidth=1.5,
-               label="heatmap cells: OS×OS around each centre" + (" (dots)" if cells <= 20 else "")),
+        Line2D([], [], color=COLORS["output"], linewidth=1.5, label="heatmap cells: OS×OS around each centre"),
         Patch(facecolor=COLORS["highlight"], alpha=0.7, label="cell nearest the keypoint"),
         Line2D([], [], color=COLORS["kernel"], linewidth=2, linestyle="--", label="its receptive field"),
         Patch(facecolor=COLORS["padding"], edgecolor=COLORS["input"], label="zero padding (outside the image)"),
@@ -392,9 +414,72 @@ def heatmap_cell(
                label="true keypoint"),
         Line2D([], [], marker="o", linestyle="", color=COLORS["output"], markeredgecolor="0.3", label="decoded (cell centre)"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=10)
+    art["legend"] = fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=10)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.2, top=0.94, wspace=0.25)  # fixed: tight_layout is slow
-    return fig
+    fig._heatmap_cell_artists = art  # lets update_heatmap_cell redraw this figure in place
+    return art
+
+
+def _heatmap_cell_draw(art: dict, d: dict) -> None:
+    """Set every artist of :func:`_heatmap_cell_skeleton` to show the setting computed in ``d``."""
+    left, mid, right = art["axes"]
+    n, cells, row, edges, centers = d["n"], d["cells"], d["row"], d["edges"], d["centers"]
+    kx, ky, cx, cy, i, j = d["kx"], d["ky"], d["cx"], d["cy"], d["i"], d["j"]
+    extent = (-0.5, n - 0.5, n - 0.5, -0.5)
+    # left: cells over the image
+    for key in ("left_img", "mid_img"):
+        art[key].set_data(d["img"])
+        art[key].set_extent(extent)
+    lw, alpha = (0.9, 1.0) if cells <= 24 else (0.6, 0.9) if cells <= 40 else (0.45, 0.8)
+    lo_e, hi_e = edges[0], edges[-1]
+    art["vlines"].set_segments([[(e, lo_e), (e, hi_e)] for e in edges])
+    art["hlines"].set_segments([[(lo_e, e), (hi_e, e)] for e in edges])
+    for key in ("vlines", "hlines"):
+        art[key].set_linewidth(lw)
+        art[key].set_alpha(alpha)
+    if cells <= 20:
+        gx, gy = np.meshgrid(centers, centers)
+        art["dots"].set_data(gx.ravel(), gy.ravel())
+    else:
+        art["dots"].set_data([], [])
+    for key in ("left_cell", "mid_cell"):
+        art[key].set_xy((edges[j], edges[i]))
+        art[key].set_width(row.S)
+        art[key].set_height(row.S)
+    art["left_key"].set_data([kx], [ky])
+    left.set_xlim(-0.5, n - 0.5)
+    left.set_ylim(n - 0.5, -0.5)
+    left.set_title(f"OS {d['os']}: {cells}×{cells} heatmap cells over the input", fontsize=11)
+    # middle: the receptive field of the chosen cell
+    x0, y0 = j * row.S - row.P, i * row.S - row.P
+    lo, hi = min(x0, y0, 0) - 0.5, max(x0, y0) + row.r - 0.5
+    lo, hi = min(lo, -0.5), max(hi, n - 0.5)
+    margin = 0.04 * (hi - lo)
+    art["image_box"].set_width(n)
+    art["image_box"].set_height(n)
+    art["rf_box"].set_xy((x0 - 0.5, y0 - 0.5))
+    art["rf_box"].set_width(row.r)
+    art["rf_box"].set_height(row.r)
+    mid.set_xlim(lo - margin, hi + margin)
+    mid.set_ylim(hi + margin, lo - margin)
+    mid.set_title(f"its receptive field: {row.r}×{row.r} px", fontsize=11)
+    # right: the heatmap near the keypoint
+    sigma = float(row.S)
+    g = np.exp(-((centers[None, :] - kx) ** 2 + (centers[:, None] - ky) ** 2) / (2 * sigma**2))
+    if art["mesh"] is not None:
+        art["mesh"].remove()  # the number of cells changes with the setting: a new mesh
+    art["mesh"] = right.pcolormesh(edges, edges, g, cmap="magma", vmin=0, vmax=1, shading="flat", edgecolors="0.45",
+                                   linewidth=0.4)
+    art["decode_line"].set_data([kx, cx], [ky, cy])
+    art["right_key"].set_data([kx], [ky])
+    art["right_centre"].set_data([cx], [cy])
+    half = 3.5 * row.S
+    zx = (max(-0.5, cx - half), min(n - 0.5, cx + half))
+    zy = (max(-0.5, cy - half), min(n - 0.5, cy + half))
+    right.set_xlim(*zx)
+    right.set_ylim(zy[1], zy[0])
+    right.set_title(f"heatmap (zoom): arg-max → ({cx:g}, {cy:g})", fontsize=11)
+    art["legend"].get_texts()[0].set_text("heatmap cells: OS×OS around each centre" + (" (dots)" if cells <= 20 else ""))
 
 
 

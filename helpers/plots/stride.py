@@ -362,9 +362,11 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
     """1-D pooling windows with ``ceil_mode=False`` and ``ceil_mode=True`` (PyTorch), one above the other.
 
     Rounding up adds a last window that may hang over the end of the padded
-    input; PyTorch keeps it if it starts inside the input (or the left
-    padding) and drops it if it would *start* in the right padding. Input
-    pixels that no kept window reads are marked "never visited".
+    input (by less than the stride); PyTorch keeps it if it starts inside the
+    input (or the left padding) and drops it if it would *start* in the right
+    padding. Input pixels that no kept window reads are marked "never
+    visited". Settings where only ``ceil_mode=True`` keeps a window (a kernel
+    longer than the padded input) are drawn too, with an empty top panel.
 
     Defined in notebook ``01_stride``.
 
@@ -379,8 +381,11 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
     k = _check_int("kernel", kernel, 1)
     s = _check_int("stride", stride, 1)
     p = _check_int("padding", padding, 0)
-    floor_out = _conv_output_size(n, k, stride=s, padding=p)
     ceil_out = _conv_output_size(n, k, stride=s, padding=p, ceil_mode=True)
+    try:  # floor mode keeps no window when the kernel is longer than the padded input (ceil mode still may)
+        floor_out = _conv_output_size(n, k, stride=s, padding=p)
+    except ValueError:
+        floor_out = 0
     rounded_up = (n + 2 * p - k + s - 1) // s + 1  # ceil division, before the drop rule
     length = n + 2 * p
     right_end = max(length, (rounded_up - 1) * s + k)
@@ -423,7 +428,8 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
             verdict = f"{rounded_up}" + (f", minus 1 dropped = {kept}" if kept < rounded_up else "") + " window(s)"
             ax.set_title(f"ceil_mode=True: ceil(({n} + 2·{p} − {k}) / {s}) + 1 = {verdict}", fontsize=11, loc="left")
         else:
-            ax.set_title(f"ceil_mode=False: floor(({n} + 2·{p} − {k}) / {s}) + 1 = {kept} window(s)",
+            verdict = f"{kept} window(s)" + ("" if kept else ": none fits")
+            ax.set_title(f"ceil_mode=False: floor(({n} + 2·{p} − {k}) / {s}) + 1 = {verdict}",
                          fontsize=11, loc="left")
     roles = {"input pixel": COLORS["input"]}
     if p:

@@ -29,6 +29,7 @@ from ._core import (  # noqa: F401
     register,
     registry,
     sweep_values,
+    updates,
 )
 from .stride import (  # noqa: F401
     stride_view,
@@ -51,6 +52,7 @@ from .receptive import (  # noqa: F401
 )
 from .heatmaps import (  # noqa: F401
     heatmap_view,
+    heatmap_update,
     heatmap_explorer,
 )
 from .gridding import (  # noqa: F401
@@ -73,6 +75,7 @@ __all__ = [
     "register",
     "registry",
     "sweep_values",
+    "updates",
     "stride_view",
     "stride_explorer",
     "window_view",
@@ -83,6 +86,7 @@ __all__ = [
     "rf_stack_view",
     "rf_stack_explorer",
     "heatmap_view",
+    "heatmap_update",
     "heatmap_explorer",
     "gridding_view",
     "gridding_explorer",

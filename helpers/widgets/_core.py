@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt
 from IPython import get_ipython
 from matplotlib.figure import Figure
 
-__all__ = ["build", "Explorer", "figure_png", "register", "registry", "sweep_values", "WIDGET_VIEW"]
+__all__ = ["build", "Explorer", "figure_png", "register", "registry", "sweep_values", "updates", "WIDGET_VIEW"]
 
 View = Callable[..., "tuple[Figure, str]"]
 
@@ -72,12 +72,21 @@ class Explorer(W.VBox):
         return bundle
 
 
-def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") -> Explorer:
+#: A widget's optional fast path: ``update(fig, **values)`` redraws a figure its view made, in
+#: place, and returns the sentence -- or None when it cannot (then the view builds a new figure).
+Update = Callable[..., "str | None"]
+
+
+def build(
+    view: View, controls: dict[str, W.ValueWidget], *, title: str = "", update: "Update | None" = None
+) -> Explorer:
     """Wire ``controls`` to ``view`` and render once with the current values.
 
     The figure goes into an ``Output`` widget (set as its ``outputs``, so no
     display message leaves the kernel outside the widget) and the sentence
     into an ``HTML`` line below it; both are redrawn when any control changes.
+    With ``update``, a change first tries to redraw the figure shown in place
+    (same picture as the view's, faster), and falls back to the view.
     The returned :class:`Explorer` also shows the current figure as a PNG
     where widgets cannot be shown.
 
@@ -101,8 +110,16 @@ def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") ->
     def values() -> dict[str, Any]:
         return {name: c.value for name, c in controls.items()}
 
+    shown: dict = {"fig": None}
+
     def redraw(_change: object = None) -> None:
-        fig, sentence = view(**values())
+        current = values()
+        fig, sentence = shown["fig"], None
+        if update is not None and fig is not None:
+            sentence = update(fig, **current)  # the fast path: redraw the shown figure in place
+        if sentence is None:
+            fig, sentence = view(**current)
+        shown["fig"] = fig
         text.value = sentence
         state["png"] = None
         try:
@@ -133,9 +150,12 @@ def build(view: View, controls: dict[str, W.ValueWidget], *, title: str = "") ->
 
 Controls = Callable[[], "dict[str, W.ValueWidget]"]
 _REGISTRY: dict[str, tuple[View, Controls]] = {}
+_UPDATES: dict[str, Update] = {}
 
 
-def register(name: str, view: View, controls: Controls, *, title: str = "") -> Callable[[], Explorer]:
+def register(
+    name: str, view: View, controls: Controls, *, title: str = "", update: "Update | None" = None
+) -> Callable[[], Explorer]:
     """Record a widget's view and control factory, and return the function that builds it.
 
     Every widget of the course is made this way, so the tests can sweep each
@@ -154,9 +174,11 @@ def register(name: str, view: View, controls: Controls, *, title: str = "") -> C
     if name in _REGISTRY:
         raise ValueError(f"a widget named {name!r} is already registered")
     _REGISTRY[name] = (view, controls)
+    if update is not None:
+        _UPDATES[name] = update
 
     def make() -> Explorer:
-        return build(view, controls(), title=title)
+        return build(view, controls(), title=title, update=update)
 
     make.__name__ = make.__qualname__ = name
     make.__doc__ = f"Build the {name!r} widget (a registered view: see helpers.widgets.registry())."
@@ -172,6 +194,17 @@ def registry() -> dict[str, tuple[View, Controls]]:
     True
     """
     return dict(_REGISTRY)
+
+
+def updates() -> dict[str, Update]:
+    """The registered widgets that have an in-place fast path: ``{name: update}`` (see :func:`build`).
+
+    Examples
+    --------
+    >>> isinstance(updates(), dict)
+    True
+    """
+    return dict(_UPDATES)
 
 
 def sweep_values(control: W.ValueWidget, most: int = 25) -> list[Any]:

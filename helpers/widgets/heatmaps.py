@@ -35,13 +35,44 @@ def heatmap_view(
     >>> plt.close(fig)
     """
     from .. import plots
-    from ..arithmetic import heatmap_size
-    from ..receptive import cell_centers, receptive_field, resnet50_costs, resnet50_with_head
 
     try:
         fig = plots.heatmap_cell(input_size, output_stride, rate, padding=padding)
     except ValueError as exc:
         return plots.message_figure(str(exc)), f"Not possible: {exc}."
+    return fig, _heatmap_sentence(input_size, output_stride, rate, padding)
+
+
+def heatmap_update(
+    fig: Figure, input_size: int = 513, output_stride: int = 16, rate: int = 6, padding: str = "same"
+) -> "str | None":
+    """The widget's fast path: redraw a figure :func:`heatmap_view` made, in place, and return the sentence.
+
+    The picture is the one :func:`heatmap_view` would build for these values
+    (``plots.update_heatmap_cell``); None when it cannot be reused (a message
+    figure, or an impossible setting), and the widget then calls the view.
+
+    Examples
+    --------
+    >>> fig, _ = heatmap_view(513, 16, 6, "same")
+    >>> heatmap_update(fig, 257, 32, 1, "same") == heatmap_view(257, 32, 1, "same")[1]
+    True
+    >>> heatmap_update(fig, 64, 32, 36, "valid") is None
+    True
+    >>> plt.close("all")
+    """
+    from .. import plots
+
+    if not plots.update_heatmap_cell(fig, input_size, output_stride, rate, padding=padding):
+        return None
+    return _heatmap_sentence(input_size, output_stride, rate, padding)
+
+
+def _heatmap_sentence(input_size: int, output_stride: int, rate: int, padding: str) -> str:
+    from .. import plots
+    from ..arithmetic import heatmap_size
+    from ..receptive import cell_centers, receptive_field, resnet50_costs, resnet50_with_head
+
     layers = resnet50_with_head(output_stride, rate, padding=padding)
     centers = cell_centers(layers, input_size)
     r = receptive_field(layers, input_size=input_size)[-1].r
@@ -67,7 +98,7 @@ def heatmap_view(
         f"{abs(kx - cx):.1f} px in x and {abs(ky - cy):.1f} px in y "
         f"(at most OS/2 = {output_stride / 2:g} inside the cells' squares)."
     )
-    return fig, text
+    return text
 
 
 def _heatmap_controls() -> "dict[str, W.ValueWidget]":
@@ -85,7 +116,8 @@ def _heatmap_controls() -> "dict[str, W.ValueWidget]":
 
 
 heatmap_explorer = register(
-    "heatmap_explorer", heatmap_view, _heatmap_controls, title="Output stride, atrous rate and the heatmap"
+    "heatmap_explorer", heatmap_view, _heatmap_controls, title="Output stride, atrous rate and the heatmap",
+    update=heatmap_update,
 )
 
 
