@@ -80,12 +80,12 @@ def test_number_answers_of_either_kind_get_a_hint_not_a_type_complaint():
     from helpers.exercises import Exercise, check_answer, register
     from helpers.exercises._engine import _REGISTRY
 
-    register(Exercise("zz-float", "?", lambda: 2.5, "half of five", lambda: "2.5"))
+    register(Exercise("99-float-test", "?", lambda: 2.5, "half of five", lambda: "2.5"))
     try:
-        assert check_answer("zz-float", 2.5)[0]
-        ok, message = check_answer("zz-float", 3)  # an int answer to a float question
+        assert check_answer("99-float-test", 2.5)[0]
+        ok, message = check_answer("99-float-test", 3)  # an int answer to a float question
         assert not ok and message.startswith("Not quite. Hint: half of five")
         ok, message = check_answer("00-warmup", 3.5)  # a float answer to an int question
         assert not ok and message.startswith("Not quite.")
     finally:
-        _REGISTRY.pop("zz-float")
+        _REGISTRY.pop("99-float-test")
