@@ -1,7 +1,8 @@
 """Strides & Holes: the formulas, reference code, figures and widgets of the course.
 
-``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib)
-and ``helpers.widgets`` (ipywidgets) are imported on first use.
+``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib),
+``helpers.widgets`` (ipywidgets) and ``helpers.explorers`` (anywidget) are imported
+on first use.
 """
 
 from __future__ import annotations
@@ -108,13 +109,14 @@ __all__ = [
     "exercises",
     "plots",
     "widgets",
+    "explorers",
     "cell_centers",
     "LayerCost",
     "layer_costs",
     "resnet50_costs",
 ]
 
-_LAZY = ("plots", "widgets")
+_LAZY = ("plots", "widgets", "explorers")
 
 
 def __getattr__(name: str) -> Any:
