@@ -25,14 +25,18 @@ const results = input.cases.map((c) => {
     case "axis":
       return slimAxis(A.explainAxis(c.n, c.layers, c.level, c.index));
     case "outputs": {
-      const first = A.explainAxis(c.n, c.layers, c.layers.length, 0);
-      if (!first.ok) return { ok: false, error: first.error };
+      // the stack once, then every output (or the outputs listed in c.only)
+      const st = A.explainStack(c.n, c.layers);
+      if (!st.ok) return { ok: false, error: st.error };
+      const last = st.sizes.length - 1;
       const per = [];
-      for (let o = 0; o < first.sizes[first.sizes.length - 1]; o++) {
-        const v = A.explainAxis(c.n, c.layers, c.layers.length, o);
-        per.push([v.paths[0], v.taps.map((t) => [t.pos, t.inside ? 1 : 0]), v.box, v.holes]);
+      if (c.detail) {
+        for (let o = 0; o < st.sizes[last]; o++) {
+          const v = A.explainOutput(st, last, o);
+          per.push([v.paths[0], v.taps.map((t) => [t.pos, t.inside ? 1 : 0]), v.box, v.holes]);
+        }
       }
-      return { ok: true, sizes: first.sizes, total: first.total[0], never: first.neverVisited, rf: first.rf, per };
+      return { ok: true, sizes: st.sizes, total: st.total[0], never: st.neverVisited, rf: st.rows, formulas: st.formulas, per };
     }
     case "explain": {
       const v = mod.explain(c.state);

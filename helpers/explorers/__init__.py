@@ -85,8 +85,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
     "transposed-overlap": {
         "title": "A transposed convolution's overlap",
-        "caption": "3 taps, stride 2: each input cell is spread over 3 output cells, 2 apart. Step across the "
-                   "output: how many input cells does each output read? Try K = 4.",
+        "caption": "3 taps, stride 2: each input cell is spread over 3 neighbouring output cells, and the next "
+                   "input cell starts 2 cells further on. Step across the output: how many input cells does each "
+                   "output read? Try K = 4.",
         "dims": 1, "n": 6, "layers": [{"kind": "transposed", "kernel": 3, "stride": 2}],
         "selected": {"level": 1, "index": [2]},
     },

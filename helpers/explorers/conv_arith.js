@@ -170,44 +170,70 @@ export function receptiveRows(layers) {
   return rows;
 }
 
-// Everything the explorer shows for one axis and one selected output.
-export function explainAxis(n, layers, level, index) {
+// What the explorer shows about the whole stack along one axis (no selection): sizes, formulas,
+// receptive-field rows and the paths from all outputs of the last map (0 = never visited).
+export function explainStack(n, layers) {
   const norm = layers.map(normalizeLayer);
   const st = stackSizes(n, norm);
   if (st.error) return { ok: false, error: st.error, sizes: st.sizes, errorLayer: st.layer };
   const sizes = st.sizes;
+  const total = totalCounts(sizes, norm);
+  const neverVisited = [];
+  total[0].forEach((c, x) => { if (c === 0) neverVisited.push(x); });
+  return {
+    ok: true,
+    layers: norm,
+    sizes,
+    formulas: norm.map((L, i) => sizeFormula(sizes[i], L)),
+    total,
+    rows: receptiveRows(norm),
+    neverVisited,
+  };
+}
+
+// What the explorer shows about one selected output (map `level`, position `index`).
+export function explainOutput(stack, level, index) {
+  const { sizes, layers: norm } = stack;
+  const n = sizes[0];
   level = Math.max(1, Math.min(level, norm.length));
   index = Math.max(0, Math.min(index, sizes[level] - 1));
   const paths = pathCounts(sizes, norm, level, index);
-  const total = totalCounts(sizes, norm);
   const input = paths[0];
   const reached = [];
   input.forEach((c, x) => { if (c > 0) reached.push(x); });
   const rows = receptiveRows(norm.slice(0, level));
   let box = null;
-  let holes = [];
+  const holes = [];
   if (rows) {
     const { r, S, P } = rows[level - 1];
     const start = index * S - P;
     box = { start, end: start + r - 1, r, center: start + (r - 1) / 2 };
     for (let x = Math.max(0, start); x <= Math.min(n - 1, box.end); x++) if (input[x] === 0) holes.push(x);
   }
-  const neverVisited = [];
-  total[0].forEach((c, x) => { if (c === 0) neverVisited.push(x); });
   return {
-    ok: true,
-    sizes,
-    formulas: norm.map((L, i) => sizeFormula(sizes[i], L)),
     level,
     index,
     taps: reads(sizes[level - 1], norm[level - 1], index),
     paths,
-    total,
     rf: rows,
     box,
     holes,
     reached: reached.length ? { first: reached[0], last: reached[reached.length - 1], count: reached.length } : null,
-    neverVisited,
+  };
+}
+
+// Everything the explorer shows for one axis and one selected output.
+export function explainAxis(n, layers, level, index) {
+  const stack = explainStack(n, layers);
+  if (!stack.ok) return stack;
+  const out = explainOutput(stack, level, index);
+  return {
+    ok: true,
+    sizes: stack.sizes,
+    formulas: stack.formulas,
+    total: stack.total,
+    neverVisited: stack.neverVisited,
+    ...out,
   };
 }
 
