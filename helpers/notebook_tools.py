@@ -53,23 +53,36 @@ def notebook_client(nb, cwd: Path, timeout: int = 120, **kwargs):
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+STATIC_MIMES = ("text/html", "image/png")
+
+
 def strip_widget_outputs(nb) -> int:
-    """Empty the stored outputs of cells that display a widget; return how many.
+    """Remove stored widget views that cannot be shown; return how many cells changed.
 
     A stored widget view without saved widget state cannot be shown: JupyterLab
     says "Error displaying widget: model not found" and GitHub shows nothing.
-    The figure it would show is already stored by the static cell above each
-    widget cell (the course's notebook template), so the widget cell keeps its
-    execution count and no outputs until a reader runs it.
+    A cell whose widget outputs carry no static rendering is emptied: the
+    figure it would show is already stored by the static cell above each
+    widget cell (the course's notebook template), so it keeps its execution
+    count and no outputs until a reader runs it. An explorer
+    (:mod:`helpers.explorers`) stores its own static rendering beside the view
+    (``text/html``: the explorer, working without a kernel; ``image/png``: its
+    default state; ``text/plain``), so there only the widget view is dropped.
     """
-    emptied = 0
+    changed = 0
     for cell in nb.cells:
         outputs = cell.get("outputs", [])
-        if any(WIDGET_VIEW in o.get("data", {}) for o in outputs):
+        widget_outputs = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
+        if not widget_outputs:
+            continue
+        changed += 1
+        if all(any(m in o["data"] for m in STATIC_MIMES) for o in widget_outputs):
+            for o in widget_outputs:
+                del o["data"][WIDGET_VIEW]
+        else:
             cell["outputs"] = []
-            emptied += 1
     nb.metadata.pop("widgets", None)
-    return emptied
+    return changed
 
 
 def refresh(path: Path, timeout: int = 120) -> float:

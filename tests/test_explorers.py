@@ -407,3 +407,31 @@ def test_import_helpers_stays_light():
     code = "import sys, helpers; print(any(m in sys.modules for m in ('anywidget', 'ipywidgets', 'matplotlib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "False", out.stderr
+
+
+# --------------------------------------------------------------------------- notebook refresh
+
+
+def test_refresh_keeps_an_explorers_static_rendering():
+    """strip_widget_outputs drops the widget view only where a static rendering is stored beside it."""
+    import nbformat
+
+    from helpers.notebook_tools import WIDGET_VIEW, strip_widget_outputs
+
+    data, _ = helpers.explorers.conv_explorer("stride-padding")._repr_mimebundle_()
+    explorer = nbformat.v4.new_output("display_data", data=data)
+    plain_widget = nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "x"}, "text/plain": "VBox()"})
+    stream = nbformat.v4.new_output("stream", name="stdout", text="drawn inside a callback\n")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("explorers.conv_explorer('stride-padding')", outputs=[explorer]),
+        nbformat.v4.new_code_cell("widgets.stride_widget()", outputs=[stream, plain_widget]),
+        nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")]),
+    ])  # fmt: skip
+    nb.metadata["widgets"] = {"state": {}}
+    assert strip_widget_outputs(nb) == 2
+    kept = nb.cells[0].outputs
+    assert len(kept) == 1 and set(kept[0].data) == {"text/html", "image/png", "text/plain"}
+    assert kept[0].data["text/html"] == data["text/html"]
+    assert nb.cells[1].outputs == []  # an ordinary widget: emptied as before
+    assert nb.cells[2].outputs[0].text == "1\n"
+    assert "widgets" not in nb.metadata

@@ -552,12 +552,13 @@ export function createExplorer(model, el) {
     out.append(...sizeLines);
     const level = v.level;
     const idx = state.dims === 2 ? `(${v.index}, ${view.cols.index})` : `${v.index}`;
-    const inside = v.taps.filter((t) => t.inside).map((t) => t.pos);
-    const padTaps = v.taps.length - inside.length;
+    const inside = [...new Set(v.taps.filter((t) => t.inside).map((t) => t.pos))].sort((a, b) => a - b);
+    const padTaps = v.taps.filter((t) => !t.inside).length;
+    const cells = inside.length === 1 ? `cell ${inside[0]}` : inside.length ? `cells ${listCells(inside)}` : "no cell";
     out.append(h("p", { "data-role": "taps" },
-      `Output ${idx} of layer ${level} reads cells ${listCells(inside)} of ${level === 1 ? "the input" : `layer ${level - 1}`}` +
+      `Output ${idx} of layer ${level} reads ${cells} of ${level === 1 ? "the input" : `layer ${level - 1}`}` +
       (state.dims === 2 ? " along each axis" : "") +
-      (padTaps ? ` and ${padTaps} zero${padTaps > 1 ? "s" : ""} outside it (padding)` : "") + "."));
+      (padTaps ? `; ${padTaps} of its ${v.taps.length} taps fall outside it (padding or past the end)` : "") + "."));
     const inputPaths = v.paths[0];
     const reached = v.reached ? `cells ${v.reached.first}–${v.reached.last}` : "no cell";
     if (v.box) {
@@ -571,11 +572,13 @@ export function createExplorer(model, el) {
     if (state.dims === 2) {
       const c = view.cols;
       const count = !v.box ? 0 : (v.box.end - v.box.start + 1 > 0 ? countHoles2d(v, c, state.n) : 0);
-      holes = `${count} hole${count === 1 ? "" : "s"} in the receptive field (rows with holes: ${listCells(v.holes)}; columns: ${listCells(c.holes)}).`;
+      holes = `${count} hole${count === 1 ? "" : "s"} in the receptive field: every cell of rows ${listCells(v.holes)} and of columns ${listCells(c.holes)} inside it.`;
     } else holes = v.box ? `Holes (in the receptive field, no path): ${listCells(v.holes)}.` : "";
     if (holes) out.append(h("p", { "data-role": "holes" }, holes));
     out.append(h("p", { "data-role": "never" },
-      `Input cells no output of layer ${state.layers.length} reads (never visited): ${state.dims === 2 ? "rows/columns " : ""}${listCells(v.neverVisited)}.`));
+      state.dims === 2
+        ? `Input cells no output of layer ${state.layers.length} reads (never visited): every cell of rows ${listCells(v.neverVisited)} and of columns ${listCells(view.cols.neverVisited)}.`
+        : `Input cells no output of layer ${state.layers.length} reads (never visited): ${listCells(v.neverVisited)}.`));
     if (state.dims === 1) {
       out.append(h("p", { "data-role": "paths" }, `Paths from the selected output to input cells ${v.reached ? `${v.reached.first}…${v.reached.last}` : ""}: `,
         h("code", { text: v.reached ? inputPaths.slice(v.reached.first, v.reached.last + 1).join(" ") : "none" })));

@@ -207,8 +207,7 @@ def _draw_2d(fig, state, rows, cols) -> None:
             ax.set_xticks(np.arange(n + 1), minor=True)
             ax.set_yticks(np.arange(n + 1), minor=True)
             ax.grid(which="minor", color="#00000040", lw=0.4)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.tick_params(which="both", length=0, labelbottom=False, labelleft=False)
         ax.set_title("input" if l == 0 else f"layer {l}", fontsize=9)
         if l == 0 and rows.box is not None:
             from matplotlib.patches import Rectangle
@@ -217,7 +216,7 @@ def _draw_2d(fig, state, rows, cols) -> None:
                                    rows.box[1] - rows.box[0] + 1, fill=False, ec=COLORS["accent"], lw=2))  # fmt: skip
 
 
-def fallback_png(state: dict[str, Any], *, dpi: int = 72) -> bytes:
+def fallback_png(state: dict[str, Any], *, dpi: int = 80) -> bytes:
     """The explorer's default state as a small PNG (matplotlib, helpers' numbers).
 
     Examples
