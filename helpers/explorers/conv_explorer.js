@@ -399,6 +399,10 @@ export function createExplorer(model, el) {
   });
   const out = h("div", { class: "sh-out", "aria-live": "polite" });
   root.append(title, caption, top, layersBox, play, canvas, legend, out);
+  // Keys pressed in the explorer belong to it: JupyterLab's shortcuts (arrows move between cells)
+  // must not take them from a slider or the canvas.
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.addEventListener("keydown", (evt) => evt.stopPropagation());
   el.append(root);
 
   let state = readState(model);
@@ -654,7 +658,17 @@ export function createExplorer(model, el) {
   function publish() {
     frame += 1;
     root.dataset.frame = String(frame);
-    root.__explorer = { state, view, frame };
+    // for tests and benchmarks: what is shown, and where a cell is on the canvas
+    root.__explorer = { state, view, frame, cellCenter };
+  }
+
+  function cellCenter(level, i, j) {
+    const g = geometry, c = g.cell;
+    if (state.dims === 2) {
+      const p = g.pads[level] || 0;
+      return { x: g.x0[level] + (j + 0.5) * c, y: g.top + (p + i + 0.5) * c };
+    }
+    return { x: g.x0[level] + (i + 0.5) * c, y: g.rowY(level) + c / 2 };
   }
 
   // --- pointer and keyboard
