@@ -151,7 +151,7 @@ function layout1d(view, state, width) {
   const gap = Math.max(46, Math.round(cell * 1.8));
   const top = 18;
   const rowY = (l) => top + (L - l) * (cell + gap);
-  const height = rowY(0) + cell + 46;
+  const height = rowY(0) + cell + 52;
   const areaW = width - label - 8;
   const x0 = v.sizes.map((s) => label + Math.round((areaW - s * cell) / 2));
   return { label, cell, gap, rowY, height, x0, extents, cols };
@@ -269,7 +269,7 @@ function draw1d(ctx, view, state, g, hover) {
     ctx.fill();
     ctx.font = "12px system-ui,sans-serif";
     ctx.textAlign = "center";
-    ctx.fillText(`centre ${fmt(v.box.center)}`, cx, y0 + c + 27);
+    ctx.fillText(`centre ${fmt(v.box.center)}`, cx, y0 + c + 26);
   }
   // index ticks under the input
   ctx.fillStyle = "#444";
@@ -278,7 +278,7 @@ function draw1d(ctx, view, state, g, hover) {
   const every = c >= 18 ? 1 : c >= 10 ? 2 : c >= 7 ? 4 : 8;
   for (let x = 0; x < state.n; x += every) {
     if (v.box && Math.abs(x - v.box.center) < every * 0.9 && c < 18) continue;
-    ctx.fillText(String(x), g.x0[0] + x * c + c / 2, y0 + c + 38);
+    ctx.fillText(String(x), g.x0[0] + x * c + c / 2, y0 + c + 42);
   }
 }
 
@@ -438,12 +438,14 @@ export function createExplorer(model, el) {
   function refreshSlider(id, allowed, value) {
     const c = controls[id];
     c.values = allowed.values;
-    const idx = Math.max(0, allowed.values.indexOf(value));
-    c.input.max = String(Math.max(0, allowed.values.length - 1));
-    c.input.value = String(idx);
-    c.input.disabled = allowed.values.length <= 1;
-    c.input.setAttribute("aria-valuetext", String(value));
-    c.output.textContent = String(value);
+    const idx = String(Math.max(0, allowed.values.indexOf(value)));
+    const max = String(Math.max(0, allowed.values.length - 1));
+    if (c.input.max !== max) c.input.max = max;
+    if (c.input.value !== idx) c.input.value = idx;
+    const off = allowed.values.length <= 1;
+    if (c.input.disabled !== off) c.input.disabled = off;
+    if (c.input.getAttribute("aria-valuetext") !== String(value)) c.input.setAttribute("aria-valuetext", String(value));
+    setText(c.output, String(value));
   }
 
   function buildControls() {
@@ -597,6 +599,7 @@ export function createExplorer(model, el) {
   }
 
   // --- update
+  // A change of the state: controls (ranges, reasons) and the picture.
   function update() {
     state = readState(model);
     title.textContent = model.get("title") || "Convolution explorer";
@@ -604,12 +607,14 @@ export function createExplorer(model, el) {
     caption.style.display = caption.textContent ? "" : "none";
     const key = `${state.dims}|${state.layers.map((L) => L.kind).join(",")}`;
     if (key !== structure) { buildControls(); structure = key; }
-    const shown = hover ? Object.assign({}, state, { level: hover.level || state.level, index: hover.index }) : state;
-    view = explain(hover && hover.level >= 1 ? shown : state);
-    // controls
+    refreshControls();
+    renderPicture();
+  }
+
+  function refreshControls() {
     const nAllowed = A.allowedValues(state, 0, "n");
     refreshSlider("n", nAllowed, state.n);
-    controls.nWhy.textContent = A.refusalSentence("n", nAllowed);
+    setText(controls.nWhy, A.refusalSentence("n", nAllowed));
     state.layers.forEach((L, i) => {
       const why = [];
       for (const key of A.LAYER_KEYS) {
@@ -628,13 +633,19 @@ export function createExplorer(model, el) {
         opt.disabled = Boolean(st.error);
         if (st.error && opt.value !== L.kind) why.push(`${KIND_NAMES[opt.value]} is out: ${st.error}.`);
       }
-      sel.value = L.kind;
+      if (sel.value !== L.kind) sel.value = L.kind;
       if (controls[`ceil${i}`]) controls[`ceil${i}`].checked = L.ceil_mode;
-      controls[`why${i}`].textContent = why.join(" ");
+      setText(controls[`why${i}`], why.join(" "));
     });
     controls.add.disabled = state.layers.length >= A.LIMITS.layers[1];
     controls.remove.disabled = state.layers.length <= A.LIMITS.layers[0];
-    controls.layersWhy.textContent = state.layers.length >= A.LIMITS.layers[1] ? `at most ${A.LIMITS.layers[1]} layers` : "";
+    setText(controls.layersWhy, state.layers.length >= A.LIMITS.layers[1] ? `at most ${A.LIMITS.layers[1]} layers` : "");
+  }
+
+  // The picture and the read-out, for the state or the output under the pointer.
+  function renderPicture() {
+    const shown = hover ? Object.assign({}, state, { level: hover.level || state.level, index: hover.index }) : state;
+    view = explain(hover && hover.level >= 1 ? shown : state);
     if (!view.rows.ok) {
       setupCanvas(canvas, 10, 10);
       where.textContent = "";
@@ -642,7 +653,6 @@ export function createExplorer(model, el) {
       publish();
       return;
     }
-    const width = Math.max(320, Math.min(960, (root.clientWidth || 760) - 24));
     if (state.dims === 2) {
       geometry = layout2d(view, state, width);
       draw2d(setupCanvas(canvas, width, geometry.height), view, state, geometry, hover);
@@ -651,9 +661,22 @@ export function createExplorer(model, el) {
       draw1d(setupCanvas(canvas, width, geometry.height), view, state, geometry, hover);
     }
     const sz = view.rows.sizes[view.rows.level];
-    where.textContent = `selected: layer ${view.rows.level}, output ${state.dims === 2 ? `(${view.rows.index}, ${view.cols.index})` : view.rows.index} of ${state.dims === 2 ? `${sz}×${sz}` : sz}` + (hover ? " (under the pointer; click to keep)" : "");
+    setText(where, `selected: layer ${view.rows.level}, output ${state.dims === 2 ? `(${view.rows.index}, ${view.cols.index})` : view.rows.index} of ${state.dims === 2 ? `${sz}×${sz}` : sz}` + (hover ? " (under the pointer; click to keep)" : ""));
     writeOut();
     publish();
+  }
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+  // The drawing width follows the container without reading layout on every update.
+  let width = 760;
+  function measureWidth() {
+    const w = Math.max(320, Math.min(960, (root.clientWidth || 784) - 24));
+    if (w !== width) { width = w; return true; }
+    return false;
+  }
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => { if (measureWidth() && view) renderPicture(); }).observe(root);
   }
   function publish() {
     frame += 1;
@@ -697,9 +720,9 @@ export function createExplorer(model, el) {
     const same = (a, b) => (a && b && a.level === b.level && a.index[0] === b.index[0] && a.index[1] === b.index[1]) || (!a && !b);
     if (same(cell, hover)) return;
     hover = cell;
-    update();
+    renderPicture();
   });
-  canvas.addEventListener("pointerleave", () => { if (hover) { hover = null; update(); } });
+  canvas.addEventListener("pointerleave", () => { if (hover) { hover = null; renderPicture(); } });
   canvas.addEventListener("click", (evt) => {
     const cell = cellAt(evt);
     if (cell) { hover = null; setSelected(cell.level, cell.index); }
@@ -718,6 +741,7 @@ export function createExplorer(model, el) {
 
   const names = ["n", "dims", "layers", "selected", "title", "caption"];
   for (const name of names) model.on(`change:${name}`, update);
+  measureWidth();
   update();
   return () => {
     if (timer) clearInterval(timer);
