@@ -86,6 +86,14 @@ function listCells(xs) {
   return runs.join(", ");
 }
 
+// "rows 1, 3 and columns 2": the rows and columns whose every cell is meant (2-D).
+function axesText(rows, cols) {
+  const parts = [];
+  if (rows.length) parts.push(`row${rows.length > 1 ? "s" : ""} ${listCells(rows)}`);
+  if (cols.length) parts.push(`column${cols.length > 1 ? "s" : ""} ${listCells(cols)}`);
+  return parts.join(" and of ");
+}
+
 function fmt(x) {
   return Number.isInteger(x) ? String(x) : x.toFixed(1);
 }
@@ -578,12 +586,14 @@ export function createExplorer(model, el) {
     if (state.dims === 2) {
       const c = view.cols;
       const count = !v.box ? 0 : (v.box.end - v.box.start + 1 > 0 ? countHoles2d(v, c, state.n) : 0);
-      holes = `${count} hole${count === 1 ? "" : "s"} in the receptive field: every cell of rows ${listCells(v.holes)} and of columns ${listCells(c.holes)} inside it.`;
+      holes = `${count} hole${count === 1 ? "" : "s"} in the receptive field` +
+        (count ? `: every cell of ${axesText(v.holes, c.holes)} inside it.` : ".");
     } else holes = v.box ? `Holes (in the receptive field, no path): ${listCells(v.holes)}.` : "";
     if (holes) out.append(h("p", { "data-role": "holes" }, holes));
     out.append(h("p", { "data-role": "never" },
       state.dims === 2
-        ? `Input cells no output of layer ${state.layers.length} reads (never visited): every cell of rows ${listCells(v.neverVisited)} and of columns ${listCells(view.cols.neverVisited)}.`
+        ? `Input cells no output of layer ${state.layers.length} reads (never visited): ` +
+          (v.neverVisited.length + view.cols.neverVisited.length ? `every cell of ${axesText(v.neverVisited, view.cols.neverVisited)}.` : "none.")
         : `Input cells no output of layer ${state.layers.length} reads (never visited): ${listCells(v.neverVisited)}.`));
     if (state.dims === 1) {
       out.append(h("p", { "data-role": "paths" }, `Paths from the selected output to input cells ${v.reached ? `${v.reached.first}…${v.reached.last}` : ""}: `,
