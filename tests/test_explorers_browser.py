@@ -10,6 +10,7 @@
 * JupyterLab: the explorer as an anywidget renders from a kernel, a slider
   moved in the browser reaches ``explorer.layers`` in Python, and layers set
   in Python redraw the picture.
+* Voila: the same widget renders and answers the keyboard.
 
 Screenshots go to ``test-artifacts/browser/explorer-*.png``.
 """
@@ -173,7 +174,37 @@ def test_static_page_without_kernel(browser, tmp_path):
         ctx.close()
 
 
-def test_live_in_jupyterlab(browser):
+@pytest.fixture(scope="module")
+def server(browser):
+    with JupyterServer(log_path=ARTIFACTS / "explorer-jupyter.log") as srv:
+        yield srv
+
+
+def test_live_in_voila(browser, server):
+    """Voila (as Binder serves it): the anywidget renders from the kernel and answers the keyboard."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(server.voila_url(FIXTURE.relative_to(server.root).as_posix()), wait_until="load")
+        root = page.locator(".sh-xp").first
+        root.wait_for()
+        before = shown(root)
+        check_view_against_helpers(before)
+        d = root.get_by_label("layer 2 dilation d")
+        d.focus()
+        d.press("ArrowRight")
+        after = shown(root)
+        assert after["state"]["layers"][1]["dilation"] == before["state"]["layers"][1]["dilation"] + 1
+        assert after["picture"] != before["picture"]
+        check_view_against_helpers(after)
+        root.screenshot(path=str(ARTIFACTS / "explorer-voila.png"))
+    finally:
+        ctx.close()
+        server.shutdown_kernels()
+
+
+def test_live_in_jupyterlab(browser, server):
     """The anywidget renders, a slider reaches Python, and Python's layers reach the picture."""
     from browser_support import open_lab
 
@@ -182,61 +213,60 @@ def test_live_in_jupyterlab(browser):
     page.set_default_timeout(60_000)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    with JupyterServer(log_path=ARTIFACTS / "explorer-jupyter.log") as server:
-        try:
-            open_lab(page, server)
-            rel = FIXTURE.relative_to(server.root).as_posix()
-            page.evaluate(
-                "async (path) => { const w = await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'});"
-                " await w.context.ready; await w.sessionContext.ready; }",
-                rel,
+    try:
+        open_lab(page, server)
+        rel = FIXTURE.relative_to(server.root).as_posix()
+        page.evaluate(
+            "async (path) => { const w = await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'});"
+            " await w.context.ready; await w.sessionContext.ready; }",
+            rel,
+        )
+        page.wait_for_function(
+            "() => { const w = window.jupyterapp.shell.currentWidget; const k = w && w.sessionContext.session && w.sessionContext.session.kernel;"
+            " return k && k.status === 'idle'; }", timeout=90_000)  # fmt: skip
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        root = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .sh-xp").first
+        root.wait_for(timeout=90_000)
+        first = shown(root)
+        check_view_against_helpers(first)
+        root.screenshot(path=str(ARTIFACTS / "explorer-lab.png"))
+
+        def kernel(code: str) -> str:
+            return page.evaluate(
+                """async (code) => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+                   let out = ''; const f = k.requestExecute({code});
+                   f.onIOPub = (m) => { if (m.header.msg_type === 'stream') out += m.content.text;
+                                        if (m.header.msg_type === 'error') out += 'ERROR ' + m.content.evalue; };
+                   await f.done; return out; }""",
+                code,
             )
-            page.wait_for_function(
-                "() => { const w = window.jupyterapp.shell.currentWidget; const k = w && w.sessionContext.session && w.sessionContext.session.kernel;"
-                " return k && k.status === 'idle'; }", timeout=90_000)  # fmt: skip
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            root = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .sh-xp").first
-            root.wait_for(timeout=90_000)
-            first = shown(root)
-            check_view_against_helpers(first)
-            root.screenshot(path=str(ARTIFACTS / "explorer-lab.png"))
 
-            def kernel(code: str) -> str:
-                return page.evaluate(
-                    """async (code) => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-                       let out = ''; const f = k.requestExecute({code});
-                       f.onIOPub = (m) => { if (m.header.msg_type === 'stream') out += m.content.text;
-                                            if (m.header.msg_type === 'error') out += 'ERROR ' + m.content.evalue; };
-                       await f.done; return out; }""",
-                    code,
-                )
+        # browser -> Python: layer 1's kernel one step right with the keyboard
+        k1 = root.get_by_label("layer 1 kernel taps K")
+        k1.focus()
+        k1.press("ArrowRight")
+        moved = shown(root)
+        assert moved["state"]["layers"][0]["kernel"] == first["state"]["layers"][0]["kernel"] + 1
+        deadline = time.monotonic() + 20
+        while True:
+            got = json.loads(kernel("import json; print(json.dumps([ex.n, ex.layers]))"))
+            if got[1][0]["kernel"] == moved["state"]["layers"][0]["kernel"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert got[1] == moved["state"]["layers"], got
+        rf = kernel("import helpers; print(helpers.receptive_field(ex.to_layers())[-1].r)")
+        assert int(rf) == moved["view"]["rows"]["rf"][-1]["r"]
 
-            # browser -> Python: layer 1's kernel one step right with the keyboard
-            k1 = root.get_by_label("layer 1 kernel taps K")
-            k1.focus()
-            k1.press("ArrowRight")
-            moved = shown(root)
-            assert moved["state"]["layers"][0]["kernel"] == first["state"]["layers"][0]["kernel"] + 1
-            deadline = time.monotonic() + 20
-            while True:
-                got = json.loads(kernel("import json; print(json.dumps([ex.n, ex.layers]))"))
-                if got[1][0]["kernel"] == moved["state"]["layers"][0]["kernel"] or time.monotonic() > deadline:
-                    break
-                time.sleep(0.3)
-            assert got[1] == moved["state"]["layers"], got
-            rf = kernel("import helpers; print(helpers.receptive_field(ex.to_layers())[-1].r)")
-            assert int(rf) == moved["view"]["rows"]["rf"][-1]["r"]
-
-            # Python -> browser: a new stack set in the kernel redraws the picture
-            kernel("ex.layers = [dict(kind='conv', kernel=3, dilation=2, padding=2)] * 2; ex.selected = {'level': 2, 'index': [8]}")
-            page.wait_for_function(
-                "(r) => r.__explorer.state.layers.length === 2 && r.__explorer.state.layers[0].dilation === 2",
-                arg=root.element_handle(), timeout=20_000)  # fmt: skip
-            synced = shown(root)
-            check_view_against_helpers(synced)
-            assert synced["view"]["rows"]["holes"] == [x for x in range(synced["view"]["rows"]["box"]["start"], synced["view"]["rows"]["box"]["end"] + 1) if x % 2]
-            assert not [e for e in errors if "sh-xp" in e or "explorer" in e.lower()], errors
-        finally:
-            page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) { if (w.context) w.context.model.dirty = false; w.dispose(); } }")
-            server.shutdown_kernels()
-            ctx.close()
+        # Python -> browser: a new stack set in the kernel redraws the picture
+        kernel("ex.layers = [dict(kind='conv', kernel=3, dilation=2, padding=2)] * 2; ex.selected = {'level': 2, 'index': [8]}")
+        page.wait_for_function(
+            "(r) => r.__explorer.state.layers.length === 2 && r.__explorer.state.layers[0].dilation === 2",
+            arg=root.element_handle(), timeout=20_000)  # fmt: skip
+        synced = shown(root)
+        check_view_against_helpers(synced)
+        assert synced["view"]["rows"]["holes"] == [x for x in range(synced["view"]["rows"]["box"]["start"], synced["view"]["rows"]["box"]["end"] + 1) if x % 2]
+        assert not [e for e in errors if "sh-xp" in e or "explorer" in e.lower()], errors
+    finally:
+        page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) { if (w.context) w.context.model.dirty = false; w.dispose(); } }")
+        server.shutdown_kernels()
+        ctx.close()
