@@ -1,8 +1,8 @@
 """Strides & Holes: the formulas, reference code, figures and widgets of the course.
 
 ``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib),
-``helpers.widgets`` (ipywidgets) and ``helpers.animation`` (matplotlib, Pillow) are
-imported on first use.
+``helpers.widgets`` (ipywidgets), ``helpers.animation`` (matplotlib, Pillow) and
+``helpers.explorers`` (anywidget) are imported on first use.
 """
 
 from __future__ import annotations
@@ -112,13 +112,14 @@ __all__ = [
     "plots",
     "widgets",
     "animation",
+    "explorers",
     "cell_centers",
     "LayerCost",
     "layer_costs",
     "resnet50_costs",
 ]
 
-_LAZY = ("plots", "widgets", "animation")
+_LAZY = ("plots", "widgets", "animation", "explorers")
 
 
 def __getattr__(name: str) -> Any:

@@ -55,6 +55,8 @@ def notebook_client(nb, cwd: Path, timeout: int = 120, **kwargs):
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+
+
 def strip_widget_outputs(nb) -> int:
     """Drop the widget views from the stored outputs, keep their pictures; return how many cells changed.
 

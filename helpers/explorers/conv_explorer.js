@@ -1,0 +1,799 @@
+// The convolution explorer: controls, canvas picture and read-out, on conv_arith.js.
+//
+// Used two ways from this one module (see helpers/explorers/__init__.py):
+//   * anywidget: `export default { render }`, state synced with Python;
+//   * standalone: mount(el, state) with a small in-page model, in a stored HTML output.
+import * as A from "./conv_arith.js";
+
+// Okabe–Ito, by role: the same as helpers.plots.COLORS.
+const COLORS = {
+  input: "#56B4E9",
+  padding: "#E0E0E0",
+  output: "#E69F00",
+  kernel: "#D55E00",
+  highlight: "#009E73",
+  unvisited: "#CC79A7",
+  hole: "#000000",
+  accent: "#0072B2",
+  neutral: "#999999",
+};
+const PALE = { input: "#D5ECF9", output: "#F8E3B5" };
+const KIND_NAMES = { conv: "convolution", pool: "pooling", transposed: "transposed convolution" };
+const LABELS = { kernel: "K", stride: "S", padding: "P", dilation: "d", output_padding: "op" };
+const TITLES = {
+  kernel: "kernel taps K",
+  stride: "stride S",
+  padding: "padding P (zeros on each side)",
+  dilation: "dilation d",
+  output_padding: "output padding op",
+};
+
+const CSS = `
+.sh-xp{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;background:#fff;max-width:980px;border:1px solid #ddd;border-radius:6px;padding:10px 12px;box-sizing:border-box}
+.sh-xp h4{margin:0 0 4px;font-size:16px}
+.sh-xp .sh-cap{margin:0 0 8px;color:#333}
+.sh-xp .sh-top,.sh-xp .sh-play{display:flex;flex-wrap:wrap;gap:6px 16px;align-items:center;margin:4px 0}
+.sh-xp .sh-layers{display:flex;flex-wrap:wrap;gap:8px;margin:6px 0}
+.sh-xp fieldset{border:1px solid #ccc;border-radius:5px;padding:4px 8px 6px;margin:0;min-width:200px;flex:1 1 210px}
+.sh-xp legend{font-weight:600;font-size:13px}
+.sh-xp label{display:flex;align-items:center;gap:6px;font-size:13px;margin:2px 0}
+.sh-xp label>span.sh-k{display:inline-block;min-width:24px;font-weight:600}
+.sh-xp input[type=range]{flex:1;min-width:80px;accent-color:${COLORS.accent}}
+.sh-xp output{min-width:20px;text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
+.sh-xp .sh-why{font-size:12px;color:#555;margin:2px 0 0}
+.sh-xp button{font:inherit;font-size:13px;padding:2px 10px;border:1px solid #888;border-radius:4px;background:#f6f6f6;cursor:pointer}
+.sh-xp button:disabled{opacity:.45;cursor:default}
+.sh-xp button:focus-visible,.sh-xp canvas:focus-visible,.sh-xp select:focus-visible,.sh-xp input:focus-visible{outline:3px solid ${COLORS.accent};outline-offset:1px}
+.sh-xp canvas{display:block;margin:6px 0;max-width:100%}
+.sh-xp .sh-out{font-size:13px;margin:4px 0 0}
+.sh-xp .sh-out p{margin:2px 0}
+.sh-xp .sh-out .sh-err{color:#a33;font-weight:600}
+.sh-xp .sh-legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;margin:2px 0}
+.sh-xp .sh-legend i{display:inline-block;width:12px;height:12px;border:1px solid #555;vertical-align:-2px;margin-right:4px}
+.sh-xp code{font-size:12.5px}
+`;
+
+function h(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function layerName(L) {
+  const parts = [`K=${L.kernel}`, `S=${L.stride}`, `P=${L.padding}`, `d=${L.dilation}`];
+  if (L.kind === "transposed") parts.push(`op=${L.output_padding}`);
+  if (L.kind === "pool" && L.ceil_mode) parts.push("ceil");
+  return `${L.kind} ${parts.join(" ")}`;
+}
+
+function listCells(xs) {
+  if (!xs.length) return "none";
+  // runs of consecutive cells as a–b
+  const runs = [];
+  let a = xs[0], b = xs[0];
+  for (const x of xs.slice(1)) {
+    if (x === b + 1) b = x;
+    else { runs.push(a === b ? `${a}` : `${a}–${b}`); a = b = x; }
+  }
+  runs.push(a === b ? `${a}` : `${a}–${b}`);
+  return runs.join(", ");
+}
+
+// "rows 1, 3 and columns 2": the rows and columns whose every cell is meant (2-D).
+function axesText(rows, cols) {
+  const parts = [];
+  if (rows.length) parts.push(`row${rows.length > 1 ? "s" : ""} ${listCells(rows)}`);
+  if (cols.length) parts.push(`column${cols.length > 1 ? "s" : ""} ${listCells(cols)}`);
+  return parts.join(" and of ");
+}
+
+function fmt(x) {
+  return Number.isInteger(x) ? String(x) : x.toFixed(1);
+}
+
+// ---------------------------------------------------------------- the state
+
+function readState(model) {
+  const dims = model.get("dims") === 2 ? 2 : 1;
+  const layers = (model.get("layers") || []).map(A.normalizeLayer);
+  const sel = model.get("selected") || {};
+  const index = Array.isArray(sel.index) ? sel.index.slice() : [0, 0];
+  while (index.length < 2) index.push(index[0] || 0);
+  return { dims, n: model.get("n"), layers, level: sel.level || layers.length, index };
+}
+
+// Both axes share the layers (square maps, square kernels): 2-D numbers are outer products.
+export function explain(state) {
+  const rows = A.explainAxis(state.n, state.layers, state.level, state.index[0]);
+  if (!rows.ok || state.dims === 1) return { dims: state.dims, rows, cols: null };
+  const cols = A.explainAxis(state.n, state.layers, rows.level, state.index[1]);
+  return { dims: 2, rows, cols };
+}
+
+// ---------------------------------------------------------------- drawing
+
+function setupCanvas(canvas, width, height) {
+  const ratio = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  return ctx;
+}
+
+// Geometry of the 1-D picture: one row per map, input at the bottom.
+function layout1d(view, state, width) {
+  const v = view.rows;
+  const L = state.layers.length;
+  const label = 170;
+  const extents = [];
+  for (let l = 0; l <= L; l++) {
+    const next = state.layers[l];
+    let before = 0, after = 0;
+    if (next && next.kind !== "transposed") {
+      before = next.padding;
+      after = next.padding;
+      // ceil_mode: the last window may run past the padded end
+      const size = v.sizes[l + 1];
+      const endTap = (size - 1) * next.stride + A.span(next.kernel, next.dilation) - 1 - next.padding;
+      after = Math.max(after, endTap - (v.sizes[l] - 1));
+    }
+    extents.push({ before, after });
+  }
+  let minX = 0, maxX = 0;
+  if (v.box) { minX = Math.min(0, v.box.start); maxX = Math.max(0, v.box.end - (state.n - 1)); }
+  const cols = Math.max(...v.sizes.map((s, l) => s + extents[l].before + extents[l].after), state.n - minX + maxX);
+  const cell = Math.max(5, Math.min(30, Math.floor((width - label - 16) / cols)));
+  const gap = Math.max(46, Math.round(cell * 1.8));
+  const top = 18;
+  const rowY = (l) => top + (L - l) * (cell + gap);
+  const height = rowY(0) + cell + 52;
+  const areaW = width - label - 8;
+  const x0 = v.sizes.map((s) => label + Math.round((areaW - s * cell) / 2));
+  return { label, cell, gap, rowY, height, x0, extents, cols };
+}
+
+function drawCell(ctx, x, y, c, fill, stroke, dashed) {
+  ctx.fillStyle = fill;
+  ctx.fillRect(x, y, c, c);
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = stroke || "#666";
+  if (dashed) ctx.setLineDash([3, 2]);
+  ctx.strokeRect(x + 0.5, y + 0.5, c - 1, c - 1);
+  if (dashed) ctx.setLineDash([]);
+}
+
+function textColor(fill) {
+  return fill === COLORS.hole || fill === COLORS.accent ? "#fff" : "#000";
+}
+
+function draw1d(ctx, view, state, g, hover) {
+  const v = view.rows;
+  const L = state.layers.length;
+  const c = g.cell;
+  const sel = v.level;
+  const fontSize = Math.max(9, Math.min(13, c - 6));
+  ctx.textBaseline = "middle";
+  // connections: every reached cell to the cells it reads
+  ctx.lineWidth = 1;
+  for (let l = sel; l >= 1; l--) {
+    const layer = state.layers[l - 1];
+    for (let o = 0; o < v.sizes[l]; o++) {
+      const w = v.paths[l][o];
+      if (!w) continue;
+      const xo = g.x0[l] + o * c + c / 2, yo = g.rowY(l) + c;
+      for (const r of A.reads(v.sizes[l - 1], layer, o)) {
+        const xi = g.x0[l - 1] + r.pos * c + c / 2, yi = g.rowY(l - 1);
+        ctx.strokeStyle = r.inside ? (l === sel ? COLORS.kernel : "rgba(213,94,0,0.55)") : "#aaa";
+        ctx.setLineDash(r.inside ? [] : [3, 3]);
+        ctx.beginPath();
+        ctx.moveTo(xo, yo);
+        ctx.lineTo(xi, yi);
+        ctx.stroke();
+      }
+    }
+  }
+  ctx.setLineDash([]);
+  // maps
+  for (let l = 0; l <= L; l++) {
+    const y = g.rowY(l);
+    const { before, after } = g.extents[l];
+    for (let x = -before; x < v.sizes[l] + after; x++) {
+      const px = g.x0[l] + x * c;
+      if (x < 0 || x >= v.sizes[l]) {
+        const beyond = x >= v.sizes[l] + state.layers[l].padding || x < -state.layers[l].padding;
+        drawCell(ctx, px, y, c, beyond ? "#fff" : COLORS.padding, "#999", beyond);
+        continue;
+      }
+      const paths = l <= sel ? v.paths[l][x] : 0;
+      const never = v.total[l][x] === 0;
+      let fill;
+      if (l === sel && x === v.index) fill = COLORS.highlight;
+      else if (l === 0) {
+        const inBox = v.box && x >= v.box.start && x <= v.box.end;
+        fill = paths ? COLORS.input : never ? COLORS.unvisited : inBox ? COLORS.hole : PALE.input;
+      } else fill = paths && l < sel ? COLORS.output : never ? COLORS.unvisited : PALE.output;
+      drawCell(ctx, px, y, c, fill);
+      if (paths && l < sel && c >= 12) {
+        ctx.fillStyle = textColor(fill);
+        ctx.font = `${fontSize}px system-ui,sans-serif`;
+        ctx.textAlign = "center";
+        ctx.fillText(String(paths), px + c / 2, y + c / 2 + 0.5);
+      } else if (l === 0 && fill === COLORS.hole && c >= 12) {
+        ctx.fillStyle = "#fff";
+        ctx.font = `${fontSize}px system-ui,sans-serif`;
+        ctx.textAlign = "center";
+        ctx.fillText("0", px + c / 2, y + c / 2 + 0.5);
+      }
+    }
+    // taps of the selected output
+    if (l === sel - 1) {
+      for (const r of v.taps) {
+        ctx.fillStyle = r.inside ? COLORS.kernel : COLORS.neutral;
+        ctx.beginPath();
+        ctx.arc(g.x0[l] + r.pos * c + c / 2, y - 5, Math.max(2.5, Math.min(4, c / 5)), 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    if (hover && hover.level === l) {
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = "#000";
+      ctx.strokeRect(g.x0[l] + hover.index * c + 1, y + 1, c - 2, c - 2);
+    }
+    // label
+    ctx.fillStyle = "#222";
+    ctx.textAlign = "left";
+    ctx.font = "600 13px system-ui,sans-serif";
+    ctx.fillText(l === 0 ? "input" : `layer ${l}`, 4, y + c / 2 - 7);
+    ctx.font = "12px system-ui,sans-serif";
+    ctx.fillText(l === 0 ? `n = ${v.sizes[0]}` : `${state.layers[l - 1].kind} → ${v.sizes[l]}`, 4, y + c / 2 + 8);
+  }
+  // receptive-field box and centre on the input row
+  const y0 = g.rowY(0);
+  if (v.box) {
+    const bx = g.x0[0] + v.box.start * c;
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = COLORS.accent;
+    ctx.strokeRect(bx - 2, y0 - 3, v.box.r * c + 4, c + 6);
+    const cx = g.x0[0] + (v.box.center + 0.5) * c;
+    ctx.fillStyle = COLORS.accent;
+    ctx.beginPath();
+    ctx.moveTo(cx, y0 + c + 5);
+    ctx.lineTo(cx - 6, y0 + c + 15);
+    ctx.lineTo(cx + 6, y0 + c + 15);
+    ctx.closePath();
+    ctx.fill();
+    ctx.font = "12px system-ui,sans-serif";
+    ctx.textAlign = "center";
+    ctx.fillText(`centre ${fmt(v.box.center)}`, cx, y0 + c + 26);
+  }
+  // index ticks under the input
+  ctx.fillStyle = "#444";
+  ctx.font = "11px system-ui,sans-serif";
+  ctx.textAlign = "center";
+  const every = c >= 18 ? 1 : c >= 10 ? 2 : c >= 7 ? 4 : 8;
+  for (let x = 0; x < state.n; x += every) {
+    if (v.box && Math.abs(x - v.box.center) < every * 0.9 && c < 18) continue;
+    ctx.fillText(String(x), g.x0[0] + x * c + c / 2, y0 + c + 42);
+  }
+}
+
+function layout2d(view, state, width) {
+  const v = view.rows;
+  const L = state.layers.length;
+  const pads = state.layers.map((Lr) => (Lr.kind === "transposed" ? 0 : Lr.padding));
+  const sides = v.sizes.map((s, l) => s + 2 * (pads[l] || 0));
+  const gapX = 22;
+  const total = sides.reduce((a, b) => a + b, 0);
+  const cell = Math.max(3, Math.min(24, Math.floor((width - gapX * L - 8) / total)));
+  const x0 = [];
+  let x = 4;
+  for (let l = 0; l <= L; l++) { x0.push(x + (pads[l] || 0) * cell); x += sides[l] * cell + gapX; }
+  const top = 24;
+  const height = top + Math.max(...sides) * cell + 30;
+  return { cell, x0, top, height, pads };
+}
+
+function draw2d(ctx, view, state, g, hover) {
+  const { rows, cols } = view;
+  const L = state.layers.length;
+  const c = g.cell;
+  const sel = rows.level;
+  const fontSize = Math.max(9, Math.min(12, c - 6));
+  ctx.textBaseline = "middle";
+  for (let l = 0; l <= L; l++) {
+    const n = rows.sizes[l];
+    const p = g.pads[l] || 0;
+    const y0 = g.top + p * c;
+    for (let i = -p; i < n + p; i++) {
+      for (let j = -p; j < n + p; j++) {
+        const px = g.x0[l] + j * c, py = y0 + i * c;
+        if (i < 0 || j < 0 || i >= n || j >= n) { ctx.fillStyle = COLORS.padding; ctx.fillRect(px, py, c, c); continue; }
+        const paths = l <= sel ? rows.paths[l][i] * cols.paths[l][j] : 0;
+        const never = rows.total[l][i] * cols.total[l][j] === 0;
+        let fill;
+        if (l === sel && i === rows.index && j === cols.index) fill = COLORS.highlight;
+        else if (l === 0) {
+          const inBox = rows.box && i >= rows.box.start && i <= rows.box.end && j >= cols.box.start && j <= cols.box.end;
+          fill = paths ? COLORS.input : never ? COLORS.unvisited : inBox ? COLORS.hole : PALE.input;
+        } else fill = paths && l < sel ? COLORS.output : never ? COLORS.unvisited : PALE.output;
+        ctx.fillStyle = fill;
+        ctx.fillRect(px, py, c, c);
+        if (paths && l < sel && c >= 16) {
+          ctx.fillStyle = "#000";
+          ctx.font = `${fontSize}px system-ui,sans-serif`;
+          ctx.textAlign = "center";
+          ctx.fillText(String(paths), px + c / 2, py + c / 2 + 0.5);
+        }
+      }
+    }
+    // grid lines
+    if (c >= 5) {
+      ctx.strokeStyle = "rgba(0,0,0,0.35)";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let k = -p; k <= n + p; k++) {
+        ctx.moveTo(g.x0[l] + k * c + 0.5, y0 - p * c);
+        ctx.lineTo(g.x0[l] + k * c + 0.5, y0 + (n + p) * c);
+        ctx.moveTo(g.x0[l] - p * c, y0 + k * c + 0.5);
+        ctx.lineTo(g.x0[l] + (n + p) * c, y0 + k * c + 0.5);
+      }
+      ctx.stroke();
+    }
+    if (l === sel - 1) {
+      ctx.fillStyle = COLORS.kernel;
+      for (const a of rows.taps) for (const b of cols.taps) {
+        ctx.beginPath();
+        ctx.arc(g.x0[l] + b.pos * c + c / 2, y0 + a.pos * c + c / 2, Math.max(1.5, Math.min(4, c / 5)), 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    if (hover && hover.level === l) {
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = "#000";
+      ctx.strokeRect(g.x0[l] + hover.index[1] * c + 1, y0 + hover.index[0] * c + 1, c - 2, c - 2);
+    }
+    ctx.fillStyle = "#222";
+    ctx.textAlign = "left";
+    ctx.font = "600 13px system-ui,sans-serif";
+    ctx.fillText(l === 0 ? `input ${n}×${n}` : `layer ${l} → ${n}×${n}`, g.x0[l] - p * c, g.top - 12);
+  }
+  if (rows.box) {
+    const p = g.pads[0] || 0;
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = COLORS.accent;
+    ctx.strokeRect(g.x0[0] + cols.box.start * c - 1, g.top + (p + rows.box.start) * c - 1, cols.box.r * c + 2, rows.box.r * c + 2);
+  }
+}
+
+// ---------------------------------------------------------------- the explorer
+
+const LEGEND = [
+  ["selected output", COLORS.highlight],
+  ["read by it (paths)", COLORS.input],
+  ["on its paths", COLORS.output],
+  ["hole: in the receptive field, no path", COLORS.hole],
+  ["never visited by any output", COLORS.unvisited],
+  ["padding", COLORS.padding],
+  ["receptive field", COLORS.accent],
+];
+
+export function createExplorer(model, el) {
+  const root = h("div", { class: "sh-xp" });
+  root.append(h("style", { text: CSS }));
+  const title = h("h4", {});
+  const caption = h("p", { class: "sh-cap" });
+  const top = h("div", { class: "sh-top" });
+  const layersBox = h("div", { class: "sh-layers" });
+  const play = h("div", { class: "sh-play" });
+  const legend = h("div", { class: "sh-legend", "aria-hidden": "true" });
+  for (const [name, color] of LEGEND) legend.append(h("span", {}, h("i", { style: `background:${color}` }), name));
+  const canvas = h("canvas", {
+    tabindex: "0",
+    role: "img",
+    "aria-label": "Feature maps of the stack, input at the bottom. Arrow keys: left/right choose the output, up/down the layer.",
+  });
+  const out = h("div", { class: "sh-out", "aria-live": "polite" });
+  root.append(title, caption, top, layersBox, play, canvas, legend, out);
+  // Keys pressed in the explorer belong to it: JupyterLab's shortcuts (arrows move between cells)
+  // must not take them from a slider or the canvas.
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
+  root.addEventListener("keydown", (evt) => evt.stopPropagation());
+  el.append(root);
+
+  let state = readState(model);
+  let view = null;
+  let hover = null; // transient selection under the pointer
+  let geometry = null;
+  let timer = null;
+  let frame = 0;
+  let structure = "";
+
+  function commit(changes) {
+    for (const [k, v] of Object.entries(changes)) model.set(k, v);
+    model.save_changes();
+  }
+  function setLayers(layers) {
+    commit({ layers: layers.map((L) => Object.assign({}, L)) });
+  }
+  function setSelected(level, index) {
+    commit({ selected: { level, index: state.dims === 2 ? index.slice(0, 2) : [index[0]] } });
+  }
+
+  // --- controls
+  const controls = {}; // key -> {input, output, values, why}
+  function slider(id, label, title, onValue) {
+    const input = h("input", { type: "range", min: "0", max: "0", step: "1", "aria-label": title });
+    const output = h("output", {});
+    const row = h("label", { title }, h("span", { class: "sh-k", text: label }), input, output);
+    const c = { input, output, values: [], row };
+    input.addEventListener("input", () => onValue(c.values[Number(input.value)]));
+    controls[id] = c;
+    return row;
+  }
+  function refreshSlider(id, allowed, value) {
+    const c = controls[id];
+    c.values = allowed.values;
+    const idx = String(Math.max(0, allowed.values.indexOf(value)));
+    const max = String(Math.max(0, allowed.values.length - 1));
+    if (c.input.max !== max) c.input.max = max;
+    if (c.input.value !== idx) c.input.value = idx;
+    const off = allowed.values.length <= 1;
+    if (c.input.disabled !== off) c.input.disabled = off;
+    if (c.input.getAttribute("aria-valuetext") !== String(value)) c.input.setAttribute("aria-valuetext", String(value));
+    setText(c.output, String(value));
+  }
+
+  function buildControls() {
+    top.textContent = "";
+    layersBox.textContent = "";
+    const dimsSel = h("select", { "aria-label": "dimensions", onchange: (e) => commit({ dims: Number(e.target.value) }) },
+      h("option", { value: "1", text: "1-D", selected: state.dims === 1 }),
+      h("option", { value: "2", text: "2-D", selected: state.dims === 2 }));
+    top.append(h("label", {}, "view", dimsSel));
+    const nRow = slider("n", "n", "input size n", (v) => commit({ n: v }));
+    nRow.style.minWidth = "260px";
+    top.append(nRow);
+    controls.nWhy = h("p", { class: "sh-why" });
+    top.append(controls.nWhy);
+    state.layers.forEach((L, i) => {
+      const fs = h("fieldset", {}, h("legend", { text: `layer ${i + 1}` }));
+      const kind = h("select", {
+        "aria-label": `layer ${i + 1} kind`,
+        onchange: (e) => {
+          const layers = state.layers.map((x) => Object.assign({}, x));
+          layers[i] = fitLayer(state, i, Object.assign({}, layers[i], { kind: e.target.value }));
+          setLayers(layers);
+        },
+      });
+      for (const k of A.KINDS) kind.append(h("option", { value: k, text: KIND_NAMES[k], selected: L.kind === k }));
+      controls[`kind${i}`] = kind;
+      fs.append(h("label", {}, h("span", { class: "sh-k", text: "" }), kind));
+      for (const key of A.LAYER_KEYS) {
+        if (key === "output_padding" && L.kind !== "transposed") continue;
+        fs.append(slider(`${key}${i}`, LABELS[key], `layer ${i + 1} ${TITLES[key]}`, (v) => {
+          const layers = state.layers.map((x) => Object.assign({}, x));
+          layers[i][key] = v;
+          setLayers(layers);
+        }));
+      }
+      if (L.kind === "pool") {
+        const box = h("input", { type: "checkbox", checked: L.ceil_mode, "aria-label": `layer ${i + 1} ceil_mode` });
+        box.addEventListener("change", () => {
+          const layers = state.layers.map((x) => Object.assign({}, x));
+          layers[i].ceil_mode = box.checked;
+          setLayers(layers);
+        });
+        controls[`ceil${i}`] = box;
+        fs.append(h("label", {}, box, "ceil_mode (round the size up)"));
+      }
+      controls[`why${i}`] = h("p", { class: "sh-why" });
+      fs.append(controls[`why${i}`]);
+      layersBox.append(fs);
+    });
+    const add = h("button", { type: "button", text: "+ layer", onclick: () => {
+      setLayers(state.layers.concat([{ kind: "conv", kernel: 3, stride: 1, padding: 1, dilation: 1 }]));
+    } });
+    const remove = h("button", { type: "button", text: "− layer", onclick: () => setLayers(state.layers.slice(0, -1)) });
+    controls.add = add;
+    controls.remove = remove;
+    controls.layersWhy = h("span", { class: "sh-why" });
+    layersBox.append(h("div", {}, add, " ", remove, " ", controls.layersWhy));
+  }
+
+  // A layer whose kind changed, with its numbers moved to the nearest allowed ones.
+  function fitLayer(st, i, layer) {
+    let L = A.normalizeLayer(layer);
+    for (const key of A.LAYER_KEYS) {
+      const trial = { n: st.n, layers: st.layers.map((x, j) => (j === i ? L : x)) };
+      const { values } = A.allowedValues(trial, i, key);
+      if (values.length && !values.includes(L[key])) {
+        const best = values.reduce((a, b) => (Math.abs(b - L[key]) < Math.abs(a - L[key]) ? b : a));
+        L = A.normalizeLayer(Object.assign({}, L, { [key]: best }));
+      }
+    }
+    return L;
+  }
+
+  play.append(
+    h("button", { type: "button", "aria-label": "previous output", text: "◀ step", onclick: () => step(-1) }),
+  );
+  const playBtn = h("button", { type: "button", "aria-label": "play: slide the window", text: "▶ play", onclick: () => toggle() });
+  play.append(playBtn, h("button", { type: "button", "aria-label": "next output", text: "step ▶", onclick: () => step(1) }));
+  const where = h("span", {});
+  play.append(where);
+
+  function step(delta) {
+    if (!view || !view.rows.ok) return;
+    const size = view.rows.sizes[view.rows.level];
+    const idx = state.index.slice();
+    if (state.dims === 2) {
+      let flat = idx[0] * size + idx[1] + delta;
+      flat = ((flat % (size * size)) + size * size) % (size * size);
+      setSelected(view.rows.level, [Math.floor(flat / size), flat % size]);
+    } else {
+      setSelected(view.rows.level, [(((idx[0] + delta) % size) + size) % size]);
+    }
+  }
+  function toggle() {
+    if (timer) { clearInterval(timer); timer = null; playBtn.textContent = "▶ play"; return; }
+    playBtn.textContent = "❚❚ pause";
+    timer = setInterval(() => step(1), 600);
+  }
+
+  // --- read-out
+  function writeOut() {
+    out.textContent = "";
+    const v = view.rows;
+    if (!v.ok) {
+      out.append(h("p", { class: "sh-err", text: `Not possible: ${v.error}.` }));
+      return;
+    }
+    const sizeLines = state.layers.map((L, i) =>
+      h("p", { "data-role": `size${i + 1}` }, h("b", { text: `layer ${i + 1} ` }), `(${layerName(L)}): `, h("code", { text: v.formulas[i] })));
+    out.append(...sizeLines);
+    const level = v.level;
+    const idx = state.dims === 2 ? `(${v.index}, ${view.cols.index})` : `${v.index}`;
+    const inside = [...new Set(v.taps.filter((t) => t.inside).map((t) => t.pos))].sort((a, b) => a - b);
+    const padTaps = v.taps.filter((t) => !t.inside).length;
+    const cells = inside.length === 1 ? `cell ${inside[0]}` : inside.length ? `cells ${listCells(inside)}` : "no cell";
+    out.append(h("p", { "data-role": "taps" },
+      `Output ${idx} of layer ${level} reads ${cells} of ${level === 1 ? "the input" : `layer ${level - 1}`}` +
+      (state.dims === 2 ? " along each axis" : "") +
+      (padTaps ? `; ${padTaps} of its ${v.taps.length} taps fall outside it (padding or past the end)` : "") + "."));
+    const inputPaths = v.paths[0];
+    const reached = v.reached ? `cells ${v.reached.first}–${v.reached.last}` : "no cell";
+    if (v.box) {
+      const b = state.dims === 2 ? `rows ${v.box.start}…${v.box.end} × cols ${view.cols.box.start}…${view.cols.box.end}` : `cells ${v.box.start}…${v.box.end}`;
+      const cen = state.dims === 2 ? `(${fmt(v.box.center)}, ${fmt(view.cols.box.center)})` : fmt(v.box.center);
+      out.append(h("p", { "data-role": "rf" }, `Receptive field r = ${v.box.r} (jump S = ${v.rf[level - 1].S}, offset P = ${v.rf[level - 1].P}): ${b}, centre ${cen}.`));
+    } else {
+      out.append(h("p", { "data-role": "rf" }, `With a transposed layer the receptive-field recurrences do not apply; the output reads input ${reached}.`));
+    }
+    let holes;
+    if (state.dims === 2) {
+      const c = view.cols;
+      const count = !v.box ? 0 : (v.box.end - v.box.start + 1 > 0 ? countHoles2d(v, c, state.n) : 0);
+      holes = `${count} hole${count === 1 ? "" : "s"} in the receptive field` +
+        (count ? `: every cell of ${axesText(v.holes, c.holes)} inside it.` : ".");
+    } else holes = v.box ? `Holes (in the receptive field, no path): ${listCells(v.holes)}.` : "";
+    if (holes) out.append(h("p", { "data-role": "holes" }, holes));
+    out.append(h("p", { "data-role": "never" },
+      state.dims === 2
+        ? `Input cells no output of layer ${state.layers.length} reads (never visited): ` +
+          (v.neverVisited.length + view.cols.neverVisited.length ? `every cell of ${axesText(v.neverVisited, view.cols.neverVisited)}.` : "none.")
+        : `Input cells no output of layer ${state.layers.length} reads (never visited): ${listCells(v.neverVisited)}.`));
+    if (state.dims === 1) {
+      out.append(h("p", { "data-role": "paths" }, `Paths from the selected output to input cells ${v.reached ? `${v.reached.first}…${v.reached.last}` : ""}: `,
+        h("code", { text: v.reached ? inputPaths.slice(v.reached.first, v.reached.last + 1).join(" ") : "none" })));
+    }
+  }
+  function countHoles2d(r, c, n) {
+    let count = 0;
+    for (let i = Math.max(0, r.box.start); i <= Math.min(n - 1, r.box.end); i++)
+      for (let j = Math.max(0, c.box.start); j <= Math.min(n - 1, c.box.end); j++)
+        if (r.paths[0][i] * c.paths[0][j] === 0) count++;
+    return count;
+  }
+
+  // --- update
+  // A change of the state: controls (ranges, reasons) and the picture.
+  function update() {
+    state = readState(model);
+    title.textContent = model.get("title") || "Convolution explorer";
+    caption.textContent = model.get("caption") || "";
+    caption.style.display = caption.textContent ? "" : "none";
+    const key = `${state.dims}|${state.layers.map((L) => L.kind).join(",")}`;
+    if (key !== structure) { buildControls(); structure = key; }
+    refreshControls();
+    renderPicture();
+  }
+
+  function refreshControls() {
+    const nAllowed = A.allowedValues(state, 0, "n");
+    refreshSlider("n", nAllowed, state.n);
+    setText(controls.nWhy, A.refusalSentence("n", nAllowed));
+    state.layers.forEach((L, i) => {
+      const why = [];
+      for (const key of A.LAYER_KEYS) {
+        if (!controls[`${key}${i}`]) continue;
+        const allowed = A.allowedValues(state, i, key);
+        refreshSlider(`${key}${i}`, allowed, L[key]);
+        const s = A.refusalSentence(LABELS[key], allowed);
+        if (s) why.push(s);
+      }
+      // kinds that cannot be chosen here, and why
+      const sel = controls[`kind${i}`];
+      for (const opt of sel.options) {
+        const trial = state.layers.slice();
+        trial[i] = fitLayer(state, i, Object.assign({}, L, { kind: opt.value }));
+        const st = A.stackSizes(state.n, trial);
+        opt.disabled = Boolean(st.error);
+        if (st.error && opt.value !== L.kind) why.push(`${KIND_NAMES[opt.value]} is out: ${st.error}.`);
+      }
+      if (sel.value !== L.kind) sel.value = L.kind;
+      if (controls[`ceil${i}`]) controls[`ceil${i}`].checked = L.ceil_mode;
+      setText(controls[`why${i}`], why.join(" "));
+    });
+    controls.add.disabled = state.layers.length >= A.LIMITS.layers[1];
+    controls.remove.disabled = state.layers.length <= A.LIMITS.layers[0];
+    setText(controls.layersWhy, state.layers.length >= A.LIMITS.layers[1] ? `at most ${A.LIMITS.layers[1]} layers` : "");
+  }
+
+  // The picture and the read-out, for the state or the output under the pointer.
+  function renderPicture() {
+    const shown = hover ? Object.assign({}, state, { level: hover.level || state.level, index: hover.index }) : state;
+    view = explain(hover && hover.level >= 1 ? shown : state);
+    if (!view.rows.ok) {
+      setupCanvas(canvas, 10, 10);
+      where.textContent = "";
+      writeOut();
+      publish();
+      return;
+    }
+    if (state.dims === 2) {
+      geometry = layout2d(view, state, width);
+      draw2d(setupCanvas(canvas, width, geometry.height), view, state, geometry, hover);
+    } else {
+      geometry = layout1d(view, state, width);
+      draw1d(setupCanvas(canvas, width, geometry.height), view, state, geometry, hover);
+    }
+    const sz = view.rows.sizes[view.rows.level];
+    setText(where, `selected: layer ${view.rows.level}, output ${state.dims === 2 ? `(${view.rows.index}, ${view.cols.index})` : view.rows.index} of ${state.dims === 2 ? `${sz}×${sz}` : sz}` + (hover ? " (under the pointer; click to keep)" : ""));
+    writeOut();
+    publish();
+  }
+  function setText(node, text) {
+    if (node.textContent !== text) node.textContent = text;
+  }
+  // The drawing width follows the container without reading layout on every update.
+  let width = 760;
+  function measureWidth() {
+    const w = Math.max(320, Math.min(960, (root.clientWidth || 784) - 24));
+    if (w !== width) { width = w; return true; }
+    return false;
+  }
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => { if (measureWidth() && view) renderPicture(); }).observe(root);
+  }
+  function publish() {
+    frame += 1;
+    root.dataset.frame = String(frame);
+    // for tests and benchmarks: what is shown, and where a cell is on the canvas
+    root.__explorer = { state, view, frame, cellCenter };
+  }
+
+  function cellCenter(level, i, j) {
+    const g = geometry, c = g.cell;
+    if (state.dims === 2) {
+      const p = g.pads[level] || 0;
+      return { x: g.x0[level] + (j + 0.5) * c, y: g.top + (p + i + 0.5) * c };
+    }
+    return { x: g.x0[level] + (i + 0.5) * c, y: g.rowY(level) + c / 2 };
+  }
+
+  // --- pointer and keyboard
+  function cellAt(evt) {
+    if (!geometry || !view || !view.rows.ok) return null;
+    const rect = canvas.getBoundingClientRect();
+    const x = evt.clientX - rect.left, y = evt.clientY - rect.top;
+    const c = geometry.cell;
+    const L = state.layers.length;
+    for (let l = 1; l <= L; l++) {
+      const n = view.rows.sizes[l];
+      if (state.dims === 2) {
+        const p = geometry.pads[l] || 0;
+        const j = Math.floor((x - geometry.x0[l]) / c), i = Math.floor((y - geometry.top - p * c) / c);
+        if (i >= 0 && j >= 0 && i < n && j < n) return { level: l, index: [i, j] };
+      } else {
+        const y0 = geometry.rowY(l);
+        const i = Math.floor((x - geometry.x0[l]) / c);
+        if (y >= y0 && y < y0 + c && i >= 0 && i < n) return { level: l, index: [i, 0] };
+      }
+    }
+    return null;
+  }
+  canvas.addEventListener("pointermove", (evt) => {
+    const cell = cellAt(evt);
+    const same = (a, b) => (a && b && a.level === b.level && a.index[0] === b.index[0] && a.index[1] === b.index[1]) || (!a && !b);
+    if (same(cell, hover)) return;
+    hover = cell;
+    renderPicture();
+  });
+  canvas.addEventListener("pointerleave", () => { if (hover) { hover = null; renderPicture(); } });
+  canvas.addEventListener("click", (evt) => {
+    const cell = cellAt(evt);
+    if (cell) { hover = null; setSelected(cell.level, cell.index); }
+  });
+  canvas.addEventListener("keydown", (evt) => {
+    if (!view || !view.rows.ok) return;
+    const level = view.rows.level;
+    const keys = { ArrowLeft: -1, ArrowRight: 1 };
+    if (evt.key in keys) { step(keys[evt.key]); evt.preventDefault(); }
+    else if (evt.key === "ArrowUp" || evt.key === "ArrowDown") {
+      const next = Math.max(1, Math.min(state.layers.length, level + (evt.key === "ArrowUp" ? 1 : -1)));
+      setSelected(next, [0, 0]);
+      evt.preventDefault();
+    }
+  });
+
+  const names = ["n", "dims", "layers", "selected", "title", "caption"];
+  for (const name of names) model.on(`change:${name}`, update);
+  measureWidth();
+  update();
+  return () => {
+    if (timer) clearInterval(timer);
+    for (const name of names) model.off && model.off(`change:${name}`, update);
+  };
+}
+
+// anywidget entry point
+function render({ model, el }) {
+  return createExplorer(model, el);
+}
+
+// Standalone: a model that lives in the page (no kernel).
+export function mount(el, initial) {
+  const data = Object.assign({}, initial);
+  const listeners = {};
+  const model = {
+    get: (k) => data[k],
+    set: (k, v) => { data[k] = v; (listeners[`change:${k}`] || []).forEach((f) => f()); },
+    save_changes: () => {},
+    on: (evt, f) => { (listeners[evt] = listeners[evt] || []).push(f); },
+    off: (evt, f) => { listeners[evt] = (listeners[evt] || []).filter((g) => g !== f); },
+  };
+  // one redraw per commit: batch the change events of a commit into one update
+  let pending = null;
+  const batched = {
+    get: model.get,
+    set: (k, v) => { data[k] = v; pending = pending || new Set(); pending.add(k); },
+    save_changes: () => {
+      if (!pending) return;
+      const keys = [...pending];
+      pending = null;
+      const fired = new Set();
+      for (const k of keys) for (const f of listeners[`change:${k}`] || []) if (!fired.has(f)) { fired.add(f); f(); }
+    },
+    on: model.on,
+    off: model.off,
+  };
+  createExplorer(batched, el);
+  return batched;
+}
+
+// the arithmetic, for the tests (node) and the page
+export { A };
+export default { render };
