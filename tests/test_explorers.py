@@ -440,6 +440,6 @@ def test_refresh_keeps_an_explorers_static_rendering():
     kept = nb.cells[0].outputs
     assert len(kept) == 1 and set(kept[0].data) == {"text/html", "image/png", "text/plain"}
     assert kept[0].data["text/html"] == data["text/html"]
-    assert nb.cells[1].outputs == []  # an ordinary widget: emptied as before
+    assert nb.cells[1].outputs == [stream]  # a bare widget view (only its Python repr beside it) is dropped
     assert nb.cells[2].outputs[0].text == "1\n"
     assert "widgets" not in nb.metadata
