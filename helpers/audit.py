@@ -761,7 +761,7 @@ class AuditReport:
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-    def verify(self, model: Any) -> "VerifyResult":
+    def verify(self, model: Any, *, one_channel: bool = True) -> "VerifyResult":
         """Measure the report's numbers with PyTorch and say where they differ.
 
         A copy of ``model`` gets positive weights (``1 / fan-in``), zero biases,
@@ -775,8 +775,19 @@ class AuditReport:
         ----------
         model : torch.nn.Module
             The model this report was made from.
+        one_channel : bool
+            Measure on a copy whose convolutions have one output channel each
+            (same kernels, strides, paddings and dilations, run by PyTorch's
+            own layers): much faster, and the reached cells are the same.
+            ``False`` back-propagates through the model's own widths.
         """
-        return _verify(self, model)
+        torch = _import_torch()
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # one-channel layers are tiny: threads only wait for each other
+        try:
+            return _verify(self, model, one_channel)
+        finally:
+            torch.set_num_threads(threads)
 
 
 @dataclass(frozen=True)
@@ -805,9 +816,16 @@ class VerifyResult:
 # --------------------------------------------------------------------------
 
 
-def _table(ops: list[_Op], keep: set[int]) -> tuple[list[AuditRow], list[str], list[tuple]]:
-    """Araujo et al.'s recurrences over the graph, per axis, taking the widest span where paths meet."""
-    state: dict[int, tuple[tuple[Fraction, Fraction, Fraction], ...]] = {0: ((Fraction(1), Fraction(1), Fraction(0)),) * 2}
+def _table(ops: list[_Op], keep: set[int]) -> tuple[list[AuditRow], list[str]]:
+    """Araujo et al.'s recurrences over the graph, per axis, taking the widest span where paths meet.
+
+    A path through a global pool (an adaptive pool to one cell, or a one-cell
+    map broadcast back) reads the whole input for every output: it is left out
+    of the spans and the alignment check where it meets local paths (a warning
+    names the pool).
+    """
+    one = (Fraction(1), Fraction(1), Fraction(0), False)
+    state: dict[int, tuple[tuple[Fraction, Fraction, Fraction, bool], ...]] = {0: (one, one)}
     rows, warnings = [], []
     for index in range(1, len(ops)):
         if index not in keep:
@@ -818,28 +836,28 @@ def _table(ops: list[_Op], keep: set[int]) -> tuple[list[AuditRow], list[str], l
             paths = []
             for source, rules in zip(op.inputs, op.rules):
                 rule = rules[axis]
-                r, jump, start = state[source][axis]
+                r, jump, start, glob = state[source][axis]
                 if isinstance(rule, _Broadcast):
-                    paths.append((r, None, start))
+                    paths.append((r, jump, start, True))
                     continue
-                count = min(op.size[axis], 4096)
-                src, valid = rule.sources(np.arange(count))
+                src, valid = rule.sources(np.arange(min(op.size[axis], 4096)))
                 spans = [int(s[v].max() - s[v].min()) for s, v in zip(src, valid) if v.any()]
                 first = src[0][valid[0]]
                 lo0 = int(first.min()) if len(first) else 0
-                paths.append((r + max(spans, default=0) * jump, jump * rule.jump, start + lo0 * jump))
-            start = min(p[2] for p in paths)
-            end = max(p[2] + p[0] - 1 for p in paths)
-            jumps = {p[1] for p in paths if p[1] is not None}
+                glob = glob or (isinstance(rule, _Adaptive) and rule.n_out == 1 and rule.n_in > 1)
+                paths.append((r + max(spans, default=0) * jump, jump * rule.jump, start + lo0 * jump, glob))
+            local = [p for p in paths if not p[3]] or paths
+            start = min(p[2] for p in local)
+            end = max(p[2] + p[0] - 1 for p in local)
+            jumps = sorted({p[1] for p in local})
+            axis_name = "height" if axis == 0 else "width"
             if len(jumps) > 1:
                 warnings.append(f"{op.name} ({op.kind}) merges maps of different jumps "
-                                f"{sorted(_num(j) for j in jumps)} along {'height' if axis == 0 else 'width'}")
-            aligned = [p for p in paths if p[1] is not None]
-            centres = sorted({p[2] + (p[0] - 1) / 2 for p in aligned})
+                                f"{[_num(j) for j in jumps]} along {axis_name}")
+            centres = sorted({p[2] + (p[0] - 1) / 2 for p in local})
             if len(centres) > 1:
-                misaligned.append(f"{', '.join(f'{_num(c):g}' for c in centres)} along {'height' if axis == 0 else 'width'}")
-            jump = min(jumps) if jumps else Fraction(0)
-            per_axis.append((end - start + 1, jump, start))
+                misaligned.append(f"{', '.join(f'{_num(c):g}' for c in centres)} along {axis_name}")
+            per_axis.append((end - start + 1, jumps[0], start, all(p[3] for p in paths)))
         if misaligned:
             warnings.append(f"{op.name} ({op.kind}) meets misaligned branches (Araujo et al.): field centres "
                             + "; ".join(misaligned))
@@ -850,7 +868,7 @@ def _table(ops: list[_Op], keep: set[int]) -> tuple[list[AuditRow], list[str], l
             tuple(_num(a[0]) for a in per_axis), tuple(_num(a[1]) for a in per_axis),
             tuple(_num(a[2]) for a in per_axis),
         ))
-    return rows, warnings, state
+    return rows, warnings
 
 
 def _padding_warnings(ops: list[_Op], keep: set[int]) -> list[str]:
@@ -960,7 +978,7 @@ def audit(model: Any, input_size: int | tuple[int, int], *, at: str | None = Non
         raise ValueError(f"the {'model output' if at is None else repr(at)} is the input itself: nothing to analyse")
 
     keep = _ancestors(ops, target)
-    rows, warnings, _ = _table(ops, keep)
+    rows, warnings = _table(ops, keep)
     warnings += _padding_warnings(ops, keep)
     for index in sorted(keep):
         op = ops[index]
@@ -1028,31 +1046,45 @@ def _ancestors(ops: list[_Op], target: int) -> set[int]:
 # --------------------------------------------------------------------------
 
 
-def _measurable_copy(model: Any, node_name: str) -> Any:
-    """A traced copy whose output is the audited node, with positive weights and linear pooling."""
+def _measurable_copy(model: Any, node_name: str, *, one_channel: bool) -> Any:
+    """A traced copy whose output is the audited node, with positive weights and linear pooling.
+
+    With ``one_channel`` every convolution becomes a one-output-channel
+    convolution (``LazyConv2d``: PyTorch's own layer with the same kernel,
+    stride, padding, dilation and padding mode), so the measurement costs a
+    fraction of the model's: which cells an output reaches does not depend on
+    the channels when every weight is positive.
+    """
     torch = _import_torch()
     import torch.nn.functional as F
     from torch import nn
 
-    gm = _trace(copy.deepcopy(model))
-    modules = dict(gm.named_modules())
-    for name, mod in modules.items():
+    # The traced module shares its layers with ``model``: replace layers, never change them
+    # (one_channel replaces every layer whose weights it sets); a full-width copy is deep.
+    gm = _trace(model if one_channel else copy.deepcopy(model))
+    identity = (nn.BatchNorm2d, nn.GroupNorm, nn.InstanceNorm2d, nn.Dropout, nn.Dropout2d, nn.LayerNorm)
+    for name, mod in list(gm.named_modules()):
         for sub_name, sub in list(mod.named_children()):
-            if isinstance(sub, (nn.BatchNorm2d, nn.GroupNorm, nn.InstanceNorm2d, nn.Dropout, nn.Dropout2d, nn.LayerNorm)):
-                setattr(mod, sub_name, nn.Identity())
+            new = None
+            if isinstance(sub, identity) or type(sub).__name__ == "FrozenBatchNorm2d":
+                new = nn.Identity()
             elif isinstance(sub, nn.MaxPool2d):
                 if sub.dilation not in (1, (1, 1)):
                     raise ValueError(f"verify cannot replace the dilated max pool {name + '.' + sub_name!r}")
-                setattr(mod, sub_name, nn.AvgPool2d(sub.kernel_size, sub.stride, sub.padding, ceil_mode=sub.ceil_mode,
-                                                    count_include_pad=False))
+                new = nn.AvgPool2d(sub.kernel_size, sub.stride, sub.padding, ceil_mode=sub.ceil_mode,
+                                   count_include_pad=False)
             elif isinstance(sub, nn.AdaptiveMaxPool2d):
-                setattr(mod, sub_name, nn.AdaptiveAvgPool2d(sub.output_size))
-    for mod in gm.modules():
-        if isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-            with torch.no_grad():
-                mod.weight.fill_(1.0 / max(1, mod.weight[0].numel()))
-                if mod.bias is not None:
-                    mod.bias.zero_()
+                new = nn.AdaptiveAvgPool2d(sub.output_size)
+            elif one_channel and isinstance(sub, nn.Conv2d):
+                new = nn.LazyConv2d(1, sub.kernel_size, sub.stride, sub.padding, sub.dilation, bias=False,
+                                    padding_mode=sub.padding_mode)
+            elif one_channel and isinstance(sub, nn.ConvTranspose2d):
+                new = nn.LazyConvTranspose2d(1, sub.kernel_size, sub.stride, sub.padding, sub.output_padding,
+                                             bias=False, dilation=sub.dilation)
+            elif one_channel and isinstance(sub, nn.Linear):
+                new = nn.LazyLinear(1, bias=False)
+            if new is not None:
+                setattr(mod, sub_name, new)
     graph = gm.graph
     for node in graph.nodes:
         if node.op == "call_function" and node.target in (F.max_pool2d, torch.max_pool2d):
@@ -1069,26 +1101,51 @@ def _measurable_copy(model: Any, node_name: str) -> Any:
     out.args = (target,)
     graph.eliminate_dead_code()
     gm.recompile()
-    return gm.double().eval()
+    gm.delete_all_unused_submodules()
+    return gm if one_channel else gm.float().eval()  # (eval() would change shared layers)
 
 
-def _verify(report: AuditReport, model: Any) -> VerifyResult:
+def _positive(gm: Any) -> None:
+    torch = _import_torch()
+    from torch import nn
+
+    for mod in gm.modules():
+        if isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            with torch.no_grad():
+                mod.weight.fill_(1.0 / max(1, mod.weight[0].numel()))
+                if mod.bias is not None:
+                    mod.bias.zero_()
+    for p in gm.parameters():
+        p.requires_grad_(False)
+
+
+def _verify(report: AuditReport, model: Any, one_channel: bool = True) -> VerifyResult:
     torch = _import_torch()
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    gm = _measurable_copy(model, report._node)
+    if not isinstance(one_channel, bool):
+        raise TypeError(f"one_channel must be True or False, got {one_channel!r}")
+    gm = _measurable_copy(model, report._node, one_channel=one_channel)
     h, w = report.input_size
-    x = torch.ones(1, report.in_channels or 3, h, w, dtype=torch.float64, requires_grad=True)
+    channels = report.in_channels or 3
+    if one_channel:
+        with torch.no_grad():
+            gm(torch.ones(1, channels, h, w))  # gives the lazy layers their input channels
+    _positive(gm)
+    # Two copies of the input: the gradient of output 0 lands in the first, that of the
+    # interior output in the second (batch norm is gone, so the samples stay independent).
+    x = torch.ones(2, channels, h, w, requires_grad=True)
     y = gm(x)
     checks: list[tuple[str, Any, Any, bool]] = []
     measured_size = tuple(int(v) for v in y.shape[-2:])
     checks.append(("output size", report.output_size, measured_size, measured_size == tuple(report.output_size)))
     if measured_size != tuple(report.output_size):
         return VerifyResult(tuple(checks))
-    for label, (uy, ux), predicted in (("output 0", (0, 0), report._reach[0]),
-                                       (f"output {report.interior}", report.interior, report._reach[1])):
-        (grad,) = torch.autograd.grad(y[0, :, uy, ux].sum(), x, retain_graph=True)
-        seen = (grad[0].abs().sum(0) > 0).numpy()
+    uy, ux = report.interior
+    (grad,) = torch.autograd.grad(y[0, :, 0, 0].sum() + y[1, :, uy, ux].sum(), x)
+    seen_all = (grad.abs().sum(1) > 0).numpy()
+    for label, seen, predicted in (("output 0", seen_all[0], report._reach[0]),
+                                   (f"output {report.interior}", seen_all[1], report._reach[1])):
         checks.append((f"{label}: cells reached", int(predicted.sum()), int(seen.sum()), bool((seen == predicted).all())))
         if label != "output 0":
             for axis, name in ((0, "height"), (1, "width")):
