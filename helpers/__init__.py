@@ -1,7 +1,8 @@
 """Strides & Holes: the formulas, reference code, figures and widgets of the course.
 
 ``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib)
-and ``helpers.widgets`` (ipywidgets) are imported on first use.
+and ``helpers.widgets`` (ipywidgets) are imported on first use, and PyTorch only
+when :func:`helpers.audit` runs.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .gridding import (
     stack_response,
     valid_weight_fraction,
 )
+from .network_audit import AuditReport, AuditRow, VerifyResult, audit
 from .receptive import (
     Layer,
     RFRow,
@@ -112,6 +114,10 @@ __all__ = [
     "LayerCost",
     "layer_costs",
     "resnet50_costs",
+    "audit",
+    "AuditReport",
+    "AuditRow",
+    "VerifyResult",
 ]
 
 _LAZY = ("plots", "widgets")

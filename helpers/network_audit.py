@@ -20,17 +20,17 @@ and says where they differ.
 PyTorch is imported only when :func:`audit` or :meth:`AuditReport.verify`
 runs: ``import helpers`` stays free of it.
 
-Taught in notebook ``08_audit_a_real_network``.
+Taught in notebook ``08_audit_a_real_network``. The function is re-exported as
+``helpers.audit`` (this module is named apart so the name stays the function).
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import math
-import numbers
-import operator
+import linecache
 import traceback
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
@@ -40,12 +40,42 @@ import numpy as np
 from ._validate import check_pair
 from .arithmetic import conv_output_size, transposed_output_size
 
-__all__ = ["audit", "AuditReport", "AuditRow", "VerifyResult", "INSTALL_HINT"]
+__all__ = ["audit", "AuditReport", "AuditRow", "VerifyResult", "INSTALL_HINT", "require_torch"]
 
 INSTALL_HINT = (
     "helpers.audit needs PyTorch and torchvision, the course's optional 'audit' extra: "
     'pip install "strides-and-holes[audit]" (in a clone: pip install -e ".[audit]")'
 )
+
+
+def require_torch() -> bool:
+    """True when PyTorch and torchvision import; otherwise say how to install them.
+
+    In a notebook without them, every later cell is skipped (made a no-op)
+    instead of failing; restart the kernel after installing.
+
+    Defined in notebook ``08_audit_a_real_network``.
+
+    Examples
+    --------
+    >>> require_torch()
+    True
+    """
+    try:
+        import torch  # noqa: F401
+        import torchvision  # noqa: F401
+    except ImportError:
+        print(INSTALL_HINT)
+        print("The cells below are skipped; install the extra, restart the kernel and run again.")
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - plain Python
+            return False
+        shell = get_ipython()
+        if shell is not None:
+            shell.input_transformers_post.append(lambda lines: ["pass\n"])
+        return False
+    return True
 
 
 def _import_torch() -> Any:
@@ -304,7 +334,10 @@ class _Builder:
                 out = transposed_output_size(n, k[axis], stride=s[axis], padding=p[axis],
                                              dilation=d[axis], output_padding=op_[axis])
             except ValueError as exc:
-                raise ValueError(f"layer {name!r} (transposed conv) on a {h}×{w} map: {exc}") from None
+                raise ValueError(
+                    f"input_size {self.input_size} is too small for this model (or the layer is invalid): "
+                    f"layer {name!r} (transposed conv) receives a {h}×{w} map: {exc}"
+                ) from None
             sizes.append(out)
             rules.append(_Transposed(k[axis], s[axis], d[axis], p[axis], n))
         params = dict(kernel=tuple(k), stride=tuple(s), dilation=tuple(d), padding=tuple((q, q) for q in p))
@@ -413,7 +446,9 @@ class _Builder:
         name = node.target
         if cls in _NOOP_MODULES:
             return x
-        if isinstance(x, _Flat) or cls in ("Flatten", "Linear", "Bilinear"):
+        if isinstance(x, _Flat):
+            return x
+        if cls in ("Flatten", "Linear", "Bilinear"):
             return _Flat(name)
         if not isinstance(x, _Spatial):
             self.fail(node, "its input is not a feature map of the model's input")
@@ -485,7 +520,7 @@ class _Builder:
                 self.fail(node, f"concatenation along dim {dim}: only channel concatenation (dim=1) keeps positions")
             return self.merge(node, node.name, "concat", tensors)
         if name in ("flatten", "view", "reshape", "linear", "squeeze"):
-            return _Flat(node.name) if isinstance(x, (_Spatial, _Flat)) else x
+            return _Flat(node.name) if isinstance(x, _Spatial) else x
         if name in ("interpolate", "upsample", "upsample_bilinear", "upsample_nearest"):
             if not isinstance(x, _Spatial):
                 self.fail(node, "interpolation of something that is not a feature map")
@@ -517,7 +552,7 @@ class _Builder:
             if set(dims) in ({2, 3}, {-2, -1}):
                 return self.adaptive(node, x, node.name, "global mean", 1) if keep else _Flat(node.name)
         if isinstance(x, _Flat):
-            return _Flat(node.name)
+            return x
         self.fail(node, f"audit does not know how {name!r} moves positions")
 
 
@@ -530,6 +565,10 @@ def _trace(model: Any) -> Any:
     torch = _import_torch()
     from torch import fx
 
+    if type(model).__module__.startswith("torch.nn.modules") and not isinstance(
+        model, (torch.nn.Sequential, torch.nn.ModuleList, torch.nn.ModuleDict)
+    ):
+        model = torch.nn.Sequential(model)  # a single layer: fx would trace into its forward
     names = {id(m): n for n, m in model.named_modules()}
     try:
         return fx.symbolic_trace(model)
@@ -539,8 +578,7 @@ def _trace(model: Any) -> Any:
             owner = frame.f_locals.get("self")
             if isinstance(owner, torch.nn.Module) and id(owner) in names:
                 qual = names[id(owner)] or "the model"
-                line = traceback.extract_tb(exc.__traceback__)
-                src = next((f.line for f in reversed(line) if f.lineno == lineno and f.name == frame.f_code.co_name), "")
+                src = linecache.getline(frame.f_code.co_filename, lineno).strip()
                 where = f" in {qual} ({type(owner).__name__}.{frame.f_code.co_name}, line {lineno}: `{src}`)"
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(
@@ -650,6 +688,15 @@ class AuditRow:
     where branches meet, ``r`` is the span of all paths' fields. After a
     transposed convolution or an upsampling, ``r`` is the largest over the
     outputs of that layer and ``jump`` may be a fraction.
+
+    Made by :func:`audit` (``report.layers``); defined in notebook ``08_audit_a_real_network``.
+
+    Examples
+    --------
+    >>> import torch.nn as nn
+    >>> row = audit(nn.Conv2d(3, 8, 3, stride=2, padding=1), 32).layers[0]
+    >>> row.kind, row.r, row.jump, row.start
+    ('conv', (3, 3), (2, 2), (-1, -1))
     """
 
     name: str
@@ -696,6 +743,17 @@ class AuditReport:
         Misaligned branches, dilations whose taps fall in padding, global pools.
     in_channels : int or None
         Channels of the input the first convolution expects.
+
+    Made by :func:`audit`; defined in notebook ``08_audit_a_real_network``.
+
+    Examples
+    --------
+    >>> import torch.nn as nn
+    >>> report = audit(nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.MaxPool2d(2)), 10)
+    >>> print(report.table())
+    layer  kind       size  k  s  p  d  r  jump  start
+    0      conv      10×10  3  1  1  1  3     1     -1
+    1      max pool    5×5  2  2  0  1  4     2     -1
     """
 
     at: str
@@ -792,7 +850,17 @@ class AuditReport:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The checks of :meth:`AuditReport.verify`: ``(what, predicted, measured, agrees)``."""
+    """The checks of :meth:`AuditReport.verify`: ``(what, predicted, measured, agrees)``.
+
+    Defined in notebook ``08_audit_a_real_network``.
+
+    Examples
+    --------
+    >>> import torch.nn as nn
+    >>> net = nn.Conv2d(1, 1, 3, dilation=2)
+    >>> audit(net, 16).verify(net).ok
+    True
+    """
 
     checks: tuple[tuple[str, Any, Any, bool], ...]
 
@@ -965,8 +1033,8 @@ def audit(model: Any, input_size: int | tuple[int, int], *, at: str | None = Non
         node = _find_at(gm, at)
         node_name, value, label = node.name, builder.values[node.name], at
     if isinstance(value, _Flat):
-        last = max((o for o in range(1, len(ops))), default=0)
-        top = ops[last].name.split(".")[0] if last else "?"
+        local = [o for o in range(1, len(ops)) if ops[o].size != (1, 1)]
+        top = ops[local[-1]].name.split(".")[0] if local else "?"
         raise ValueError(
             f"the {'model output' if at is None else repr(at)} is not a feature map (it was flattened at "
             f"{value.where!r}); pass at= the module whose feature map you want, e.g. at={top!r}"
