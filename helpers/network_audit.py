@@ -927,8 +927,8 @@ def _table(ops: list[_Op], keep: set[int]) -> tuple[list[AuditRow], list[str]]:
                 misaligned.append(f"{', '.join(f'{_num(c):g}' for c in centres)} along {axis_name}")
             per_axis.append((end - start + 1, jumps[0], start, all(p[3] for p in paths)))
         if misaligned:
-            warnings.append(f"{op.name} ({op.kind}) meets misaligned branches (Araujo et al.): field centres "
-                            + "; ".join(misaligned))
+            warnings.append(f"{op.name} ({op.kind}) meets misaligned branches (Araujo et al.): the fields of "
+                            "output 0 are centred at " + "; ".join(misaligned))
         state[index] = tuple(per_axis)
         p = op.params
         rows.append(AuditRow(
