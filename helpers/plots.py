@@ -2696,7 +2696,9 @@ def audit_field(report: "object", *, title: str | None = None) -> Figure:
     # output 0's field, unclipped: its centre is report.center; its size that of the interior field
     ry, rx = report.receptive_field
     c0y, c0x = report.center
-    pad_y, pad_x = max(0, -y0, y1 - h + 1, ry), max(0, -x0, x1 - w + 1, rx)
+    top, bottom = min(-0.5, y0 - 0.5, c0y - ry / 2), max(h - 0.5, y1 + 0.5, c0y + ry / 2)
+    first, last = min(-0.5, x0 - 0.5, c0x - rx / 2), max(w - 0.5, x1 + 0.5, c0x + rx / 2)
+    margin = 0.04 * max(bottom - top, last - first)
     left.imshow(np.where(reach, 1.0, np.nan), cmap="Oranges", vmin=0, vmax=1.6, interpolation="nearest",
                 extent=(-0.5, w - 0.5, h - 0.5, -0.5))
     left.add_patch(Rectangle((-0.5, -0.5), w, h, fill=False, ec=COLORS["accent"], lw=2, label="input image"))
@@ -2705,8 +2707,8 @@ def audit_field(report: "object", *, title: str | None = None) -> Figure:
     left.add_patch(Rectangle((c0x - rx / 2, c0y - ry / 2), rx, ry, fill=False, ec=COLORS["kernel"], lw=1.5, ls="--",
                              label="field of output (0, 0)"))
     left.plot([c0x], [c0y], "x", color=COLORS["kernel"])
-    left.set_xlim(-0.5 - pad_x / 2, w - 0.5 + pad_x / 2)
-    left.set_ylim(h - 0.5 + pad_y / 2, -0.5 - pad_y / 2)
+    left.set_xlim(first - margin, last + margin)
+    left.set_ylim(bottom + margin, top - margin)
     left.set_aspect("equal")
     left.set_xlabel("input column")
     left.set_ylabel("input row")
