@@ -2,7 +2,8 @@
 
 ``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib),
 ``helpers.widgets`` (ipywidgets), ``helpers.animation`` (matplotlib, Pillow) and
-``helpers.explorers`` (anywidget) are imported on first use.
+``helpers.explorers`` (anywidget) are imported on first use, and PyTorch only when
+:func:`helpers.audit` runs.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from .gridding import (
     stack_response,
     valid_weight_fraction,
 )
+from .network_audit import AuditReport, AuditRow, VerifyResult, audit
 from .receptive import (
     Layer,
     RFRow,
@@ -117,6 +119,10 @@ __all__ = [
     "LayerCost",
     "layer_costs",
     "resnet50_costs",
+    "audit",
+    "AuditReport",
+    "AuditRow",
+    "VerifyResult",
 ]
 
 _LAZY = ("plots", "widgets", "animation", "explorers")

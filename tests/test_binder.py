@@ -149,10 +149,15 @@ def third_party_imports() -> dict[str, set[str]]:
     return found
 
 
+# PyPI distributions that conda-forge names differently (conda-forge's feedstock names)
+CONDA_FORGE_NAMES = {"torch": {"pytorch", "pytorch-cpu"}}
+
+
 def test_environment_yml_names_a_package_for_every_import_of_the_notebooks():
     assert NOTEBOOKS, "no notebooks found"
     distributions = importlib.metadata.packages_distributions()
     wanted = conda_names()
+    wanted |= {pypi for pypi, conda in CONDA_FORGE_NAMES.items() if conda & wanted}
     missing = []
     for module, where in sorted(third_party_imports().items()):
         names = {d.lower().replace("_", "-") for d in distributions.get(module, [])}

@@ -80,6 +80,9 @@ from .design import (  # noqa: F401
     peak_demo,
     design_figure,
 )
+from .audit import (  # noqa: F401
+    audit_field,
+)
 
 __all__ = [
     "COLORS",
@@ -124,4 +127,5 @@ __all__ = [
     "collision_curves",
     "peak_demo",
     "design_figure",
+    "audit_field",
 ]

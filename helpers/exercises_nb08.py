@@ -1,0 +1,126 @@
+"""Exercises of notebook ``08_audit_a_real_network`` (registered on import).
+
+Kept apart from :mod:`helpers.exercises` while that module is being rebuilt; the expected answers
+come from the course's formulas (no PyTorch needed to check an answer).
+
+Usage in the notebook::
+
+    from helpers import exercises, exercises_nb08  # noqa: F401  (registers the 08-* exercises)
+    exercises.check("08-vgg-size", answer)
+"""
+
+from __future__ import annotations
+
+from . import exercises
+from .exercises import Exercise
+from .gridding import valid_weight_fraction
+from .receptive import output_sizes, resnet50, vgg16
+
+__all__: list[str] = []
+
+_ASPP_RATES = (12, 24, 36)  # torchvision's deeplabv3_resnet50 (output stride 8)
+
+
+def _vgg_size(n: int) -> int:
+    return output_sizes(vgg16(), n)[-1]
+
+
+def _resnet_size(n: int, output_stride: int) -> int:
+    return output_sizes(resnet50(output_stride, variant="torchvision"), n)[-1]
+
+
+def _steps(layers: list, n: int) -> str:
+    sizes = [n] + [s for s in output_sizes(layers, n)]
+    distinct = [s for i, s in enumerate(sizes) if i == 0 or s != sizes[i - 1]]
+    return " → ".join(str(s) for s in distinct)
+
+
+def _map_side(crop: int) -> int:
+    return _resnet_size(crop, 8)
+
+
+def _centre_only_rates(crop: int) -> list[int]:
+    side = _map_side(crop)
+    return [rate for rate in _ASPP_RATES if valid_weight_fraction(side, rate)[1] == 1.0]
+
+
+def _register(exercise: Exercise) -> None:
+    if exercise.key not in exercises.keys():  # importing twice (a re-run cell) is fine
+        exercises.register(exercise)
+
+
+_register(
+    Exercise(
+        key="08-vgg-size",
+        question="Predict first: torchvision's VGG-16 `features` on a 200×200 image. How wide is the last feature map?",
+        expected=lambda: _vgg_size(200),
+        hint=(
+            "VGG's five 2×2 max pools have no padding and ceil_mode=False, so each one rounds *down*: "
+            "halve 200 five times, dropping the half each time (rounding up, or 200/32 rounded, is the usual slip)."
+        ),
+        explanation=lambda: (
+            f"{_steps(vgg16(), 200)}: floor((n - 2) / 2) + 1 = floor(n / 2) at each pool, so "
+            f"the map is {_vgg_size(200)} wide (ceil(200 / 32) would say 7)."
+        ),
+    )
+)
+
+_register(
+    Exercise(
+        key="08-resnet-os16-size",
+        question=(
+            "Predict first: torchvision's ResNet-50 with replace_stride_with_dilation=[False, False, True] "
+            "(output stride 16), input 300×300. How wide is layer4's output?"
+        ),
+        expected=lambda: _resnet_size(300, 16),
+        hint=(
+            "every strided layer of torchvision's ResNet pads so that it rounds *up* (ceil(n / 2)); "
+            "with stride 16 in total that is ceil(300 / 16). Rounding down, or dividing by 32, are the usual slips."
+        ),
+        explanation=lambda: (
+            f"{_steps(resnet50(16, variant='torchvision'), 300)}, each strided layer giving ceil(n / 2); the last stride is replaced by dilation, so layer4 stays "
+            f"at {_resnet_size(300, 16)} (at output stride 32 it would be {_resnet_size(300, 32)})."
+        ),
+    )
+)
+
+_register(
+    Exercise(
+        key="08-degenerate-rates",
+        question=(
+            "DeepLabV3-ResNet50 (output stride 8, ASPP rates 12, 24, 36) on a 257×257 crop. Which of the three "
+            "rates keep only the centre tap inside the feature map for every output (so act as a 1×1 convolution)? "
+            "Answer with a list, e.g. [12]."
+        ),
+        expected=lambda: _centre_only_rates(257),
+        hint=(
+            "first the map size (ceil(257 / 8)); a 3×3 tap at offset ±rate stays outside an n-wide map for "
+            "every output only when rate >= n. A rate below n still reaches the map from some positions."
+        ),
+        explanation=lambda: (
+            f"the feature map is {_map_side(257)}×{_map_side(257)}; rates >= {_map_side(257)} put both side taps "
+            f"in the padding everywhere: {sorted(_centre_only_rates(257))}."
+        ),
+    )
+)
+
+_register(
+    Exercise(
+        key="08-why-average",
+        question=(
+            "verify() measures which input cells an output reaches by back-propagating through a copy whose max "
+            "pools are replaced by average pools. Why? (a) the gradient of a max pool reaches only the largest "
+            "cell of each window, so it would hide cells the output does depend on; (b) average pooling is faster; "
+            "(c) max pooling has no gradient in PyTorch. Answer 'a', 'b' or 'c'."
+        ),
+        expected=lambda: "a",
+        hint=(
+            "PyTorch's max pool does have a gradient, and speed does not change which cells are reached: "
+            "think about where the gradient of a max goes."
+        ),
+        explanation=lambda: (
+            "the gradient of max() goes to the winning cell only, so which cells light up would depend on the "
+            "values; an average sends gradient to every cell its window reads, which is the set the field counts."
+        ),
+    )
+)
