@@ -400,7 +400,7 @@ def test_exercises_load_neither_matplotlib_nor_ipywidgets():
 
 def test_every_notebook_module_registers_its_exercises():
     by_notebook = {key[:2] for key in exercises.keys()}
-    assert by_notebook == {f"{n:02d}" for n in range(8)}
-    for n in range(8):
+    assert by_notebook == {f"{n:02d}" for n in range(9)}
+    for n in range(9):
         module = getattr(exercises, f"nb{n:02d}")
         assert module.__name__ == f"helpers.exercises.nb{n:02d}"

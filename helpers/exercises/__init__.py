@@ -54,7 +54,7 @@ from ._engine import (
     solution_text,
 )
 from ._spoilers import Spoiler, find_spoilers
-from . import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07  # noqa: E402,F401  (registers every exercise)
+from . import nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08  # noqa: E402,F401  (registers every exercise)
 
 __all__ = [
     "Exercise",

@@ -1,22 +1,15 @@
-"""Exercises of notebook ``08_audit_a_real_network`` (registered on import).
+"""Exercises of notebook 08 · audit a real network (answers computed from the course's formulas).
 
-Kept apart from :mod:`helpers.exercises` while that module is being rebuilt; the expected answers
-come from the course's formulas (no PyTorch needed to check an answer).
-
-Usage in the notebook::
-
-    from helpers import exercises, exercises_nb08  # noqa: F401  (registers the 08-* exercises)
-    exercises.check("08-vgg-size", answer)
+No PyTorch is needed to check an answer: the expected sizes come from
+:func:`helpers.receptive.output_sizes` on the course's layer lists of the same
+torchvision networks, which notebook 08 checks against the real models.
 """
 
 from __future__ import annotations
 
-from . import exercises
-from .exercises import Exercise
-from .gridding import valid_weight_fraction
-from .receptive import output_sizes, resnet50, vgg16
-
-__all__: list[str] = []
+from ..gridding import valid_weight_fraction
+from ..receptive import output_sizes, resnet50, vgg16
+from ._engine import Exercise, Mistake, register
 
 _ASPP_RATES = (12, 24, 36)  # torchvision's deeplabv3_resnet50 (output stride 8)
 
@@ -35,25 +28,27 @@ def _steps(layers: list, n: int) -> str:
     return " → ".join(str(s) for s in distinct)
 
 
-def _map_side(crop: int) -> int:
-    return _resnet_size(crop, 8)
+def _map_side(crop: int, output_stride: int = 8) -> int:
+    return _resnet_size(crop, output_stride)
 
 
-def _centre_only_rates(crop: int) -> list[int]:
-    side = _map_side(crop)
+def _centre_only_rates(crop: int, output_stride: int = 8) -> list[int]:
+    side = _map_side(crop, output_stride)
     return [rate for rate in _ASPP_RATES if valid_weight_fraction(side, rate)[1] == 1.0]
 
 
-def _register(exercise: Exercise) -> None:
-    if exercise.key not in exercises.keys():  # importing twice (a re-run cell) is fine
-        exercises.register(exercise)
-
-
-_register(
+register(
     Exercise(
         key="08-vgg-size",
         question="Predict first: torchvision's VGG-16 `features` on a 200×200 image. How wide is the last feature map?",
         expected=lambda: _vgg_size(200),
+        mistakes=(
+            Mistake("ceil for floor", value=lambda: -(-200 // 32),
+                    hint="that is ceil(200 / 32): VGG's 2×2 pools have no padding and round *down* at every step "
+                         "(25 → 12, not 13). Halve five times, dropping the half each time."),
+            Mistake("one pool short", value=lambda: output_sizes(vgg16(), 200)[-2],
+                    hint="that is the size after four pools: `features` ends with the fifth max pool (pool5)."),
+        ),
         hint=(
             "VGG's five 2×2 max pools have no padding and ceil_mode=False, so each one rounds *down*: "
             "halve 200 five times, dropping the half each time (rounding up, or 200/32 rounded, is the usual slip)."
@@ -65,7 +60,7 @@ _register(
     )
 )
 
-_register(
+register(
     Exercise(
         key="08-resnet-os16-size",
         question=(
@@ -73,6 +68,14 @@ _register(
             "(output stride 16), input 300×300. How wide is layer4's output?"
         ),
         expected=lambda: _resnet_size(300, 16),
+        mistakes=(
+            Mistake("floor for ceil", value=lambda: 300 // 16,
+                    hint="that is floor(300 / 16): the strided 3×3 convolutions pad by 1, so each one gives "
+                         "ceil(n / 2) — odd sizes round *up*."),
+            Mistake("output stride 32", value=lambda: _resnet_size(300, 32),
+                    hint="that is layer4 at output stride 32: replace_stride_with_dilation=[False, False, True] "
+                         "removes layer4's stride (it dilates instead), so layer4 keeps layer3's size."),
+        ),
         hint=(
             "every strided layer of torchvision's ResNet pads so that it rounds *up* (ceil(n / 2)); "
             "with stride 16 in total that is ceil(300 / 16). Rounding down, or dividing by 32, are the usual slips."
@@ -84,7 +87,7 @@ _register(
     )
 )
 
-_register(
+register(
     Exercise(
         key="08-degenerate-rates",
         question=(
@@ -93,6 +96,15 @@ _register(
             "Answer with a list, e.g. [12]."
         ),
         expected=lambda: _centre_only_rates(257),
+        kind="list",
+        mistakes=(
+            Mistake("output stride 16", value=lambda: _centre_only_rates(257, 16),
+                    hint="that would hold at output stride 16 (a map of ceil(257 / 16) cells); this DeepLabV3 runs "
+                         "at output stride 8, so its map is twice as wide."),
+            Mistake("compared with the crop", value=lambda: [],
+                    hint="compare each rate with the *feature map's* side, not with the 257-pixel crop: the taps "
+                         "move over the map, ceil(257 / 8) cells wide."),
+        ),
         hint=(
             "first the map size (ceil(257 / 8)); a 3×3 tap at offset ±rate stays outside an n-wide map for "
             "every output only when rate >= n. A rate below n still reaches the map from some positions."
@@ -104,7 +116,7 @@ _register(
     )
 )
 
-_register(
+register(
     Exercise(
         key="08-why-average",
         question=(
@@ -114,6 +126,18 @@ _register(
             "(c) max pooling has no gradient in PyTorch. Answer 'a', 'b' or 'c'."
         ),
         expected=lambda: "a",
+        kind="choice",
+        options={
+            "a": "the gradient of a max pool reaches only the largest cell of each window",
+            "b": "average pooling is faster",
+            "c": "max pooling has no gradient in PyTorch",
+        },
+        mistakes=(
+            Mistake("speed", value=lambda: "b",
+                    hint="speed cannot change *which* cells are reached; think about where the gradient of max() goes."),
+            Mistake("no gradient", value=lambda: "c",
+                    hint="PyTorch's max pool does have a gradient — but only for the winning cell of each window."),
+        ),
         hint=(
             "PyTorch's max pool does have a gradient, and speed does not change which cells are reached: "
             "think about where the gradient of a max goes."
