@@ -137,6 +137,16 @@ def _span_text(lo: int, hi: int, n: int) -> str:
     return text + (" + padding" if (a, b) != (lo, hi) else "")
 
 
+def _pad_text(pads: "tuple[tuple[int, int], tuple[int, int]]") -> str:
+    """Padding per side in words: ``P=1``, ``P=1 (rows), 0 (columns)`` or the four sides."""
+    (pt, pb), (pl, pr) = pads
+    if pt == pb == pl == pr:
+        return f"P={pt}"
+    if pt == pb and pl == pr:
+        return f"P={pt} (rows), {pl} (columns)"
+    return f"P: rows {pt} before, {pb} after; columns {pl} before, {pr} after"
+
+
 def _axis_names(rows: list, cols: list) -> str:
     parts = []
     if rows:
@@ -279,7 +289,7 @@ def visit_counts(
     --------
     >>> fig = visit_counts(8, 3, stride=2)
     >>> fig.axes[0].get_title(loc="left")
-    'reads per input pixel (8×8, K=3×3, S=2×2, P=0×0): never visited: row 7 and column 7'
+    'reads per input pixel (8×8, K=3×3, S=2×2, P=0): never visited: row 7 and column 7'
     >>> plt.close(fig)
     """
     geo = _conv_geometry(n, kernel, stride, padding, dilation)
@@ -309,7 +319,7 @@ def visit_counts(
     never = _axis_names(np.flatnonzero(rows == 0).tolist(), np.flatnonzero(cols == 0).tolist()) or "none"
     (kh, kw), (sh, sw) = geo["k"], geo["s"]
     ax.set_title(
-        f"reads per input pixel ({nh}×{nw}, K={kh}×{kw}, S={sh}×{sw}, P={pt}×{pl}): never visited: {never}",
+        f"reads per input pixel ({nh}×{nw}, K={kh}×{kw}, S={sh}×{sw}, {_pad_text(geo['p'])}): never visited: {never}",
         fontsize=11, loc="left",
     )
     return fig

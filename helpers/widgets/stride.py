@@ -94,7 +94,8 @@ def stride_view(n_h: int = 7, n_w: int = 10, k_h: int = 3, k_w: int = 3, s_h: in
         f"Height: {_size_formula(n_h, k_h, s_h, p_h)}<br>"
         f"Width: {_size_formula(n_w, k_w, s_w, p_w)}<br>"
         f"Output {oh}×{ow}; "
-        + (f"never visited: {never} (no window reaches them)." if never else "every input pixel is read.")
+        + (f"never visited: {never} (no window reaches {'it' if len(rows) + len(cols) == 1 else 'them'})."
+           if never else "every input pixel is read.")
     )
     return fig, sentence
 
