@@ -29,6 +29,7 @@ from .stride import (  # noqa: F401
     _axis_names,
     sliding_window,
     window_frames,
+    window_sweep,
     visit_counts,
     padding_modes,
     pooling_windows,
@@ -38,6 +39,7 @@ from .dilation import (  # noqa: F401
     dilated_taps,
     subgrids,
     output_size_vs_dilation,
+    stride_and_dilation,
     dilated_window,
 )
 from .receptive import (  # noqa: F401
@@ -91,6 +93,7 @@ __all__ = [
     "legend_for",
     "sliding_window",
     "window_frames",
+    "window_sweep",
     "visit_counts",
     "padding_modes",
     "pooling_windows",
@@ -98,6 +101,7 @@ __all__ = [
     "dilated_taps",
     "subgrids",
     "output_size_vs_dilation",
+    "stride_and_dilation",
     "dilated_window",
     "synthetic_scene",
     "rf_growth",
