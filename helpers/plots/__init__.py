@@ -34,6 +34,7 @@ from .stride import (  # noqa: F401
     padding_modes,
     pooling_windows,
     strided_vs_dense,
+    shift_and_stride,
 )
 from .dilation import (  # noqa: F401
     dilated_taps,
@@ -98,6 +99,7 @@ __all__ = [
     "padding_modes",
     "pooling_windows",
     "strided_vs_dense",
+    "shift_and_stride",
     "dilated_taps",
     "subgrids",
     "output_size_vs_dilation",

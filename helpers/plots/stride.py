@@ -624,3 +624,54 @@ def strided_vs_dense(
     return fig
 
 
+
+
+def shift_and_stride(n: int = 12, kernel: int = 3, *, stride: int = 2, seed: int = 3) -> Figure:
+    """Why a strided layer is not shift-equivariant: move the input one pixel and compare the outputs.
+
+    One axis, a kernel of ones (every output is a window sum). The dense
+    output moves along with the input; the strided output keeps the dense
+    values at multiples of ``stride``, which after the shift are values the
+    old strided output had thrown away.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig = shift_and_stride()
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("stride")]
+    ['stride 2, input as is', 'stride 2, input moved']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 2, 20)
+    k = _check_int("kernel", kernel, 1, n - 1)
+    s = _check_int("stride", stride, 2)
+    rng = np.random.default_rng(_check_int("seed", seed, 0))
+    x = rng.integers(0, 10, size=(1, n)).astype(float)
+    moved = np.concatenate([np.zeros((1, 1)), x[:, :-1]], axis=1)
+    w = np.ones((1, k))
+    dense, dense_moved = _conv2d(x, w)[0], _conv2d(moved, w)[0]
+    kept = np.arange(len(dense)) % s == 0
+    rows = [
+        ("input", x[0], np.full(n, COLORS["input"], dtype=object)),
+        ("input moved 1 right", moved[0], np.array([COLORS["padding"]] + [COLORS["input"]] * (n - 1), dtype=object)),
+        ("dense output", dense, np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object)),
+        ("dense, input moved", dense_moved, np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object)),
+        (f"stride {s}, input as is", dense[::s], np.full(kept.sum(), COLORS["highlight"], dtype=object)),
+        (f"stride {s}, input moved", dense_moved[::s], np.full(kept.sum(), COLORS["highlight"], dtype=object)),
+    ]
+    fig, ax = plt.subplots()
+    y = 0.0
+    for label, values, colors in rows:
+        draw_cells(ax, np.array([colors]), origin=(0.0, y), text=np.array([[f"{v:.0f}" for v in values]]), fontsize=9)
+        ax.text(-0.3, y + 0.5, label, ha="right", va="center", fontsize=10)
+        y += 1.5
+    ax.set_xlim(-6.5, n + 0.2)
+    ax.set_ylim(y, -0.3)
+    ax.axis("off")
+    ax.set_title(f"moving the input by 1 moves the dense output by 1, but the stride-{s} output gets other values",
+                 fontsize=10.5, loc="left")
+    legend_for(ax, {"kept by the stride": COLORS["highlight"], "thrown away by the stride": COLORS["output"],
+                    "zero that entered": COLORS["padding"]}, fontsize=9)
+    fig.set_size_inches(0.42 * (n + 6.7) + 2.4, 0.42 * y + 0.8)
+    return fig
