@@ -32,8 +32,7 @@ register(Exercise(
                 hint="a last window that would stick out past the input is not computed: round (N + 2P − K)/S down.",
                 value=lambda: -(-(28 - 5) // 3) + 1),
         Mistake("N / S", hint="dividing N by S ignores the kernel's overhang: count where windows can start.",
-                when=lambda ans: isinstance(ans, (int, float)) and not isinstance(ans, bool)
-                and abs(ans - 28 / 3) < 0.01),
+                when=lambda ans: isinstance(ans, float) and abs(ans - 28 / 3) < 0.01, example=lambda: 28 / 3),
     ),
 ))
 
