@@ -82,7 +82,7 @@ def test_never_visited_pixels_lie_after_the_last_window_when_s_le_k():
     for n in range(1, 30):
         for k in range(1, 6):
             for s in range(1, 7):
-                for p in range(0, k):
+                for p in range(0, k + 2):
                     if n + 2 * p < k:
                         continue
                     counts = tap_counts(n, k, stride=s, padding=p)
@@ -125,3 +125,14 @@ def test_max_pooling_pads_with_minus_infinity():
     x = -torch.ones(1, 1, 3, 3)
     y = torch.nn.MaxPool2d(3, stride=1, padding=1)(x)
     assert (y == -1).all()
+
+
+def test_average_pooling_pads_with_zeros_counted_in_the_divisor():
+    """Issue 10 item 6 (optional pooling section): AvgPool2d pads with zeros that count in the divisor by
+    default (count_include_pad=True); with count_include_pad=False they do not."""
+    torch = pytest.importorskip("torch")
+    x = torch.ones(1, 1, 3, 3)
+    corner = torch.nn.AvgPool2d(3, stride=1, padding=1)(x)[0, 0, 0, 0].item()
+    assert corner == pytest.approx(4 / 9)
+    corner = torch.nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)(x)[0, 0, 0, 0].item()
+    assert corner == pytest.approx(1.0)

@@ -83,6 +83,7 @@ def distinctive(text: str, length: int = 60) -> str:
 FIND_JS = """
 (snippet) => {
   const norm = (s) => s.replace(/\\s+/g, ' ');
+  document.querySelectorAll('[data-sh-click]').forEach((e) => e.removeAttribute('data-sh-click'));  // tags of an earlier search
   const skip = 'script, style, template, noscript, textarea, title, head';
   const hits = [...document.body.querySelectorAll('*')]
     .filter((e) => !e.closest(skip) && norm(e.textContent).includes(snippet));
