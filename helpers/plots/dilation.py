@@ -90,7 +90,7 @@ def dilated_taps(kernel: int = 3, dilations: "tuple[int, ...]" = (1, 2, 3), *, n
         Patch(facecolor="none", edgecolor="black", linestyle="--", label="span of the dilated kernel"),
     ]
     size = min(3.2, 10.0 / len(ds))
-    fig.set_size_inches(size * len(ds), size + 1.3)
+    fig.set_size_inches(max(size * len(ds), 6.6), size + 1.3)  # at least as wide as the two-column legend
     fig.subplots_adjust(left=0.02, right=0.98, wspace=0.1, bottom=0.8 / fig.get_figheight(), top=1 - 0.6 / fig.get_figheight())
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=10, frameon=False)
     return fig
@@ -277,6 +277,8 @@ def stride_and_dilation(n: int = 9) -> Figure:
     for ax, geo, fr in zip(axes, geos, frames):
         info = _draw_conv_scene(ax, geo, frames=fr, gap=1.5, fontsize=10)
         height = max(height, info["height"])
+    for ax in axes:  # one vertical scale, so the two titles line up
+        ax.set_ylim(height - 1.6, -1.6)
     (oh, ow), (dh, dw) = geos[0]["out"], geos[1]["out"]
     axes[0].set_title(f"stride 2: the window jumps 2 pixels\n→ a smaller map ({n}×{n} → {oh}×{ow})", fontsize=11,
                       loc="left")
