@@ -41,3 +41,24 @@ def test_shift_answer_false_for_every_stride_2_seed():
         dense, dense2 = conv2d(x, w)[0], conv2d(moved, w)[0]
         assert np.allclose(dense2[1:], dense[:-1])
     assert exercises.registry()["01-shift"].expected() is False
+
+
+def test_notebook_questions_match_the_registered_exercises():
+    """Notebooks 00-02: the markdown question before each check cell names the same numbers as the
+    registered exercise (a question edited in one place only would check the wrong answer)."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for name in ("00_start_here", "01_stride", "02_dilation"):
+        cells = json.loads((root / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            match = re.search(r"exercises\.check\(['\"]([^'\"]+)['\"]", "".join(cell["source"]))
+            if cell["cell_type"] != "code" or not match:
+                continue
+            question = "".join(cells[i - 1]["source"])
+            registered = exercises.registry()[match.group(1)].question
+            numbers = lambda text: sorted(re.findall(r"\d+(?:\.\d+)?", text))  # noqa: E731
+            assert numbers(registered) == numbers(re.sub(r"^\*\*\d\.(?: Warm-up\.)?\*\*", "", question.strip())), (
+                name, match.group(1))

@@ -34,21 +34,21 @@ register(Exercise(
 # --- 2. keep-size padding ------------------------------------------------------------------------
 register(Exercise(
     key="02-keep-size",
-    question="A 5×5 kernel with dilation 5, stride 1: how much padding P per side keeps the output size?",
-    expected=lambda: arithmetic.same_padding(32, 5, dilation=5)[0],
+    question="A 7×7 kernel with dilation 3, stride 1: how much padding P per side keeps the output size?",
+    expected=lambda: arithmetic.same_padding(32, 7, dilation=3)[0],
     hint="the output loses d(K − 1) pixels; put half of them back on each side.",
     explanation=lambda: (
-        f"P = d(K − 1)/2 = 5·4/2 = {arithmetic.same_padding(32, 5, dilation=5)[0]}; check: "
-        f"conv_output_size(32, 5, padding={arithmetic.same_padding(32, 5, dilation=5)[0]}, dilation=5) = "
-        f"{arithmetic.conv_output_size(32, 5, padding=arithmetic.same_padding(32, 5, dilation=5)[0], dilation=5)}"
+        f"P = d(K − 1)/2 = 3·6/2 = {arithmetic.same_padding(32, 7, dilation=3)[0]}; check: "
+        f"conv_output_size(32, 7, padding={arithmetic.same_padding(32, 7, dilation=3)[0]}, dilation=3) = "
+        f"{arithmetic.conv_output_size(32, 7, padding=arithmetic.same_padding(32, 7, dilation=3)[0], dilation=3)}"
     ),
     kind="number",
     mistakes=(
-        Mistake("total vs per side", value=lambda: sum(arithmetic.same_padding(32, 5, dilation=5)),
+        Mistake("total vs per side", value=lambda: sum(arithmetic.same_padding(32, 7, dilation=3)),
                 hint="that is the total the layer removes; half of it goes on each side."),
-        Mistake("dilation ignored", value=lambda: (5 - 1) // 2,
+        Mistake("dilation ignored", value=lambda: (7 - 1) // 2,
                 hint="(K − 1)/2 is the padding without holes; the dilated kernel removes d times as many pixels."),
-        Mistake("span d·K", value=lambda: 5 * 5 / 2,
+        Mistake("span d·K", value=lambda: 3 * 7 / 2,
                 hint="the layer removes d(K − 1) pixels (span − 1), not d·K."),
     ),
 ))
