@@ -30,6 +30,7 @@ from .conv import (
     erf_std,
     space_to_batch,
     tap_counts,
+    tap_residues,
     uniform_erf_std,
 )
 from .design import DesignReport, cell_collision_fraction, design_report, find_peaks
@@ -89,6 +90,7 @@ __all__ = [
     "conv_transpose2d",
     "effective_receptive_field",
     "tap_counts",
+    "tap_residues",
     "dilate_kernel",
     "space_to_batch",
     "batch_to_space",

@@ -34,6 +34,7 @@ __all__ = [
     "conv_transpose2d",
     "effective_receptive_field",
     "tap_counts",
+    "tap_residues",
     "dilate_kernel",
     "space_to_batch",
     "batch_to_space",
@@ -378,6 +379,48 @@ def tap_counts(
     positions = (np.arange(out)[:, None] * s + np.arange(k)[None, :] * d - pl).ravel()
     positions = positions[(positions >= 0) & (positions < n)]
     return np.bincount(positions, minlength=n).astype(np.int64)
+
+
+def tap_residues(kernel: int, *, stride: int, dilation: int = 1) -> list[int]:
+    """Which positions modulo ``stride`` the taps of one window reach: ``{a·d mod S : a = 0 … K − 1}``.
+
+    Window ``i`` starts at padded position ``iS``, so its tap ``a`` reads
+    ``iS + a·d``: every read position is congruent mod ``S`` to some ``a·d``.
+    Away from the borders the converse holds too, so a padded position ``x``
+    is read exactly when ``x mod S`` is in this set. The set has
+    ``min(K, S / gcd(S, d))`` elements; all ``S`` residues (every interior
+    pixel read) exactly when ``gcd(S, d) = 1`` and ``K >= S``.
+
+    Defined in notebook ``02_dilation``.
+
+    Parameters
+    ----------
+    kernel : int
+        Kernel taps (>= 1).
+    stride : int
+        Step between windows (>= 1).
+    dilation : int
+        Spacing between taps (>= 1).
+
+    Returns
+    -------
+    list of int
+        The reached residues, sorted; in padded coordinates (subtract the
+        left padding, mod ``S``, for input coordinates).
+
+    Examples
+    --------
+    >>> tap_residues(3, stride=2, dilation=2)    # S and d share the factor 2
+    [0]
+    >>> tap_residues(3, stride=4, dilation=3)    # coprime, but 3 taps cannot reach 4 residues
+    [0, 2, 3]
+    >>> tap_residues(3, stride=3, dilation=2)    # coprime and K >= S: every residue
+    [0, 1, 2]
+    """
+    k = check_int("kernel", kernel, 1)
+    s = check_int("stride", stride, 1)
+    d = check_int("dilation", dilation, 1)
+    return sorted({(a * d) % s for a in range(k)})
 
 
 def dilate_kernel(weight: np.ndarray, dilation: IntOrPair) -> np.ndarray:

@@ -128,11 +128,10 @@ def test_dilation_padding_range_keeps_the_output_non_empty():
 
 
 def test_exercises_02_match_brute_force(capsys):
-    assert exercises._get("02-output-size").expected() == count_windows(65, 3, 2, 2, 2, 4)
+    assert exercises._get("02-output-size").expected() == count_windows(57, 3, 2, 2, 2, 4)
     p = exercises._get("02-keep-size").expected()
-    assert count_windows(32, 5, 1, p, p, 3) == 32 and count_windows(32, 5, 1, p - 1, p - 1, 3) != 32
-    assert exercises._get("02-never-read").expected() == len(never_read(11, 3, 2, 0, 2))
-    for key, wrong in (("02-output-size", 32), ("02-keep-size", 3), ("02-never-read", 6)):
+    assert count_windows(32, 7, 1, p, p, 3) == 32 and count_windows(32, 7, 1, p - 1, p - 1, 3) != 32
+    for key, wrong in (("02-output-size", 32), ("02-keep-size", 3)):
         assert exercises.check_answer(key, exercises._get(key).expected())[0]
         assert not exercises.check_answer(key, wrong)[0]
         assert exercises.solution_text(key).startswith(f"Answer: {exercises._get(key).expected()!r}.")

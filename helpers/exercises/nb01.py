@@ -1,66 +1,165 @@
-"""Exercises of notebook 01 · stride (answers computed from the formulas)."""
+"""Exercises of notebook 01 · stride."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import arithmetic
-from ._engine import Exercise, register
+from ..conv import conv2d, tap_counts
+from ._engine import Exercise, Mistake, register
 
 
 def _never_read(n: int, k: int, s: int, p: int, d: int = 1) -> "list[int]":
     """Input indices that no tap reads (via :func:`helpers.conv.tap_counts`)."""
-    from ..conv import tap_counts
-
-    return [int(i) for i, c in enumerate(tap_counts(n, k, stride=s, padding=p, dilation=d)) if c == 0]
+    return [int(i) for i in np.flatnonzero(tap_counts(n, k, stride=s, padding=p, dilation=d) == 0)]
 
 
-register(
-    Exercise(
-        key="01-output-size",
-        question="A 28×28 input, a 5×5 kernel, stride 3, no padding: how many rows does the output have?",
-        expected=lambda: arithmetic.conv_output_size(28, 5, stride=3),
-        hint="count the window positions: floor((N + 2P − K) / S) + 1 — round down, then add the first window.",
-        explanation=lambda: (
-            f"floor((28 + 2·0 − 5) / 3) + 1 = floor({28 - 5} / 3) + 1 = {(28 - 5) // 3} + 1 = "
-            f"{arithmetic.conv_output_size(28, 5, stride=3)}"
-        ),
-    )
-)
+# --- 1. output size ------------------------------------------------------------------------------
+register(Exercise(
+    key="01-output-size",
+    question="A 28×28 input, a 5×5 kernel, stride 3, no padding: how many rows does the output have?",
+    expected=lambda: arithmetic.conv_output_size(28, 5, stride=3),
+    hint="count the window positions: floor((N + 2P − K) / S) + 1 — round down, then add the first window.",
+    explanation=lambda: (
+        f"floor((28 + 2·0 − 5) / 3) + 1 = floor({28 - 5} / 3) + 1 = {(28 - 5) // 3} + 1 = "
+        f"{arithmetic.conv_output_size(28, 5, stride=3)}"
+    ),
+    kind="number",
+    mistakes=(
+        Mistake("off by one", hint="that is the number of steps; add 1 for the window at position 0.",
+                value=lambda: (28 - 5) // 3),
+        Mistake("ceil for floor",
+                hint="a last window that would stick out past the input is not computed: round (N + 2P − K)/S down.",
+                value=lambda: -(-(28 - 5) // 3) + 1),
+        Mistake("N / S", hint="dividing N by S ignores the kernel's overhang: count where windows can start.",
+                when=lambda ans: isinstance(ans, float) and abs(ans - 28 / 3) < 0.01, example=lambda: 28 / 3),
+    ),
+))
 
-register(
-    Exercise(
-        key="01-never-visited",
-        question=(
-            "An input 10 rows tall, a kernel 4 rows tall, stride 3, padding 1: which input rows (0-based) "
-            "does no window ever read? Answer with a list, e.g. [0, 5]."
-        ),
-        expected=lambda: _never_read(10, 4, 3, 1),
-        hint=(
-            "list the windows in padded coordinates: they start at 0, S, 2S, ... as long as start + K ≤ N + 2P; "
-            "then subtract P to get input rows."
-        ),
-        explanation=lambda: (
-            f"{arithmetic.conv_output_size(10, 4, stride=3, padding=1)} windows start at padded rows "
-            f"{[3 * i for i in range(arithmetic.conv_output_size(10, 4, stride=3, padding=1))]}, so the last one "
-            f"ends at padded row {3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3}, "
-            f"input row {3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3 - 1}; "
-            f"never read: {_never_read(10, 4, 3, 1)}"
-        ),
-    )
-)
+# --- 2. never-visited rows -----------------------------------------------------------------------
+register(Exercise(
+    key="01-never-visited",
+    question=("An input 10 rows tall, a kernel 4 rows tall, stride 3, padding 1: which input rows (0-based, input "
+              "coordinates) does no window ever read? Answer with a list, e.g. [0, 5]."),
+    expected=lambda: _never_read(10, 4, 3, 1),
+    hint=("list the windows in padded coordinates: they start at 0, S, 2S, … as long as start + K ≤ N + 2P; "
+          "then subtract P to get input rows."),
+    explanation=lambda: (
+        f"{arithmetic.conv_output_size(10, 4, stride=3, padding=1)} windows start at padded rows "
+        f"{[3 * i for i in range(arithmetic.conv_output_size(10, 4, stride=3, padding=1))]}; the last one ends at "
+        f"padded row {3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3}, which is input row "
+        f"{3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3 - 1}; never read: "
+        f"{_never_read(10, 4, 3, 1)}"
+    ),
+    kind="list",
+    mistakes=(
+        Mistake("padded coordinates",
+                hint="that is a padded index: the padding adds P rows before the input, so subtract P.",
+                value=lambda: [i + 1 for i in _never_read(10, 4, 3, 1)]),
+        Mistake("padding forgotten",
+                hint="with padding 1 the windows start one row earlier in input coordinates: redo the list with "
+                     "the padded length N + 2P.",
+                value=lambda: _never_read(10, 4, 3, 0)),
+    ),
+))
 
-register(
-    Exercise(
-        key="01-same-split",
-        question=(
-            "TensorFlow, padding='SAME', a 7-pixel input, a 4-tap kernel, stride 2: how many zeros go before "
-            "and after the input? Answer as a pair (before, after)."
-        ),
-        expected=lambda: arithmetic.same_padding(7, 4, stride=2),
-        hint="the output is ceil(N/S); total padding = (out − 1)·S + K − N; before = total // 2, the rest after.",
-        explanation=lambda: (
-            f"out = ceil(7/2) = {-(-7 // 2)}; total = ({-(-7 // 2)} − 1)·2 + 4 − 7 = "
-            f"{sum(arithmetic.same_padding(7, 4, stride=2))}; before = total // 2, so "
-            f"{arithmetic.same_padding(7, 4, stride=2)}: the extra zero goes after"
-        ),
-    )
-)
+# --- 3. TensorFlow's SAME split -------------------------------------------------------------------
+register(Exercise(
+    key="01-same-split",
+    question=("TensorFlow, padding='SAME', a 7-pixel input, a 4-tap kernel, stride 2: how many zeros go before "
+              "and after the input? Answer as a pair (before, after)."),
+    expected=lambda: arithmetic.same_padding(7, 4, stride=2),
+    hint="the output is ceil(N/S); total padding = (out − 1)·S + K − N; before = total // 2, the rest after.",
+    explanation=lambda: (
+        f"out = ceil(7/2) = {-(-7 // 2)}; total = ({-(-7 // 2)} − 1)·2 + 4 − 7 = "
+        f"{sum(arithmetic.same_padding(7, 4, stride=2))}; before = total // 2, so "
+        f"{arithmetic.same_padding(7, 4, stride=2)}: the extra zero goes after"
+    ),
+    kind="pair",
+    mistakes=(
+        Mistake("extra zero before",
+                hint="TensorFlow puts the odd zero *after* the input: before = total // 2.",
+                value=lambda: tuple(reversed(arithmetic.same_padding(7, 4, stride=2)))),
+        Mistake("total as per-side",
+                hint="that is the total padding on each side; split the total between before and after.",
+                value=lambda: (sum(arithmetic.same_padding(7, 4, stride=2)),) * 2),
+        Mistake("half pixels",
+                hint="padding is whole pixels: round the first half down and give the rest to 'after'.",
+                value=lambda: (sum(arithmetic.same_padding(7, 4, stride=2)) / 2,) * 2),
+    ),
+))
+
+
+# --- 4. predict: shift the input one pixel ------------------------------------------------------
+def _shift_demo() -> "tuple[bool, int]":
+    """Is a stride-2 output of a one-pixel-shifted input a shift of the old output? (and the dense shift)"""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((1, 24))
+    w = rng.standard_normal((1, 3))
+    y = conv2d(x, w, stride=(1, 2))[0]
+    shifted = np.roll(x, 1, axis=1)
+    shifted[0, 0] = 0.0
+    y2 = conv2d(shifted, w, stride=(1, 2))[0]
+    same_as_a_shift = any(np.allclose(y2[m:], y[: len(y) - m]) or np.allclose(y2[: len(y2) - m], y[m:])
+                          for m in range(0, 3))
+    dense, dense2 = conv2d(x, w)[0], conv2d(shifted, w)[0]
+    return same_as_a_shift, int(np.allclose(dense2[1:], dense[:-1]))
+
+
+register(Exercise(
+    key="01-shift",
+    question=("Decide before you run anything: a stride-2 convolution, and the input moves one pixel to the right. "
+              "Is the new output the old output moved by a whole number of output pixels? Answer True or False."),
+    expected=lambda: _shift_demo()[0],
+    hint="write the strided output as the dense output with every 2nd value kept; what does a one-pixel shift do "
+         "to the dense output, and which of its values are kept afterwards?",
+    explanation=lambda: (
+        "The dense (stride-1) output moves one pixel along with the input "
+        f"(checked: {bool(_shift_demo()[1])}), but the stride keeps the dense values at even positions, and after "
+        "the shift those hold what used to sit at odd positions — values the old strided output had thrown away. "
+        f"Checked on a random row: the new output equals a shift of the old one: {_shift_demo()[0]}. "
+        "Strided layers are not shift-equivariant; only shifts by a multiple of S move the output cleanly."
+    ),
+    kind="bool",
+    mistakes=(
+        Mistake("equivariance assumed", value=lambda: True,
+                hint="a dense convolution does shift with its input; the stride then keeps different dense values."),
+    ),
+    predict_first=True,
+))
+
+# --- 5. which padding keeps the size for an even kernel ----------------------------------------
+_EVEN_OPTIONS = {
+    "a": "2 zeros on each side",
+    "b": "1.5 zeros on each side",
+    "c": "1 zero before and 2 after",
+    "d": "no padding can keep the size",
+}
+
+
+def _keeps(before: int, after: int, n: int = 10) -> bool:
+    return arithmetic.conv_output_size(n, 4, padding=(before, after)) == n
+
+
+register(Exercise(
+    key="01-even-kernel",
+    question=("Which padding keeps the output size at stride 1 for a 4-tap kernel? "
+              + "; ".join(f"{k}) {v}" for k, v in _EVEN_OPTIONS.items())),
+    expected=lambda: next(k for k, pads in (("a", (2, 2)), ("c", (1, 2))) if _keeps(*pads)),
+    hint="the layer removes K − 1 pixels; how can an odd number of zeros be split between the two sides?",
+    explanation=lambda: (
+        f"A 4-tap kernel removes 4 − 1 = 3 pixels, an odd number, so no symmetric padding gives them back: "
+        f"2 per side gives {arithmetic.conv_output_size(10, 4, padding=2)} outputs for 10 inputs. Splitting 3 as "
+        f"1 before and 2 after gives {arithmetic.conv_output_size(10, 4, padding=(1, 2))} — TensorFlow's 'same' "
+        f"split {arithmetic.same_padding(10, 4)}, which PyTorch's padding='same' also uses at stride 1."
+    ),
+    kind="choice",
+    options=_EVEN_OPTIONS,
+    mistakes=(
+        Mistake("total vs per side", value=lambda: "a",
+                hint="2 per side is 4 zeros in total, one more than the K − 1 = 3 the layer removes: the output grows."),
+        Mistake("half pixels", value=lambda: "b", hint="padding is whole pixels: 1.5 zeros cannot be added."),
+        Mistake("symmetric only", value=lambda: "d",
+                hint="no *symmetric* padding works, but the two sides may differ."),
+    ),
+))

@@ -90,7 +90,7 @@ def dilated_taps(kernel: int = 3, dilations: "tuple[int, ...]" = (1, 2, 3), *, n
         Patch(facecolor="none", edgecolor="black", linestyle="--", label="span of the dilated kernel"),
     ]
     size = min(3.2, 10.0 / len(ds))
-    fig.set_size_inches(size * len(ds), size + 1.3)
+    fig.set_size_inches(max(size * len(ds), 6.6), size + 1.3)  # at least as wide as the two-column legend
     fig.subplots_adjust(left=0.02, right=0.98, wspace=0.1, bottom=0.8 / fig.get_figheight(), top=1 - 0.6 / fig.get_figheight())
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=10, frameon=False)
     return fig
@@ -249,3 +249,49 @@ def dilated_window(
     return fig
 
 
+
+
+def stride_and_dilation(n: int = 9) -> Figure:
+    """The course in one picture: a stride-2 window (a smaller map) beside a dilated window (a wider view).
+
+    Left: a 3×3 kernel with stride 2 and padding 1 on an ``n × n`` input; the
+    output has about a quarter of the pixels. Right: the same 3×3 kernel with
+    dilation 2 and padding 2, stride 1: its taps cover a 5×5 span with the
+    same 9 weights, and the output keeps the input size.
+
+    Defined in notebook ``00_start_here``.
+
+    Examples
+    --------
+    >>> fig = stride_and_dilation(9)
+    >>> [ax.get_title(loc="left").splitlines()[0] for ax in fig.axes[:2]]
+    ['stride 2: the window jumps 2 pixels', 'dilation 2: the taps are 2 pixels apart']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 5, 15)
+    geos = [_conv_geometry(n, 3, 2, 1, 1), _conv_geometry(n, 3, 1, 2, 2)]
+    frames = [(geos[0]["out"][1] + 1,), (2 * geos[1]["out"][1] + 2,)]
+    widths = [np.diff(_scene_xlim(g, 1.5)).item() for g in geos]
+    fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": widths})
+    height = 0.0
+    for ax, geo, fr in zip(axes, geos, frames):
+        info = _draw_conv_scene(ax, geo, frames=fr, gap=1.5, fontsize=10)
+        height = max(height, info["height"])
+    for ax in axes:  # one vertical scale, so the two titles line up
+        ax.set_ylim(height - 1.6, -1.6)
+    (oh, ow), (dh, dw) = geos[0]["out"], geos[1]["out"]
+    axes[0].set_title(f"stride 2: the window jumps 2 pixels\n→ a smaller map ({n}×{n} → {oh}×{ow})", fontsize=11,
+                      loc="left")
+    span = _effective_kernel_size(3, 2)
+    axes[1].set_title(f"dilation 2: the taps are 2 pixels apart\n→ a {span}×{span} view, still 9 weights; "
+                      f"map kept ({n}×{n} → {dh}×{dw})", fontsize=11, loc="left")
+    handles = {}
+    for geo in geos:
+        for h in _conv_legend_handles(geo, "the output this window computes"):
+            handles.setdefault(h.get_label(), h)
+    cell = 0.27
+    fig.set_size_inches(sum(widths) * cell + 0.8, height * cell + 1.6)
+    fig.subplots_adjust(left=0.02, right=0.98, wspace=0.1, bottom=0.8 / fig.get_figheight(),
+                        top=1 - 0.75 / fig.get_figheight())
+    fig.legend(handles=list(handles.values()), loc="lower center", ncol=3, fontsize=10, frameon=False)
+    return fig

@@ -41,6 +41,25 @@ def _conv_geometry(n, kernel, stride, padding, dilation):
     return {"n": n, "k": k, "s": s, "d": d, "p": p, "out": out, "counts": counts}
 
 
+#: Input pixels the sweep has not read yet (a pale version of the input colour).
+_NOT_YET = "#D9EEF9"
+
+
+def _read_so_far(geo: dict, last: int) -> np.ndarray:
+    """Boolean (H, W) grid: input pixels read by windows ``0 … last`` (row-major), any tap."""
+    (nh, nw), (kh, kw), (sh, sw), (dh, dw) = geo["n"], geo["k"], geo["s"], geo["d"]
+    (pt, _), (pl, _) = geo["p"]
+    ow = geo["out"][1]
+    read = np.zeros((nh, nw), dtype=bool)
+    for f in range(last + 1):
+        oi, oj = divmod(f, ow)
+        r = oi * sh + dh * np.arange(kh) - pt
+        c = oj * sw + dw * np.arange(kw) - pl
+        r, c = r[(r >= 0) & (r < nh)], c[(c >= 0) & (c < nw)]
+        read[np.ix_(r, c)] = True
+    return read
+
+
 def _scene_xlim(geo: dict, gap: float = 2.0, show_indices: bool = True) -> "tuple[float, float]":
     """Horizontal data range of :func:`_draw_conv_scene`: row indices, padded input, gap, output and its label."""
     wp = geo["n"][1] + sum(geo["p"][1])
@@ -58,8 +77,14 @@ def _draw_conv_scene(
     show_indices: bool = True,
     fontsize: float = 10,
     label_input: str = "input",
+    progress: bool = False,
 ) -> dict:
-    """Padded input (padding / input / never-visited cells), the windows of ``frames``, and the output grid."""
+    """Padded input (padding / input / never-visited cells), the windows of ``frames``, and the output grid.
+
+    With ``progress=True`` (one frame ``f``) the scene is a moment of the sweep: input pixels read by
+    windows ``0 … f`` are blue, the rest pale ("not read yet"), outputs after ``f`` are empty; at the
+    last window the pixels no window read turn "never visited".
+    """
     (nh, nw), (kh, kw), (sh, sw), (dh, dw) = geo["n"], geo["k"], geo["s"], geo["d"]
     (pt, pb), (pl, pr) = geo["p"]
     oh, ow = geo["out"]
@@ -67,14 +92,20 @@ def _draw_conv_scene(
     hp, wp = nh + pt + pb, nw + pl + pr
     colors = np.full((hp, wp), COLORS["padding"], dtype=object)
     inner = np.where(np.outer(rows, cols) > 0, COLORS["input"], COLORS["unvisited"])
+    out_colors = np.full((oh, ow), COLORS["output"], dtype=object)
+    if progress:
+        last = frames[-1]
+        read = _read_so_far(geo, last)
+        done = last == oh * ow - 1
+        inner = np.where(read, COLORS["input"], COLORS["unvisited"] if done else _NOT_YET)
+        out_colors.ravel()[last + 1 :] = "white"
     colors[pt : pt + nh, pl : pl + nw] = inner
     draw_cells(ax, colors)
     # the output grid, to the right of the input, top-aligned
     x_out = wp + gap
-    out_colors = np.full((oh, ow), COLORS["output"], dtype=object)
     for f in frames:
         out_colors[divmod(f, ow)] = COLORS["highlight"]
-    draw_cells(ax, out_colors, origin=(x_out, 0.0))
+    draw_cells(ax, out_colors, origin=(x_out, 0.0), **({"edgecolor": "0.75"} if progress else {}))
     # windows: outline of the span, a dot on every tap
     span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     for f in frames:
@@ -105,8 +136,10 @@ def _draw_conv_scene(
     return {"width": right + 1.2, "height": max(hp, oh) + 2.8, "rows": unvisited_rows, "cols": unvisited_cols}
 
 
-def _conv_legend_handles(geo: dict, current: str = "current output") -> list:
-    roles = {"input pixel": COLORS["input"]}
+def _conv_legend_handles(geo: dict, current: str = "current output", progress: bool = False) -> list:
+    roles = {"input pixel, read" if progress else "input pixel": COLORS["input"]}
+    if progress:
+        roles["input pixel, not read yet"] = _NOT_YET
     if any(v for pair in geo["p"] for v in pair):
         roles["padding (zeros)"] = COLORS["padding"]
     if (geo["counts"][0] == 0).any() or (geo["counts"][1] == 0).any():
@@ -135,6 +168,16 @@ def _span_text(lo: int, hi: int, n: int) -> str:
         return "none (only padding)"
     text = f"{a}–{b}" if a < b else f"{a}"
     return text + (" + padding" if (a, b) != (lo, hi) else "")
+
+
+def _pad_text(pads: "tuple[tuple[int, int], tuple[int, int]]") -> str:
+    """Padding per side in words: ``P=1``, ``P=1 (rows), 0 (columns)`` or the four sides."""
+    (pt, pb), (pl, pr) = pads
+    if pt == pb == pl == pr:
+        return f"P={pt}"
+    if pt == pb and pl == pr:
+        return f"P={pt} (rows), {pl} (columns)"
+    return f"P: rows {pt} before, {pb} after; columns {pl} before, {pr} after"
 
 
 def _axis_names(rows: list, cols: list) -> str:
@@ -202,6 +245,57 @@ def sliding_window(
         f"columns {_span_text(c0, c1, geo['n'][1])}",
         fontsize=11, loc="left", pad=10,
     )
+    return fig
+
+
+def window_sweep(
+    n: "int | tuple[int, int]",
+    kernel: "int | tuple[int, int]",
+    *,
+    stride: "int | tuple[int, int]" = 1,
+    padding: "int | tuple[int, int]" = 0,
+    frame: int = 0,
+) -> Figure:
+    """One frame of the sliding-window animation: what has been read so far, and the outputs so far.
+
+    Input pixels read by windows ``0 … frame`` are blue, the others pale; at
+    the last window the pixels that no window read are marked "never
+    visited". The animation in notebook 01 plays ``frame = 0, 1, …``.
+
+    Defined in notebook ``01_stride``.
+
+    Parameters
+    ----------
+    n, kernel, stride, padding : int or (int, int)
+        As in :func:`sliding_window`.
+    frame : int
+        Window position, ``0 <= frame < H_out * W_out``.
+
+    Examples
+    --------
+    >>> fig = window_sweep(8, 3, stride=2, frame=8)
+    >>> fig.axes[0].get_title(loc="left")
+    'window 9 of 9: never visited: row 7 and column 7'
+    >>> plt.close(fig)
+    """
+    geo = _conv_geometry(n, kernel, stride, padding, 1)
+    oh, ow = geo["out"]
+    frame = _check_int("frame", frame, 0, oh * ow - 1)
+    fig, ax = plt.subplots()
+    info = _draw_conv_scene(ax, geo, frames=(frame,), progress=True)
+    cell = min(_CELL, 7.5 / info["width"])
+    width, height = info["width"] * cell + 2.9, info["height"] * cell + 0.7
+    fig.set_size_inches(width, height)  # laid out by hand: animation frames are saved without a tight bbox
+    fig.subplots_adjust(left=0.02, right=1 - 2.9 / width, bottom=0.02, top=1 - 0.45 / height)
+    handles = _conv_legend_handles(geo, progress=True)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=10)
+    if frame == oh * ow - 1:
+        never = _axis_names(info["rows"], info["cols"])
+        status = f"never visited: {never}" if never else "every input pixel was read"
+    else:
+        oi, oj = divmod(frame, ow)
+        status = f"output ({oi}, {oj})"
+    ax.set_title(f"window {frame + 1} of {oh * ow}: {status}", fontsize=11, loc="left", pad=10)
     return fig
 
 
@@ -279,7 +373,7 @@ def visit_counts(
     --------
     >>> fig = visit_counts(8, 3, stride=2)
     >>> fig.axes[0].get_title(loc="left")
-    'reads per input pixel (8×8, K=3×3, S=2×2, P=0×0): never visited: row 7 and column 7'
+    'reads per input pixel (8×8, K=3×3, S=2×2, P=0): never visited: row 7 and column 7'
     >>> plt.close(fig)
     """
     geo = _conv_geometry(n, kernel, stride, padding, dilation)
@@ -309,7 +403,7 @@ def visit_counts(
     never = _axis_names(np.flatnonzero(rows == 0).tolist(), np.flatnonzero(cols == 0).tolist()) or "none"
     (kh, kw), (sh, sw) = geo["k"], geo["s"]
     ax.set_title(
-        f"reads per input pixel ({nh}×{nw}, K={kh}×{kw}, S={sh}×{sw}, P={pt}×{pl}): never visited: {never}",
+        f"reads per input pixel ({nh}×{nw}, K={kh}×{kw}, S={sh}×{sw}, {_pad_text(geo['p'])}): never visited: {never}",
         fontsize=11, loc="left",
     )
     return fig
@@ -446,11 +540,16 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
     return fig
 
 
-def strided_vs_dense(n: int = 8, kernel: int = 3, *, stride: int = 2, seed: int = 0) -> Figure:
+def strided_vs_dense(
+    n: int = 8, kernel: int = 3, *, stride: int = 2, seed: int = 0, frame: "int | None" = None
+) -> Figure:
     """Strided convolution = dense (stride 1) convolution, then every ``stride``-th output.
 
     A seeded integer image is convolved with an all-ones kernel, so every
-    output is a plain window sum that a reader can check by hand.
+    output is a plain window sum that a reader can check by hand. With
+    ``frame`` (an animation step, row-major over the dense output) only the
+    dense outputs ``0 … frame`` are filled in, the window of output ``frame``
+    is drawn on the input, and the strided output holds the kept values so far.
 
     Defined in notebook ``01_stride``.
 
@@ -459,6 +558,10 @@ def strided_vs_dense(n: int = 8, kernel: int = 3, *, stride: int = 2, seed: int 
     >>> fig = strided_vs_dense(8, 3, stride=2)
     >>> [ax.get_title(loc="left") for ax in fig.axes]
     ['input 8×8; kernel 3×3 of ones', 'dense conv, stride 1: 6×6', 'strided conv, stride 2: 3×3']
+    >>> plt.close(fig)
+    >>> fig = strided_vs_dense(8, 3, stride=2, frame=7)     # dense output (1, 1): computed, thrown away
+    >>> fig.texts[0].get_text()
+    'dense output (1, 1): thrown away'
     >>> plt.close(fig)
     """
     n = _check_int("n", n, 1)
@@ -471,24 +574,104 @@ def strided_vs_dense(n: int = 8, kernel: int = 3, *, stride: int = 2, seed: int 
     strided = _conv2d(x, w, stride=s)
     kept = np.zeros(dense.shape, dtype=bool)
     kept[::s, ::s] = True
+    done = np.ones(dense.shape, dtype=bool)
+    if frame is not None:
+        frame = _check_int("frame", frame, 0, dense.size - 1)
+        done = (np.arange(dense.size) <= frame).reshape(dense.shape)
     fig, axes = plt.subplots(1, 3, gridspec_kw={"width_ratios": [n, dense.shape[1], strided.shape[1]]})
     as_text = np.vectorize(lambda v: f"{v:.0f}")
     draw_cells(axes[0], np.full(x.shape, COLORS["input"], dtype=object), text=as_text(x), fontsize=9)
-    draw_cells(axes[1], np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object), text=as_text(dense),
-                fontsize=9)
-    draw_cells(axes[2], np.full(strided.shape, COLORS["highlight"], dtype=object), text=as_text(strided), fontsize=9)
+    dense_colors = np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object)
+    dense_colors[~done] = "white"
+    draw_cells(axes[1], dense_colors, text=np.where(done, as_text(dense), ""), fontsize=9,
+               edgecolor="0.75" if frame is not None else "white")
+    strided_done = done[::s, ::s]
+    strided_colors = np.where(strided_done, COLORS["highlight"], "white").astype(object)
+    draw_cells(axes[2], strided_colors, text=np.where(strided_done, as_text(strided), ""), fontsize=9,
+               edgecolor="0.75" if frame is not None else "white")
+    if frame is not None:
+        i, j = divmod(frame, dense.shape[1])
+        axes[0].add_patch(Rectangle((j, i), k, k, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5))
+        axes[1].add_patch(Rectangle((j, i), 1, 1, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5))
+        if kept[i, j]:
+            axes[2].add_patch(Rectangle((j // s, i // s), 1, 1, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5))
     titles = [f"input {n}×{n}; kernel {k}×{k} of ones", f"dense conv, stride 1: {dense.shape[0]}×{dense.shape[1]}",
               f"strided conv, stride {s}: {strided.shape[0]}×{strided.shape[1]}"]
+    if frame is not None:
+        i, j = divmod(frame, dense.shape[1])
+        titles = ["input", f"dense, stride 1: {dense.shape[0]}×{dense.shape[1]}",
+                  f"stride {s}: {strided.shape[0]}×{strided.shape[1]}"]
+        fig.suptitle(f"dense output ({i}, {j}): " + (f"kept as strided output ({i // s}, {j // s})" if kept[i, j]
+                                                      else "thrown away"), fontsize=11, x=0.02, ha="left")
     for ax, title, m in zip(axes, titles, (n, dense.shape[0], strided.shape[0])):
         ax.set_title(title, fontsize=10, loc="left")
         ax.set_xlim(-0.1, m + 0.1)
         ax.set_ylim(n + 0.1, -0.1)
         ax.axis("off")
     nth = {1: "every", 2: "every 2nd", 3: "every 3rd"}.get(s, f"every {s}th")
-    legend_for(axes[2], {"input": COLORS["input"], "dense output, thrown away": COLORS["output"],
-                         f"{nth} row and column = strided output": COLORS["highlight"]},
-               loc="upper left", bbox_to_anchor=(0.0, 1.0 - strided.shape[0] / n - 0.02), fontsize=9)
-    fig.set_size_inches(0.36 * (n + dense.shape[1] + strided.shape[1]) + 1.0, 0.36 * n + 0.9)
+    roles = {"input": COLORS["input"], "dense output, thrown away": COLORS["output"],
+             f"{nth} row and column = strided output": COLORS["highlight"]}
+    if frame is None:
+        legend_for(axes[2], roles, loc="upper left", bbox_to_anchor=(0.0, 1.0 - strided.shape[0] / n - 0.02),
+                   fontsize=9)
+        fig.set_size_inches(0.36 * (n + dense.shape[1] + strided.shape[1]) + 1.0, 0.36 * n + 0.9)
+        return fig
+    width, height = 0.36 * (n + dense.shape[1] + strided.shape[1]) + 1.0, 0.36 * n + 1.5
+    fig.set_size_inches(width, height)  # laid out by hand: animation frames are saved without a tight bbox
+    fig.subplots_adjust(left=0.02, right=0.98, wspace=0.15, bottom=0.6 / height, top=1 - 0.75 / height)
+    handles = [Patch(facecolor=c, edgecolor="0.4", label=label) for label, c in roles.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9, frameon=False)
     return fig
 
 
+
+
+def shift_and_stride(n: int = 12, kernel: int = 3, *, stride: int = 2, seed: int = 3) -> Figure:
+    """Why a strided layer is not shift-equivariant: move the input one pixel and compare the outputs.
+
+    One axis, a kernel of ones (every output is a window sum). The dense
+    output moves along with the input; the strided output keeps the dense
+    values at multiples of ``stride``, which after the shift are values the
+    old strided output had thrown away.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig = shift_and_stride()
+    >>> [t.get_text() for t in fig.axes[0].texts if t.get_text().startswith("stride")]
+    ['stride 2, input as is', 'stride 2, input moved']
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 2, 20)
+    k = _check_int("kernel", kernel, 1, n - 1)
+    s = _check_int("stride", stride, 2)
+    rng = np.random.default_rng(_check_int("seed", seed, 0))
+    x = rng.integers(0, 10, size=(1, n)).astype(float)
+    moved = np.concatenate([np.zeros((1, 1)), x[:, :-1]], axis=1)
+    w = np.ones((1, k))
+    dense, dense_moved = _conv2d(x, w)[0], _conv2d(moved, w)[0]
+    kept = np.arange(len(dense)) % s == 0
+    rows = [
+        ("input", x[0], np.full(n, COLORS["input"], dtype=object)),
+        ("input moved 1 right", moved[0], np.array([COLORS["padding"]] + [COLORS["input"]] * (n - 1), dtype=object)),
+        ("dense output", dense, np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object)),
+        ("dense, input moved", dense_moved, np.where(kept, COLORS["highlight"], COLORS["output"]).astype(object)),
+        (f"stride {s}, input as is", dense[::s], np.full(kept.sum(), COLORS["highlight"], dtype=object)),
+        (f"stride {s}, input moved", dense_moved[::s], np.full(kept.sum(), COLORS["highlight"], dtype=object)),
+    ]
+    fig, ax = plt.subplots()
+    y = 0.0
+    for label, values, colors in rows:
+        draw_cells(ax, np.array([colors]), origin=(0.0, y), text=np.array([[f"{v:.0f}" for v in values]]), fontsize=9)
+        ax.text(-0.3, y + 0.5, label, ha="right", va="center", fontsize=10)
+        y += 1.5
+    ax.set_xlim(-6.5, n + 0.2)
+    ax.set_ylim(y, -0.3)
+    ax.axis("off")
+    ax.set_title(f"moving the input by 1 moves the dense output by 1, but the stride-{s} output gets other values",
+                 fontsize=10.5, loc="left")
+    legend_for(ax, {"kept by the stride": COLORS["highlight"], "thrown away by the stride": COLORS["output"],
+                    "zero that entered": COLORS["padding"]}, fontsize=9)
+    fig.set_size_inches(0.42 * (n + 6.7) + 2.4, 0.42 * y + 0.8)
+    return fig

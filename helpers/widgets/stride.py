@@ -94,7 +94,8 @@ def stride_view(n_h: int = 7, n_w: int = 10, k_h: int = 3, k_w: int = 3, s_h: in
         f"Height: {_size_formula(n_h, k_h, s_h, p_h)}<br>"
         f"Width: {_size_formula(n_w, k_w, s_w, p_w)}<br>"
         f"Output {oh}×{ow}; "
-        + (f"never visited: {never} (no window reaches them)." if never else "every input pixel is read.")
+        + (f"never visited: {never} (no window reaches {'it' if len(rows) + len(cols) == 1 else 'them'})."
+           if never else "every input pixel is read.")
     )
     return fig, sentence
 
@@ -170,7 +171,38 @@ def _window_controls() -> "dict[str, W.IntSlider]":
     return c
 
 
-window_animation = register("window_animation", window_view, _window_controls,
-                            title="The sliding window, one step at a time (drag 'step')")
+_window_animation_box = register("window_animation", window_view, _window_controls,
+                                 title="The sliding window, one step at a time (press ▶ or drag 'step')")
+
+
+def window_animation() -> W.VBox:
+    """The step widget with a play control: an ``ipywidgets.Play`` drives the *step* slider.
+
+    The ``Play`` is linked to the slider in the browser (``jslink``), value and
+    range, so pressing ▶ moves the window one position per tick for any
+    ``N, K, S, P``; every tick redraws like a drag of the slider would.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> box = window_animation()
+    >>> controls = box.children[1].children
+    >>> play = next(c for c in controls if isinstance(c, W.Play))
+    >>> step = next(c for c in controls if getattr(c, "description", "") == "step")
+    >>> (play.min, play.max) == (step.min, step.max)
+    True
+    """
+    box = _window_animation_box()
+    row = box.children[1]
+    step = next(c for c in row.children if getattr(c, "description", "") == "step")
+    play = W.Play(value=step.value, min=step.min, max=step.max, step=1, interval=700, description="play",
+                  layout=W.Layout(width="auto"))
+    W.jslink((play, "value"), (step, "value"))
+    W.jslink((play, "max"), (step, "max"))
+    play.max = step.max  # jslink syncs only in a browser; keep the Python-side models equal as well
+    step.observe(lambda change: setattr(play, "max", change["new"]), names="max")
+    row.children = (*[c for c in row.children if c is not step], play, step)
+    return box
 
 
