@@ -138,7 +138,7 @@ def test_heatmap_grids_counts_cells(n):
         cells = -(-n // os_)
         assert ax.get_title() == f"OS {os_}: {cells}×{cells} heatmap"
         xs = _segments_x(ax)
-        assert len(xs) == cells + 1 and xs[-1] == n - 0.5  # a last partial block when OS does not divide n
+        assert len(xs) == cells + 1 and np.allclose(np.diff(xs), os_)  # whole OS x OS squares (issue 11 item 4)
 
 
 def test_heatmap_size_vs_rate_lines():
@@ -178,3 +178,19 @@ def test_scene_is_seeded():
     c, _ = plots._nb04_scene(300, 1)
     assert np.array_equal(a, b) and ka == kb and not np.array_equal(a, c)
     assert 0 <= ka[0] < 300 and 0 <= ka[1] < 300
+
+
+def test_heatmap_grids_squares_sit_on_the_real_cell_centres():
+    """Issue 11 item 4: one geometry — the drawn squares are centred on cell_centers (2, 34, … at OS 32)."""
+    from helpers import cell_centers, resnet50
+
+    fig = plots.heatmap_grids(256, output_strides=(32, 8))
+    for ax, os_ in zip(fig.axes, (32, 8)):
+        centers = cell_centers(resnet50(os_), 256)
+        lines = ax.collections[0].get_segments()  # vlines: x = centre - OS/2 for each cell, + the last edge
+        xs = sorted({round(float(seg[0][0]), 3) for seg in lines})
+        assert xs == [round(c - os_ / 2, 3) for c in centers] + [round(centers[-1] + os_ / 2, 3)]
+        boxes = [p for p in ax.patches if p.get_width() == os_]
+        (cx,) = {b.get_x() + os_ / 2 for b in boxes}
+        assert cx in centers
+    plt.close(fig)
