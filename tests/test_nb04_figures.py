@@ -30,13 +30,23 @@ def close_figures():
 # ---------------------------------------------------------------- exercises
 
 
-def test_exercise_heatmap_size_by_walking_same_layers():
-    n = 321
+def test_exercise_predict_aspp_by_walking_same_layers():
+    """04-predict-aspp: walk ResNet-50's 'same' strides (OS 16) on 353, then a rate-24 head padded by 24."""
+    n = 353
     for _ in range(4):  # four "same" stride-2 layers: output stride 16
         pl, pr = tf_same_split(n, 3, 2, 1)
         n = count_windows(n, 3, 2, pl, pr, 1)
-    assert exercises.check_answer("04-heatmap-size", n) == (True, "Correct!")
-    assert n == math.ceil(321 / 16)
+    n = count_windows(n, 3, 1, 24, 24, 24)
+    assert exercises.check_answer("04-predict-aspp", n) == (True, "Correct!")
+    assert exercises.mistake_for("04-predict-aspp", 2 * n) == "rates enlarge the heatmap"
+
+
+def test_exercise_which_doubles_and_encoder_decoder():
+    """04-which-doubles: only the stride doubles the side; 04-encdec-size: 8·ceil(150/32), not ceil(150/4)."""
+    assert exercises.check_answer("04-which-doubles", "b")[0]
+    assert exercises.mistake_for("04-which-doubles", "c") == "both are needed"
+    assert exercises.check_answer("04-encdec-size", 8 * math.ceil(150 / 32))[0]
+    assert exercises.mistake_for("04-encdec-size", math.ceil(150 / 4)) == "ceil(N/OS) for an encoder-decoder"
 
 
 def test_exercise_mismatched_padding_by_walking_windows():
@@ -47,21 +57,21 @@ def test_exercise_mismatched_padding_by_walking_windows():
     assert not exercises.check_answer("04-mismatched-padding", 65)[0]  # the size-keeping answer is wrong here
 
 
-def test_exercise_compute_factor_and_aspp_rates():
-    # OS 16 -> 8 removes one stride of 2: block 4's maps double per axis, MACs x 2**2
-    assert exercises.check_answer("04-compute-factor", 4)[0]
-    assert not exercises.check_answer("04-compute-factor", 2)[0]
+def test_exercise_aspp_rates():
     # Chen et al. 2017: (6, 12, 18) at OS 16 <-> (12, 24, 36) at OS 8; rate x OS constant -> OS 4: (24, 48, 72)
     assert exercises.check_answer("04-aspp-rates", [24, 48, 72])[0]
     assert exercises.check_answer("04-aspp-rates", (24, 48, 72))[0]
     assert not exercises.check_answer("04-aspp-rates", [6, 12, 18])[0]
-    assert "Hint" in exercises.check_answer("04-aspp-rates", [12, 24, 36])[1]
+    assert exercises.mistake_for("04-aspp-rates", [12, 24, 36]) == "OS 8's rates"
 
 
-@pytest.mark.parametrize("key", ["04-heatmap-size", "04-mismatched-padding", "04-compute-factor", "04-aspp-rates"])
+@pytest.mark.parametrize(
+    "key", ["04-predict-aspp", "04-which-doubles", "04-encdec-size", "04-mismatched-padding", "04-aspp-rates"]
+)
 def test_exercise_solutions_print_the_computed_answer(key, capsys):
     out = exercises.solution_text(key)
-    assert out.startswith(f"Answer: {exercises._get(key).expected()!r}.")
+    expected = exercises._get(key).expected()
+    assert out.startswith(f"Answer: {expected if isinstance(expected, str) else repr(expected)}")
     assert exercises.check_answer(key, None)[0] is False
 
 
