@@ -46,8 +46,6 @@ NOT_YET_CONVERTED = {
     "00_start_here",
     "01_stride",
     "02_dilation",
-    "03_receptive_field",
-    "04_output_stride_and_heatmaps",
     "05_gridding_artifacts",
     "06_upsampling_and_checkerboard",
     "07_design_lab",

@@ -145,40 +145,44 @@ register(
 )
 
 
-def _nb04_mismatched() -> int:
-    return _receptive.output_sizes([_receptive.Layer(3, dilation=2, padding=1)] * 3, 65)[-1]
+#: The map, rate and depth of the copied-padding question (sizes the notebook does not print before it).
+_MAP, _RATE, _DEPTH = 33, 3, 3
+
+
+def _copied(padding: int = 1, depth: int = _DEPTH) -> int:
+    return _receptive.output_sizes([_receptive.Layer(3, dilation=_RATE, padding=padding)] * depth, _MAP)[-1]
 
 
 register(
     Exercise(
         key="04-mismatched-padding",
         question=(
-            "A 65×65 map goes through three 3×3 convolutions with atrous rate 2 but padding 1 "
+            f"A {_MAP}×{_MAP} map goes through {_DEPTH} 3×3 convolutions with atrous rate {_RATE} but padding 1 "
             "(copied from a rate-1 layer), stride 1: how many cells per side are left?"
         ),
-        expected=_nb04_mismatched,
+        expected=_copied,
         hint="a dilated 3×3 kernel spans 2d + 1 pixels; with padding P each layer gives N + 2P - 2d.",
         explanation=lambda: (
-            f"each layer: N + 2·1 - 2·2 = N - 2, so 65 -> {_receptive.output_sizes([_receptive.Layer(3, dilation=2, padding=1)], 65)[-1]}"
-            f" -> ... -> {_nb04_mismatched()}. With padding 2 (= rate) every layer keeps "
-            f"{_receptive.output_sizes([_receptive.Layer(3, dilation=2, padding=2)] * 3, 65)[-1]}."
+            f"each layer: N + 2·1 - 2·{_RATE} = N - {2 * _RATE - 2}, so {_MAP} -> "
+            + " -> ".join(str(_copied(depth=k)) for k in range(1, _DEPTH + 1))
+            + f". With padding {_RATE} (= rate) every layer keeps {_copied(padding=_RATE)}."
         ),
         mistakes=(
             Mistake(
                 "padding assumed to match",
-                hint="padding 1 matches rate 1 only; a rate-2 3×3 kernel spans 5 pixels and needs padding 2 "
-                "per side to keep the size.",
-                value=lambda: 65,
+                hint=f"padding 1 matches rate 1 only; a rate-{_RATE} 3×3 kernel spans {2 * _RATE + 1} pixels and "
+                f"needs padding {_RATE} per side to keep the size.",
+                value=lambda: _MAP,
             ),
             Mistake(
                 "one layer only",
-                hint="there are three layers, and each loses its border: apply N + 2P - 2d three times.",
-                value=lambda: _receptive.output_sizes([_receptive.Layer(3, dilation=2, padding=1)], 65)[-1],
+                hint=f"there are {_DEPTH} layers, and each loses its border: apply N + 2P - 2d {_DEPTH} times.",
+                value=lambda: _copied(depth=1),
             ),
             Mistake(
                 "padding forgotten",
-                hint="the padding of 1 per side gives back 2 pixels per layer: each layer loses 2d - 2P = 2.",
-                value=lambda: _receptive.output_sizes([_receptive.Layer(3, dilation=2)] * 3, 65)[-1],
+                hint=f"the padding of 1 per side gives back 2 pixels per layer: each layer loses 2d - 2P = {2 * _RATE - 2}.",
+                value=lambda: _copied(padding=0),
             ),
         ),
     )
