@@ -85,6 +85,8 @@ FIND_JS = """
 (snippet) => {
   const norm = (s) => s.replace(/\\s+/g, ' ');
   const skip = 'script, style, template, noscript, textarea, title, head';
+  // tags from an earlier call (another exercise on the same page) would make a locator ambiguous
+  document.querySelectorAll('[data-sh-click]').forEach((e) => e.removeAttribute('data-sh-click'));
   const hits = [...document.body.querySelectorAll('*')]
     .filter((e) => !e.closest(skip) && norm(e.textContent).includes(snippet));
   const deepest = hits.filter((e) => ![...e.children].some((c) => norm(c.textContent).includes(snippet)));
