@@ -763,6 +763,8 @@ def rf_table(
 class ConeLevel:
     """The positions of one map that feed one output of the last layer (1-D).
 
+    Defined in notebook ``03_receptive_field`` (returned by :func:`rf_cone`).
+
     Attributes
     ----------
     level : int
@@ -778,6 +780,12 @@ class ConeLevel:
         Input pixels between neighbouring positions of this map (``S_l``).
     center : float
         Input coordinate of the centre of position 0 of this map (``-P_l + (r_l - 1)/2``).
+
+    Examples
+    --------
+    >>> level = rf_cone([Layer(3, stride=2, padding=1), Layer(3, padding=1)])[1]
+    >>> level.first, level.paths, level.spacing, level.positions()
+    (-1, (1, 1, 1), 2, (-2.0, 0.0, 2.0))
     """
 
     level: int
