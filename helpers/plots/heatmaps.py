@@ -393,8 +393,8 @@ def _heatmap_cell_skeleton(fig: Figure) -> dict:
     (art["dots"],) = left.plot([], [], ".", color=COLORS["output"], markersize=4)
     art["left_cell"] = left.add_patch(Rectangle((0, 0), 1, 1, facecolor=COLORS["highlight"], alpha=0.6,
                                                 edgecolor=COLORS["highlight"], linewidth=2))
-    (art["left_key"],) = left.plot([], [], "P", color=COLORS["input"], markersize=9, markeredgecolor="black",
-                                   markeredgewidth=0.8)
+    (art["left_key"],) = left.plot([], [], "P", color=COLORS["input"], markersize=5, markeredgecolor="black",
+                                   markeredgewidth=0.6)  # small, so that it never hides the chosen cell
     mid.set_facecolor(COLORS["padding"])
     art["mid_img"] = mid.imshow(blank, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     art["image_box"] = mid.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=COLORS["input"], linewidth=2))
