@@ -6,6 +6,33 @@ from .. import arithmetic
 from .. import receptive as _receptive
 from ._engine import Exercise, Mistake, register
 
+def _nb04_block4_factor() -> float:
+    def block4(os_: int) -> int:
+        return sum(c.macs for c in _receptive.resnet50_costs(512, output_stride=os_) if c.name.startswith("block4"))
+
+    return block4(8) / block4(16)
+
+
+# Not asked in the notebook any more (the optional cost section prints its answer, "x4" per layer,
+# before the exercises); kept registered because the engine's tests use it as a real float question
+# and as the spoiler check's known case.
+register(
+    Exercise(
+        key="04-compute-factor",
+        question=(
+            "ResNet-50 on a 512×512 input goes from output stride 16 to 8 (DeepLab's move): "
+            "by what factor do block 4's multiply-adds grow?"
+        ),
+        expected=_nb04_block4_factor,
+        hint="block 4's maps grow by the removed stride along each axis; multiply-adds scale with H·W.",
+        explanation=lambda: (
+            f"block 4's maps go from {_receptive.output_sizes(_receptive.resnet50(16), 512)[-1]}² to "
+            f"{_receptive.output_sizes(_receptive.resnet50(8), 512)[-1]}² cells while its weights stay the same, "
+            f"so its multiply-adds grow by the square of the side ratio, {_nb04_block4_factor():g}."
+        ),
+    )
+)
+
 #: The crop of the predict-first question (not a size the notebook prints before it).
 _CROP = 353
 
