@@ -15,7 +15,9 @@ from . import exercises
 from .arithmetic import (
     conv_output_size,
     effective_kernel_size,
+    encoder_decoder_size,
     heatmap_size,
+    scale_dimension,
     same_padding,
     tf_output_size,
     transposed_output_size,
@@ -64,6 +66,8 @@ from .receptive import (
     cell_centers,
     layer_costs,
     resnet50_costs,
+    ConeLevel,
+    rf_cone,
 )
 
 __version__ = "0.1.0"
@@ -75,6 +79,8 @@ __all__ = [
     "tf_output_size",
     "transposed_output_size",
     "heatmap_size",
+    "encoder_decoder_size",
+    "scale_dimension",
     "Layer",
     "RFRow",
     "receptive_field",
@@ -125,6 +131,8 @@ __all__ = [
     "AuditReport",
     "AuditRow",
     "VerifyResult",
+    "ConeLevel",
+    "rf_cone",
 ]
 
 _LAZY = ("plots", "widgets", "animation", "explorers")

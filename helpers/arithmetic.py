@@ -24,6 +24,8 @@ __all__ = [
     "tf_output_size",
     "transposed_output_size",
     "heatmap_size",
+    "encoder_decoder_size",
+    "scale_dimension",
 ]
 
 
@@ -323,3 +325,72 @@ def heatmap_size(n: int | tuple[int, int], output_stride: int) -> int | tuple[in
     n = check_int("n", n, 1)
     return -(-n // os_)
 
+
+
+def encoder_decoder_size(
+    n: int, encoder_stride: int = 32, *, upsampling_layers: int = 3, kernel: int = 4, stride: int = 2, padding: int = 1
+) -> int:
+    """Heatmap side of an encoder–decoder: a "same"-padded encoder, then transposed convolutions.
+
+    The encoder (for example ResNet-50, whose sizes are ``ceil(n / 32)``, see
+    notebook 04) gives ``ceil(n / encoder_stride)``; each of the
+    ``upsampling_layers`` transposed convolutions (SimpleBaselines: ``k=4,
+    s=2, p=1``) maps ``m`` to ``(m - 1) s - 2p + k`` (:func:`transposed_output_size`),
+    which is ``2m`` for the default layers. So the default network gives
+    ``8 * ceil(n / 32)``: its cells are ``32 / 8 = 4`` input pixels apart
+    (its output stride), yet its heatmap is not ``ceil(n / 4)`` unless 32
+    divides ``n`` (or ``n`` is at most 3 below a multiple of 32).
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Parameters
+    ----------
+    n : int
+        Input length (>= 1).
+    encoder_stride : int
+        Output stride of the encoder (>= 1).
+    upsampling_layers : int
+        Number of transposed convolutions (>= 0).
+    kernel, stride, padding : int
+        The transposed convolutions' kernel (>= 1), stride (>= 1) and padding (>= 0).
+
+    Examples
+    --------
+    >>> encoder_decoder_size(250), heatmap_size(250, 4)
+    (64, 63)
+    >>> encoder_decoder_size(100), heatmap_size(100, 4)
+    (32, 25)
+    >>> encoder_decoder_size(256)
+    64
+    """
+    n = check_int("n", n, 1)
+    e = check_int("encoder_stride", encoder_stride, 1)
+    layers = check_int("upsampling_layers", upsampling_layers, 0)
+    m = heatmap_size(n, e)
+    for _ in range(layers):
+        m = transposed_output_size(m, kernel, stride=stride, padding=padding)
+    return m
+
+
+def scale_dimension(dim: int, scale: float) -> int:
+    """DeepLab's ``scale_dimension``: ``int((dim - 1) * scale + 1)`` (its non-tensor branch).
+
+    DeepLab (``research/deeplab/core/utils.py`` of tensorflow/models) sizes its
+    feature maps with ``scale = 1 / output_stride``. In exact arithmetic
+    ``floor((dim - 1) / OS) + 1 = ceil(dim / OS)`` for every ``dim``, so it
+    agrees with :func:`heatmap_size` for every crop, not only for crops of
+    ``k * OS + 1`` pixels. In floating point the agreement holds whenever OS
+    is a power of two (1/OS is exact); it can fail by one for other strides
+    (``dim=148, OS=49``).
+
+    Defined in notebook ``04_output_stride_and_heatmaps``.
+
+    Examples
+    --------
+    >>> scale_dimension(513, 1 / 16), scale_dimension(512, 1 / 16), heatmap_size(512, 16)
+    (33, 32, 32)
+    """
+    dim = check_int("dim", dim, 1)
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 < scale <= 1:
+        raise ValueError(f"scale must be a number in (0, 1], got {scale!r}")
+    return int((float(dim) - 1.0) * scale + 1.0)

@@ -41,6 +41,8 @@ __all__ = [
     "layer_costs",
     "resnet50_costs",
     "rf_table",
+    "ConeLevel",
+    "rf_cone",
 ]
 
 
@@ -750,3 +752,103 @@ def rf_table(
         text = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
         out.append("  ".join(text).rstrip())
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------
+# The cone of one output, layer by layer (notebook 03's 1-D picture)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConeLevel:
+    """The positions of one map that feed one output of the last layer (1-D).
+
+    Defined in notebook ``03_receptive_field`` (returned by :func:`rf_cone`).
+
+    Attributes
+    ----------
+    level : int
+        0 is the input, ``l`` the output map of layer ``l``.
+    first : int
+        Index (on this map) of the first position in the cone; negative
+        indices are padding.
+    paths : tuple of int
+        For positions ``first, first + 1, …``: how many chains of kernel taps
+        lead from the output to that position (0: a position skipped by a
+        dilated or strided tap pattern).
+    spacing : int
+        Input pixels between neighbouring positions of this map (``S_l``).
+    center : float
+        Input coordinate of the centre of position 0 of this map (``-P_l + (r_l - 1)/2``).
+
+    Examples
+    --------
+    >>> level = rf_cone([Layer(3, stride=2, padding=1), Layer(3, padding=1)])[1]
+    >>> level.first, level.paths, level.spacing, level.positions()
+    (-1, (1, 1, 1), 2, (-2.0, 0.0, 2.0))
+    """
+
+    level: int
+    first: int
+    paths: tuple[int, ...]
+    spacing: int
+    center: float
+
+    def positions(self) -> tuple[float, ...]:
+        """Input coordinates of the cone's positions (``(first + j) * spacing + center``)."""
+        return tuple((self.first + j) * self.spacing + self.center for j in range(len(self.paths)))
+
+
+def rf_cone(layers: Sequence[Layer], *, output: int = 0) -> tuple[ConeLevel, ...]:
+    """Which positions of every map feed output ``output`` of the last layer, and along how many paths.
+
+    Walks the stack backwards: output ``u`` of layer ``l`` reads positions
+    ``u·s_l − p_l + t·d_l`` (``t = 0 … k_l − 1``) of the map below. Image
+    borders are ignored (an infinite input, padding counted as positions), so
+    level 0 spans exactly the receptive field: ``first = output·S − P`` and
+    ``len(paths) = r``.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Parameters
+    ----------
+    layers : sequence of Layer
+        The stack, input side first (at least one layer; "same" padding with
+        stride > 1 is not supported here: use explicit paddings).
+    output : int
+        Index of the output on the last map (>= 0).
+
+    Returns
+    -------
+    tuple of ConeLevel
+        Levels ``0 … L`` (input first).
+
+    Examples
+    --------
+    >>> cone = rf_cone([Layer(3, padding=1), Layer(3, dilation=2, padding=2)])
+    >>> [(c.first, c.paths) for c in cone]
+    [(-3, (1, 1, 2, 1, 2, 1, 1)), (-2, (1, 0, 1, 0, 1)), (0, (1,))]
+    >>> receptive_field([Layer(3, padding=1), Layer(3, dilation=2, padding=2)])[-1].r
+    7
+    """
+    layers = _check_layers(layers)
+    if not layers:
+        raise ValueError("layers must contain at least one Layer")
+    u = check_int("output", output, 0)
+    for layer in layers:
+        if layer.padding == "same" and layer.stride > 1:
+            raise ValueError(f"layer {layer.name or layer!r}: rf_cone needs explicit padding with stride > 1")
+    rows = receptive_field(layers)
+    first, counts = u, [1]
+    levels = [ConeLevel(len(layers), u, (1,), rows[-1].S, rows[-1].center)]
+    for l in range(len(layers) - 1, -1, -1):
+        layer = layers[l]
+        k, s, d = layer.kernel, layer.stride, layer.dilation
+        new = [0] * (s * (len(counts) - 1) + d * (k - 1) + 1)
+        for j, c in enumerate(counts):
+            for t in range(k):
+                new[j * s + t * d] += c
+        first, counts = first * s - layer.pads()[0], new
+        below = rows[l - 1] if l > 0 else None
+        levels.append(ConeLevel(l, first, tuple(new), below.S if below else 1, below.center if below else 0.0))
+    return tuple(reversed(levels))

@@ -181,3 +181,20 @@ def test_rf_stack_report_numbers():
     assert text.splitlines()[0].split()[:3] == ["layer", "k", "s"]
     sigma = float(text.split("2σ = ")[1].split(" px")[0])
     assert sigma > 0 and sigma < r
+
+
+def test_rf_cones_draws_the_cone_and_the_field():
+    """Issue 11: the 1-D cone picture — one panel per stack, titles give r, depth truncates the stack."""
+    from helpers import rf_cone
+
+    stacks = {"plain": [Layer(3, padding=1)] * 3, "dilated": [Layer(3, dilation=d, padding=d) for d in (1, 2, 4)]}
+    fig = plots.rf_cones(stacks)
+    assert [ax.get_title() for ax in fig.axes] == ["plain: r = 7", "dilated: r = 15"]
+    band = [p for p in fig.axes[1].patches][0]
+    assert band.get_width() == len(rf_cone(stacks["dilated"])[0].paths) == 15
+    plt.close(fig)
+    fig = plots.rf_cones(stacks, depth=2)
+    assert [ax.get_title() for ax in fig.axes] == ["plain: r = 5", "dilated: r = 7"]
+    plt.close(fig)
+    with pytest.raises(ValueError, match="depth"):
+        plots.rf_cones(stacks, depth=4)

@@ -124,6 +124,16 @@ def test_exercise_vgg_span():
     assert not exercises.check_answer("03-vgg-span", [6, 218])[0]
 
 
+def test_exercise_predict_stride_or_dilation():
+    """Both stacks reach the same span (walked tap by tap): the answer is "both the same"."""
+    a = [Layer(5, stride=2, padding=2)] * 3
+    b = [Layer(5, dilation=d, padding=2 * d) for d in (1, 2, 4)]
+    (fa, la), (fb, lb) = field(a), field(b)
+    assert la - fa == lb - fb
+    assert exercises.check_answer("03-predict-stride-or-dilation", "c")[0]
+    assert exercises.mistake_for("03-predict-stride-or-dilation", "a") == "strides win"
+
+
 @pytest.mark.parametrize("key", ["03-pool-stack", "03-doubling-depth", "03-vgg-span"])
 def test_solutions_print_the_answer(key, capsys):
     out = exercises.solution_text(key)

@@ -30,38 +30,48 @@ def close_figures():
 # ---------------------------------------------------------------- exercises
 
 
-def test_exercise_heatmap_size_by_walking_same_layers():
-    n = 321
+def test_exercise_predict_aspp_by_walking_same_layers():
+    """04-predict-aspp: walk ResNet-50's 'same' strides (OS 16) on 353, then a rate-24 head padded by 24."""
+    n = 353
     for _ in range(4):  # four "same" stride-2 layers: output stride 16
         pl, pr = tf_same_split(n, 3, 2, 1)
         n = count_windows(n, 3, 2, pl, pr, 1)
-    assert exercises.check_answer("04-heatmap-size", n) == (True, "Correct!")
-    assert n == math.ceil(321 / 16)
+    n = count_windows(n, 3, 1, 24, 24, 24)
+    assert exercises.check_answer("04-predict-aspp", n) == (True, "Correct!")
+    assert exercises.mistake_for("04-predict-aspp", 2 * n) == "rates enlarge the heatmap"
+
+
+def test_exercise_which_doubles_and_encoder_decoder():
+    """04-which-doubles: only the stride doubles the side; 04-encdec-size: 8·ceil(150/32), not ceil(150/4)."""
+    assert exercises.check_answer("04-which-doubles", "b")[0]
+    assert exercises.mistake_for("04-which-doubles", "c") == "both are needed"
+    assert exercises.check_answer("04-encdec-size", 8 * math.ceil(150 / 32))[0]
+    assert exercises.mistake_for("04-encdec-size", math.ceil(150 / 4)) == "ceil(N/OS) for an encoder-decoder"
 
 
 def test_exercise_mismatched_padding_by_walking_windows():
-    n = 65
+    n = 33
     for _ in range(3):
-        n = count_windows(n, 3, 1, 1, 1, 2)
+        n = count_windows(n, 3, 1, 1, 1, 3)
     assert exercises.check_answer("04-mismatched-padding", n)[0]
-    assert not exercises.check_answer("04-mismatched-padding", 65)[0]  # the size-keeping answer is wrong here
+    assert not exercises.check_answer("04-mismatched-padding", 33)[0]  # the size-keeping answer is wrong here
 
 
-def test_exercise_compute_factor_and_aspp_rates():
-    # OS 16 -> 8 removes one stride of 2: block 4's maps double per axis, MACs x 2**2
-    assert exercises.check_answer("04-compute-factor", 4)[0]
-    assert not exercises.check_answer("04-compute-factor", 2)[0]
+def test_exercise_aspp_rates():
     # Chen et al. 2017: (6, 12, 18) at OS 16 <-> (12, 24, 36) at OS 8; rate x OS constant -> OS 4: (24, 48, 72)
     assert exercises.check_answer("04-aspp-rates", [24, 48, 72])[0]
     assert exercises.check_answer("04-aspp-rates", (24, 48, 72))[0]
     assert not exercises.check_answer("04-aspp-rates", [6, 12, 18])[0]
-    assert "Hint" in exercises.check_answer("04-aspp-rates", [12, 24, 36])[1]
+    assert exercises.mistake_for("04-aspp-rates", [12, 24, 36]) == "OS 8's rates"
 
 
-@pytest.mark.parametrize("key", ["04-heatmap-size", "04-mismatched-padding", "04-compute-factor", "04-aspp-rates"])
+@pytest.mark.parametrize(
+    "key", ["04-predict-aspp", "04-which-doubles", "04-encdec-size", "04-mismatched-padding", "04-aspp-rates"]
+)
 def test_exercise_solutions_print_the_computed_answer(key, capsys):
     out = exercises.solution_text(key)
-    assert out.startswith(f"Answer: {exercises._get(key).expected()!r}.")
+    expected = exercises._get(key).expected()
+    assert out.startswith(f"Answer: {expected if isinstance(expected, str) else repr(expected)}")
     assert exercises.check_answer(key, None)[0] is False
 
 
@@ -138,7 +148,7 @@ def test_heatmap_grids_counts_cells(n):
         cells = -(-n // os_)
         assert ax.get_title() == f"OS {os_}: {cells}×{cells} heatmap"
         xs = _segments_x(ax)
-        assert len(xs) == cells + 1 and xs[-1] == n - 0.5  # a last partial block when OS does not divide n
+        assert len(xs) == cells + 1 and np.allclose(np.diff(xs), os_)  # whole OS x OS squares (issue 11 item 4)
 
 
 def test_heatmap_size_vs_rate_lines():
@@ -178,3 +188,19 @@ def test_scene_is_seeded():
     c, _ = plots._nb04_scene(300, 1)
     assert np.array_equal(a, b) and ka == kb and not np.array_equal(a, c)
     assert 0 <= ka[0] < 300 and 0 <= ka[1] < 300
+
+
+def test_heatmap_grids_squares_sit_on_the_real_cell_centres():
+    """Issue 11 item 4: one geometry — the drawn squares are centred on cell_centers (2, 34, … at OS 32)."""
+    from helpers import cell_centers, resnet50
+
+    fig = plots.heatmap_grids(256, output_strides=(32, 8))
+    for ax, os_ in zip(fig.axes, (32, 8)):
+        centers = cell_centers(resnet50(os_), 256)
+        lines = ax.collections[0].get_segments()  # vlines: x = centre - OS/2 for each cell, + the last edge
+        xs = sorted({round(float(seg[0][0]), 3) for seg in lines})
+        assert xs == [round(c - os_ / 2, 3) for c in centers] + [round(centers[-1] + os_ / 2, 3)]
+        boxes = [p for p in ax.patches if p.get_width() == os_]
+        (cx,) = {b.get_x() + os_ / 2 for b in boxes}
+        assert cx in centers
+    plt.close(fig)

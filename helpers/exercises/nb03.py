@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import receptive as _receptive
-from ._engine import Exercise, register
+from ._engine import Exercise, Mistake, register
 
 
 def _stack_03() -> "list[_receptive.Layer]":
@@ -47,6 +47,22 @@ register(
         explanation=lambda: "r after each layer: "
         + " → ".join(f"{row.name} {row.r}" for row in _receptive.receptive_field(_stack_03()))
         + f"; the two 3×3 convs after the pool each add 2·{_receptive.receptive_field(_stack_03())[1].S} pixels.",
+        mistakes=(
+            Mistake(
+                "jump not doubled",
+                hint="the pool's stride 2 doubles the jump S for every later layer: each 3×3 after it adds "
+                "(3 - 1)·2 input pixels, not 2.",
+                value=lambda: _receptive.receptive_field(
+                    [_receptive.Layer(3, padding=1), _receptive.Layer(2), _receptive.Layer(3, padding=1), _receptive.Layer(3, padding=1)]
+                )[-1].r,
+            ),
+            Mistake(
+                "pool ignored",
+                hint="the 2×2 pool reads two neighbouring positions, so it widens the field by (2 - 1)·1 = 1 "
+                "pixel before it doubles the jump.",
+                value=lambda: _receptive.receptive_field(_stack_03())[-1].r - 1,
+            ),
+        ),
     )
 )
 
@@ -60,7 +76,22 @@ register(
         explanation=lambda: (
             f"r = {', '.join(str(row.r) for row in _receptive.receptive_field([_receptive.Layer(3, dilation=2**i, padding=2**i) for i in range(_doubling_depth(129))]))}"
             f": {_doubling_depth(129)} layers. With a fixed rate 2 instead (r = 4l + 1) you would need "
-            f"{_fixed_rate_depth(129, 2)} layers: only doubling rates grow exponentially."
+            f"{_fixed_rate_depth(129, 2)} layers: a fixed rate grows the field linearly, doubling rates (like a "
+            f"stride of 2 at every layer, which also shrinks the map) exponentially."
+        ),
+        mistakes=(
+            Mistake(
+                "one layer short",
+                hint="check the last layer you counted: r = 2^(L+1) - 1 must reach 129, and one layer fewer "
+                "stops just below it.",
+                value=lambda: _doubling_depth(129) - 1,
+            ),
+            Mistake(
+                "linear growth",
+                hint="that is the depth for rate-1 layers, whose field grows by 2 per layer; with doubling rates "
+                "layer l adds 2·2^(l-1).",
+                value=lambda: _fixed_rate_depth(129, 1),
+            ),
         ),
     )
 )
@@ -81,5 +112,74 @@ register(
             f"{'inside' if _vgg_span(3)[0] >= 0 and _vgg_span(3)[1] <= 223 else 'partly outside'} the image; the corner outputs "
             f"(u = 0: {_vgg_span(0)}) reach {-_vgg_span(0)[0]} pixels into the zero padding."
         ),
+        mistakes=(
+            Mistake(
+                "off by one at the end",
+                hint="a window of r pixels starting at `first` ends at first + r - 1, not first + r.",
+                value=lambda: [_vgg_span(3)[0], _vgg_span(3)[1] + 1],
+            ),
+            Mistake(
+                "padding forgotten",
+                hint="padded coordinates are not input coordinates: subtract the effective padding P "
+                "(output 0 starts P pixels inside the padding).",
+                value=lambda: [v + _receptive.receptive_field(_receptive.vgg16())[-1].P for v in _vgg_span(3)],
+            ),
+        ),
+    )
+)
+
+
+def _cone_pair() -> "dict[str, list[_receptive.Layer]]":
+    L = _receptive.Layer
+    return {
+        "A: 5×5, stride 2 at every layer": [L(5, stride=2, padding=2)] * 3,
+        "B: 5×5, stride 1, dilations 1, 2, 4": [L(5, dilation=d, padding=2 * d) for d in (1, 2, 4)],
+    }
+
+
+def _larger_field() -> str:
+    a, b = (_receptive.receptive_field(layers)[-1].r for layers in _cone_pair().values())
+    return "a" if a > b else "b" if b > a else "c"
+
+
+def _field_terms(layers: "list[_receptive.Layer]") -> str:
+    rows = _receptive.receptive_field(layers)
+    before = [1] + [row.S for row in rows[:-1]]
+    return " + ".join(f"{layer.effective_kernel - 1}·{S}" for layer, S in zip(layers, before))
+
+
+register(
+    Exercise(
+        key="03-predict-stride-or-dilation",
+        question="Stack A: three 5×5 convolutions with stride 2 each. Stack B: three 5×5 convolutions with "
+        "stride 1 and dilations 1, 2, 4. Which final output has the larger receptive field?",
+        kind="choice",
+        options={"a": "stack A (strided)", "b": "stack B (dilated)", "c": "both the same"},
+        expected=_larger_field,
+        hint="write r = 1 + Σ (k_eff,l - 1)·S_(l-1) for both stacks and compare the terms one by one.",
+        explanation=lambda: (
+            "A: r = 1 + " + _field_terms(list(_cone_pair().values())[0])
+            + f" = {_receptive.receptive_field(list(_cone_pair().values())[0])[-1].r}; "
+            + "B: r = 1 + " + _field_terms(list(_cone_pair().values())[1])
+            + f" = {_receptive.receptive_field(list(_cone_pair().values())[1])[-1].r}. A stride multiplies the jump "
+            "S of every later layer; a dilation multiplies the span of its own kernel. Doubling either per layer "
+            "gives the same terms, so the fields are equal — but A's map shrinks "
+            f"{_receptive.output_stride(list(_cone_pair().values())[0])} times per axis, B's keeps its size."
+        ),
+        mistakes=(
+            Mistake(
+                "strides win",
+                hint="a stride does grow every later layer's contribution — but so does a dilation that doubles "
+                "from layer to layer: compare the terms (k_eff - 1)·S_(l-1) one by one.",
+                value=lambda: "a",
+            ),
+            Mistake(
+                "dilation wins",
+                hint="dilation spreads one layer's taps, a stride spreads every later layer's taps: with rates "
+                "1, 2, 4 against three strides of 2 the terms come out the same.",
+                value=lambda: "b",
+            ),
+        ),
+        predict_first=True,
     )
 )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from .. import arithmetic
 from .. import receptive as _receptive
-from ._engine import Exercise, register
-
+from ._engine import Exercise, Mistake, register
 
 def _nb04_block4_factor() -> float:
     def block4(os_: int) -> int:
@@ -14,40 +13,9 @@ def _nb04_block4_factor() -> float:
     return block4(8) / block4(16)
 
 
-def _nb04_mismatched() -> int:
-    return _receptive.output_sizes([_receptive.Layer(3, dilation=2, padding=1)] * 3, 65)[-1]
-
-
-register(
-    Exercise(
-        key="04-heatmap-size",
-        question="A 'same'-padded network with output stride 16 gets a 321×321 crop: how many heatmap cells per side?",
-        expected=lambda: arithmetic.heatmap_size(321, 16),
-        hint="with 'same' padding every stride-s layer rounds up: the heatmap has ceil(N / OS) cells per side.",
-        explanation=lambda: (
-            f"ceil(321 / 16) = ceil({321 / 16:.4g}) = {arithmetic.heatmap_size(321, 16)}; "
-            f"DeepLab's formula (N - 1)/OS + 1 = {(321 - 1) // 16 + 1} agrees because 321 = {(321 - 1) // 16}·16 + 1."
-        ),
-    )
-)
-
-register(
-    Exercise(
-        key="04-mismatched-padding",
-        question=(
-            "A 65×65 map goes through three 3×3 convolutions with atrous rate 2 but padding 1 "
-            "(copied from a rate-1 layer), stride 1: how many cells per side are left?"
-        ),
-        expected=_nb04_mismatched,
-        hint="a dilated 3×3 kernel spans 2d + 1 pixels; with padding P each layer gives N + 2P - 2d.",
-        explanation=lambda: (
-            f"each layer: N + 2·1 - 2·2 = N - 2, so 65 -> {_receptive.output_sizes([_receptive.Layer(3, dilation=2, padding=1)], 65)[-1]}"
-            f" -> ... -> {_nb04_mismatched()}. With padding 2 (= rate) every layer keeps "
-            f"{_receptive.output_sizes([_receptive.Layer(3, dilation=2, padding=2)] * 3, 65)[-1]}."
-        ),
-    )
-)
-
+# Not asked in the notebook any more (the optional cost section prints its answer, "x4" per layer,
+# before the exercises); kept registered because the engine's tests use it as a real float question
+# and as the spoiler check's known case.
 register(
     Exercise(
         key="04-compute-factor",
@@ -61,6 +29,188 @@ register(
             f"block 4's maps go from {_receptive.output_sizes(_receptive.resnet50(16), 512)[-1]}² to "
             f"{_receptive.output_sizes(_receptive.resnet50(8), 512)[-1]}² cells while its weights stay the same, "
             f"so its multiply-adds grow by the square of the side ratio, {_nb04_block4_factor():g}."
+        ),
+    )
+)
+
+#: The crop of the predict-first question (not a size the notebook prints before it).
+_CROP = 353
+
+
+def _aspp_heatmap(rate: int, crop: int = _CROP) -> int:
+    return _receptive.output_sizes(_receptive.resnet50_with_head(16, rate), crop)[-1]
+
+
+register(
+    Exercise(
+        key="04-predict-aspp",
+        question=(
+            f"DeepLab runs ResNet-50 at output stride 16 on a {_CROP}×{_CROP} crop, its ASPP branch at rate 12 "
+            "with padding = rate. You double the rate to 24 (padding still = rate). How many heatmap cells "
+            "per side now?"
+        ),
+        expected=lambda: _aspp_heatmap(24),
+        hint="the rate enters a layer's size only through its span d(K-1)+1, and padding = d(K-1)/2 cancels it; "
+        "the strides alone set the size.",
+        explanation=lambda: (
+            f"The backbone gives ceil({_CROP}/16) = {arithmetic.heatmap_size(_CROP, 16)} cells. The 3×3 head at "
+            f"rate d with padding d outputs N + 2d - 2d = N cells: {_aspp_heatmap(12)} at rate 12, "
+            f"{_aspp_heatmap(24)} at rate 24. Doubling the rate widens what each cell sees "
+            f"({_receptive.receptive_field(_receptive.resnet50_with_head(16, 12), input_size=_CROP)[-1].r} → "
+            f"{_receptive.receptive_field(_receptive.resnet50_with_head(16, 24), input_size=_CROP)[-1].r} px), not how many cells there are."
+        ),
+        mistakes=(
+            Mistake(
+                "rates enlarge the heatmap",
+                hint="a larger rate spreads the taps of each cell further apart; it adds no cells. Only removing "
+                "a stride (a smaller output stride) does that.",
+                value=lambda: 2 * _aspp_heatmap(24),
+            ),
+            Mistake(
+                "floor for ceil",
+                hint="'same' padding rounds up: a partial block at the border still gets a cell, ceil(N/OS).",
+                value=lambda: _CROP // 16,
+            ),
+            Mistake(
+                "doubling the rate halves the resolution",
+                hint="the output stride is the product of the strides, and no stride changed: it stays 16.",
+                value=lambda: arithmetic.heatmap_size(_CROP, 32),
+            ),
+        ),
+        predict_first=True,
+    )
+)
+
+
+def _which_doubles() -> str:
+    base = _receptive.output_sizes(_receptive.resnet50_with_head(16, 12), 512)[-1]
+    rates = _receptive.output_sizes(_receptive.resnet50_with_head(16, 24), 512)[-1]
+    stride = _receptive.output_sizes(_receptive.resnet50_with_head(8, 12), 512)[-1]
+    if stride == 2 * base and rates != 2 * base:
+        return "b"
+    if rates == 2 * base and stride != 2 * base:
+        return "a"
+    return "c"
+
+
+register(
+    Exercise(
+        key="04-which-doubles",
+        question=(
+            "ResNet-50 at output stride 16 with an ASPP branch at rate 12 (padding = rate) on a 512×512 input. "
+            "Which single change doubles the heatmap side?"
+        ),
+        kind="choice",
+        options={
+            "a": "doubling every atrous rate (padding = rate)",
+            "b": "removing the last stride (output stride 8), rates unchanged",
+            "c": "neither alone: only both together",
+        },
+        expected=_which_doubles,
+        hint="the heatmap side is ceil(N/OS) for a 'same'-padded network; ask which change alters OS.",
+        explanation=lambda: (
+            f"OS 16: {_receptive.output_sizes(_receptive.resnet50_with_head(16, 12), 512)[-1]} cells; "
+            f"rate 24: {_receptive.output_sizes(_receptive.resnet50_with_head(16, 24), 512)[-1]}; "
+            f"OS 8: {_receptive.output_sizes(_receptive.resnet50_with_head(8, 12), 512)[-1]}. Removing the stride "
+            "alone doubles the side. DeepLab also doubles the rates, but for another reason: the taps of a "
+            "rate-d convolution on an OS map are d·OS pixels apart, so at OS 8 the rates must double to keep "
+            "each branch's field of view."
+        ),
+        mistakes=(
+            Mistake(
+                "rates set the size",
+                hint="with padding = rate, a 3×3 layer keeps its input size at every rate: rates change what a "
+                "cell sees, not how many cells there are.",
+                value=lambda: "a",
+            ),
+            Mistake(
+                "both are needed",
+                hint="DeepLab does both, but the heatmap doubles from the stride alone; the doubled rates only "
+                "restore each cell's field of view.",
+                value=lambda: "c",
+            ),
+        ),
+    )
+)
+
+register(
+    Exercise(
+        key="04-encdec-size",
+        question=(
+            "SimpleBaselines: ResNet-50 (output stride 32, sizes ceil(N/32)) followed by three transposed "
+            "convolutions with k=4, s=2, p=1. For a 150×150 input, how many heatmap cells per side?"
+        ),
+        expected=lambda: arithmetic.encoder_decoder_size(150),
+        hint="size the encoder first (ceil(N/32)), then apply the transposed-convolution size "
+        "(m - 1)·s - 2p + k to it three times.",
+        explanation=lambda: (
+            f"encoder: ceil(150/32) = {arithmetic.heatmap_size(150, 32)}; each transposed conv maps m to "
+            f"(m - 1)·2 - 2 + 4 = 2m, so {arithmetic.heatmap_size(150, 32)} → "
+            f"{arithmetic.encoder_decoder_size(150, upsampling_layers=1)} → "
+            f"{arithmetic.encoder_decoder_size(150, upsampling_layers=2)} → {arithmetic.encoder_decoder_size(150)}. "
+            f"Its cells are 32/8 = 4 pixels apart, yet the side is not ceil(150/4) = {arithmetic.heatmap_size(150, 4)}."
+        ),
+        mistakes=(
+            Mistake(
+                "ceil(N/OS) for an encoder-decoder",
+                hint="ceil(N/4) holds for a network that only downsamples; here the encoder rounds up at 32 "
+                "first, and the decoder doubles that rounded size exactly.",
+                value=lambda: arithmetic.heatmap_size(150, 4),
+            ),
+            Mistake(
+                "floor for ceil",
+                hint="the encoder's 'same'-like padding rounds up: ceil(150/32), not floor.",
+                value=lambda: 8 * (150 // 32),
+            ),
+            Mistake(
+                "N / OS, floored",
+                hint="two roundings happen: ceil at the encoder, then exact doubling; N // 4 uses neither.",
+                value=lambda: 150 // 4,
+            ),
+        ),
+    )
+)
+
+
+#: The map, rate and depth of the copied-padding question (sizes the notebook does not print before it).
+_MAP, _RATE, _DEPTH = 33, 3, 3
+
+
+def _copied(padding: int = 1, depth: int = _DEPTH) -> int:
+    return _receptive.output_sizes([_receptive.Layer(3, dilation=_RATE, padding=padding)] * depth, _MAP)[-1]
+
+
+register(
+    Exercise(
+        key="04-mismatched-padding",
+        question=(
+            f"A {_MAP}×{_MAP} map goes through {_DEPTH} 3×3 convolutions with atrous rate {_RATE} but padding 1 "
+            "(copied from a rate-1 layer), stride 1: how many cells per side are left?"
+        ),
+        expected=_copied,
+        hint="a dilated 3×3 kernel spans 2d + 1 pixels; with padding P each layer gives N + 2P - 2d.",
+        explanation=lambda: (
+            f"each layer: N + 2·1 - 2·{_RATE} = N - {2 * _RATE - 2}, so {_MAP} -> "
+            + " -> ".join(str(_copied(depth=k)) for k in range(1, _DEPTH + 1))
+            + f". With padding {_RATE} (= rate) every layer keeps {_copied(padding=_RATE)}."
+        ),
+        mistakes=(
+            Mistake(
+                "padding assumed to match",
+                hint=f"padding 1 matches rate 1 only; a rate-{_RATE} 3×3 kernel spans {2 * _RATE + 1} pixels and "
+                f"needs padding {_RATE} per side to keep the size.",
+                value=lambda: _MAP,
+            ),
+            Mistake(
+                "one layer only",
+                hint=f"there are {_DEPTH} layers, and each loses its border: apply N + 2P - 2d {_DEPTH} times.",
+                value=lambda: _copied(depth=1),
+            ),
+            Mistake(
+                "padding forgotten",
+                hint=f"the padding of 1 per side gives back 2 pixels per layer: each layer loses 2d - 2P = {2 * _RATE - 2}.",
+                value=lambda: _copied(padding=0),
+            ),
         ),
     )
 )
@@ -82,6 +232,22 @@ register(
             + " (OS 8 gives DeepLab's doubled rates "
             + ", ".join(str(rate * 16 // 8) for rate in (6, 12, 18))
             + ")."
+        ),
+        mistakes=(
+            Mistake(
+                "OS 8's rates",
+                hint="those are the rates for output stride 8; at OS 4 the map is twice as dense again, so "
+                "the rates double once more.",
+                value=lambda: [rate * 16 // 8 for rate in (6, 12, 18)],
+            ),
+            Mistake(
+                "rates moved the wrong way",
+                hint="a smaller output stride puts neighbouring cells closer, so each tap must skip more cells: "
+                "the rates grow, by 16/4.",
+                when=lambda ans: isinstance(ans, (list, tuple)) and len(ans) == 3
+                and all(isinstance(a, (int, float)) and a < r for a, r in zip(ans, (6, 12, 18))),
+                example=lambda: [rate // 2 for rate in (6, 12, 18)],
+            ),
         ),
     )
 )

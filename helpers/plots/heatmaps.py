@@ -60,11 +60,14 @@ def _nb04_show(ax: Axes, img: np.ndarray, n: int) -> None:
 
 
 def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 8), seed: int = 0) -> Figure:
-    """The same image under heatmaps of several output strides: one cell per ``OS × OS`` block.
+    """The same image under the heatmaps of ResNet-50 (TF-Slim) at several output strides.
 
-    Each panel draws the ``ceil(n / OS)`` heatmap cells per side as the
-    blocks of input pixels they stand for (a last partial block when ``OS``
-    does not divide ``n``), and fills the cell that holds the keypoint.
+    Each heatmap cell is drawn as the ``OS × OS`` square around its real
+    receptive-field centre (:func:`helpers.cell_centers`, the geometry of
+    notebook 04's section on where cells look): the pixels nearer to that
+    centre than to any other, i.e. the pixels an arg-max at that cell decodes
+    to. The cell nearest the keypoint is filled and outlined; the keypoint is
+    a small cross so that it never hides the cell.
 
     Defined in notebook ``04_output_stride_and_heatmaps``.
 
@@ -75,39 +78,43 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
     ['OS 32: 8×8 heatmap', 'OS 8: 32×32 heatmap']
     >>> plt.close(fig)
     """
-    from ..arithmetic import heatmap_size
+    from ..receptive import cell_centers, resnet50
 
     n = check_int("n", n, 1)
     strides = [check_int("output_strides", s, 1) for s in output_strides]
     img, (kx, ky) = _nb04_scene(n, check_int("seed", seed, 0))
-    fig, axes = plt.subplots(1, len(strides), figsize=(4.2 * len(strides), 4.7), squeeze=False)
+    fig, axes = plt.subplots(1, len(strides), figsize=(4.2 * len(strides), 4.9), squeeze=False)
     for ax, os_ in zip(axes[0], strides):
-        cells = heatmap_size(n, os_)
+        centers = np.array(cell_centers(resnet50(os_), n))
+        cells = len(centers)
         _nb04_show(ax, img, n)
-        edges = np.minimum(np.arange(cells + 1) * os_, n) - 0.5
-        ax.vlines(edges, -0.5, n - 0.5, color=COLORS["output"], linewidth=1.0)
-        ax.hlines(edges, -0.5, n - 0.5, color=COLORS["output"], linewidth=1.0)
-        i, j = int((ky + 0.5) // os_), int((kx + 0.5) // os_)
-        ax.add_patch(
-            Rectangle((edges[j], edges[i]), edges[j + 1] - edges[j], edges[i + 1] - edges[i],
-                      facecolor=COLORS["highlight"], alpha=0.7, edgecolor=COLORS["highlight"], linewidth=2)
-        )
-        ax.plot(kx, ky, "P", color=COLORS["input"], markersize=7, markeredgecolor="black", markeredgewidth=0.7)
+        edges = np.concatenate([centers - os_ / 2, [centers[-1] + os_ / 2]])  # cell u: centre ± OS/2
+        ax.vlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=1.0)
+        ax.hlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=1.0)
+        if cells <= 16:
+            gx, gy = np.meshgrid(centers, centers)
+            ax.plot(gx.ravel(), gy.ravel(), ".", color=COLORS["output"], markersize=3)
+        j, i = int(np.abs(centers - kx).argmin()), int(np.abs(centers - ky).argmin())
+        ax.add_patch(Rectangle((edges[j], edges[i]), os_, os_, facecolor=COLORS["highlight"], alpha=0.55,
+                               edgecolor="none", zorder=3))
+        ax.add_patch(Rectangle((edges[j], edges[i]), os_, os_, fill=False, edgecolor=COLORS["highlight"],
+                               linewidth=2.2, zorder=5))
+        ax.plot(kx, ky, "x", color="black", markersize=4, markeredgewidth=1.2, zorder=4)
         ax.set_title(f"OS {os_}: {cells}×{cells} heatmap", fontsize=12)
-        ax.set_xlim(-0.5, n - 0.5)
-        ax.set_ylim(n - 0.5, -0.5)
+        lo, hi = min(-0.5, edges[0]) - 2, max(n - 0.5, edges[-1]) + 2
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(hi, lo)
         ax.set_xlabel("input x (pixels)", fontsize=10)
         ax.tick_params(labelsize=9)
     axes[0][0].set_ylabel("input y (pixels)", fontsize=10)
     handles = [
         Patch(facecolor="0.55", edgecolor="0.4", label=f"input image ({n}×{n})"),
-        Line2D([], [], color=COLORS["output"], linewidth=1.5, label="heatmap cell boundaries (every OS pixels)"),
-        Patch(facecolor=COLORS["highlight"], alpha=0.7, label="the cell holding the keypoint"),
-        Line2D([], [], marker="P", linestyle="", color=COLORS["input"], markeredgecolor="black", markersize=9,
-               label="keypoint"),
+        Line2D([], [], color=COLORS["output"], linewidth=1.5, label="heatmap cells: OS×OS around each cell centre"),
+        Patch(facecolor=COLORS["highlight"], alpha=0.7, edgecolor=COLORS["highlight"], label="the cell nearest the keypoint"),
+        Line2D([], [], marker="x", linestyle="", color="black", markersize=6, label="keypoint"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=10)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=10)
+    fig.tight_layout(rect=(0, 0.11, 1, 1))
     return fig
 
 
@@ -162,7 +169,7 @@ def heatmap_size_vs_rate(n: int = 65, *, kernel: int = 3, max_rate: int = 40, ma
     ax.set_xlim(0.5, top + 0.5)
     ax.set_xlabel(f"atrous rate d of a {k}×{k} convolution, stride 1", fontsize=11)
     ax.set_ylabel("output size (cells per side)", fontsize=11)
-    ax.set_title(f"A {n}×{n} map through one atrous convolution: only the padding decides", fontsize=12)
+    ax.set_title(f"A {n}×{n} map through one atrous convolution: the padding decides whether the rate matters", fontsize=12)
     ax.tick_params(labelsize=10)
     ax.legend(loc="lower left", fontsize=10, frameon=True)
     ax.grid(alpha=0.3)
@@ -386,8 +393,8 @@ def _heatmap_cell_skeleton(fig: Figure) -> dict:
     (art["dots"],) = left.plot([], [], ".", color=COLORS["output"], markersize=4)
     art["left_cell"] = left.add_patch(Rectangle((0, 0), 1, 1, facecolor=COLORS["highlight"], alpha=0.6,
                                                 edgecolor=COLORS["highlight"], linewidth=2))
-    (art["left_key"],) = left.plot([], [], "P", color=COLORS["input"], markersize=9, markeredgecolor="black",
-                                   markeredgewidth=0.8)
+    (art["left_key"],) = left.plot([], [], "P", color=COLORS["input"], markersize=5, markeredgecolor="black",
+                                   markeredgewidth=0.6)  # small, so that it never hides the chosen cell
     mid.set_facecolor(COLORS["padding"])
     art["mid_img"] = mid.imshow(blank, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     art["image_box"] = mid.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=COLORS["input"], linewidth=2))

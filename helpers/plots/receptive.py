@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .._validate import check_choice as _check_choice
 from .._validate import check_int as _check_int
 from ..conv import effective_receptive_field, erf_std, uniform_erf_std
-from ..receptive import Layer, _check_layers, output_sizes, receptive_field, rf_table
+from ..receptive import Layer, _check_layers, output_sizes, receptive_field, rf_cone, rf_table
 from ._style import COLORS
 
 _SERIES = [COLORS[c] for c in ("accent", "output", "highlight", "kernel", "unvisited", "input", "neutral")]
@@ -513,3 +513,90 @@ def rf_stack_figure(layers: "list[Layer]", *, size: int = 64, weights: str = "un
     return fig
 
 
+
+
+def rf_cones(stacks: "dict[str, list[Layer]]", *, depth: "int | None" = None, title: str = "") -> Figure:
+    """The 1-D cone of one output, layer by layer, for several stacks side by side.
+
+    Each panel has one row per map (the input at the bottom); a dot is a
+    position of that map, drawn at the input coordinate of its centre (maps
+    after a stride have fewer, wider-spaced positions). The positions that
+    feed the top output (:func:`helpers.rf_cone`) are coloured, with lines to
+    the taps they read; the band at the bottom is the receptive field ``r``.
+    ``depth`` shows the cone of an output of layer ``depth`` (rows above it
+    stay empty), so frames ``depth = 1 … L`` show the field growing.
+
+    Defined in notebook ``03_receptive_field``.
+
+    Parameters
+    ----------
+    stacks : dict
+        ``{label: list of Layer}`` (explicit paddings), one panel each.
+    depth : int or None
+        Number of layers whose cone is drawn (1 … the longest stack); None: all.
+    title : str
+        Figure title.
+
+    Examples
+    --------
+    >>> fig = rf_cones({"plain": [Layer(3, padding=1)] * 2, "dilated": [Layer(3, dilation=d, padding=d) for d in (1, 2)]})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['plain: r = 5', 'dilated: r = 7']
+    >>> plt.close(fig)
+    """
+    stacks = _check_stacks("stacks", stacks)
+    longest = max(len(layers) for layers in stacks.values())
+    depth = longest if depth is None else _check_int("depth", depth, 1, longest)
+    widest = max(receptive_field(layers)[-1].r for layers in stacks.values())
+    half = (widest - 1) / 2 + 1.5
+    fig, axes = plt.subplots(1, len(stacks), figsize=(4.1 * len(stacks), 1.0 + 0.75 * (longest + 1)), squeeze=False)
+    for ax, (label, layers) in zip(axes[0], stacks.items()):
+        shown = layers[: min(depth, len(layers))]
+        cone = rf_cone(shown)
+        top = cone[-1].positions()[0]  # the top output's centre: draw it at x = 0
+        rows = receptive_field(layers)
+        for level in range(len(layers) + 1):  # every map's positions, grey
+            S = 1 if level == 0 else rows[level - 1].S
+            c = 0.0 if level == 0 else rows[level - 1].center
+            lo, hi = int(np.ceil((top - half - c) / S)), int(np.floor((top + half - c) / S))
+            xs = np.arange(lo, hi + 1) * S + c - top
+            ax.plot(xs, np.full(len(xs), level), "o", color="0.85", markersize=5, zorder=1)
+        for upper, lower in zip(cone[1:], cone[:-1]):
+            layer = shown[upper.level - 1]
+            ux, lx = upper.positions(), lower.positions()
+            for j, count in enumerate(upper.paths):
+                if count == 0:
+                    continue
+                for t in range(layer.kernel):
+                    i = j * layer.stride + t * layer.dilation
+                    ax.plot([ux[j] - top, lx[i] - top], [upper.level, lower.level], "-",
+                            color=COLORS["kernel"], linewidth=0.8, alpha=0.6, zorder=2)
+        for lvl in cone:
+            xs = np.array(lvl.positions()) - top
+            reached = np.array(lvl.paths) > 0
+            color = COLORS["highlight"] if lvl.level == len(shown) else COLORS["output"] if lvl.level else COLORS["input"]
+            ax.plot(xs[reached], np.full(int(reached.sum()), lvl.level), "o", color=color, markersize=6.5,
+                    markeredgecolor="0.25", zorder=3)
+        r = len(cone[0].paths)
+        ax.add_patch(Rectangle((-(r - 1) / 2 - 0.5, -0.45), r, 0.9, facecolor=COLORS["input"], alpha=0.18,
+                               edgecolor=COLORS["input"], zorder=0))
+        ax.set_title(f"{label}: r = {r}", fontsize=11)
+        ax.set_xlim(-half, half)
+        ax.set_ylim(-0.7, longest + 0.6)
+        ax.set_yticks(range(longest + 1), ["input"] + [f"layer {i}" for i in range(1, longest + 1)], fontsize=9)
+        ax.set_xlabel("input position relative to the output's centre (pixels)", fontsize=9)
+        ax.tick_params(axis="x", labelsize=9)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=COLORS["highlight"], markeredgecolor="0.25", label="one output"),
+        Line2D([], [], marker="o", linestyle="", color=COLORS["output"], markeredgecolor="0.25", label="positions it depends on"),
+        Line2D([], [], color=COLORS["kernel"], label="kernel taps"),
+        Line2D([], [], marker="o", linestyle="", color="0.85", label="other positions of each map"),
+        Patch(facecolor=COLORS["input"], alpha=0.18, edgecolor=COLORS["input"], label="receptive field r"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=5, frameon=False, fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
