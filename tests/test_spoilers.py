@@ -29,6 +29,7 @@ NOT_YET_CONVERTED = {
 
 #: (notebook stem, exercise key) -> why showing that value before the question is fine.
 EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("08_audit_a_real_network", "08-resnet-os16-size"): "the 19 is the first row of a measured field (rows 19 to 445), not a feature-map width",
     ("03_receptive_field", "03-pool-stack"): "the 12 in Luo et al.'s variance (k² - 1)/12, not a receptive field",
     ("03_receptive_field", "03-doubling-depth"): "the cone animation's captions list r = 7 after two layers, not a depth",
 }
