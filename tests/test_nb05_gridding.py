@@ -1,7 +1,10 @@
 """Notebook 05 (gridding artifacts): stacks, coverage statistics, the HDC rule against brute force,
 image responses and the facts the notebook states, each checked against an independent oracle."""
 
+import functools
 import itertools
+import operator
+from collections import Counter
 import math
 
 import numpy as np
@@ -304,3 +307,98 @@ def test_probe_image():
     for bad, exc in [(8, ValueError), (64.0, TypeError)]:
         with pytest.raises(exc, match="size"):
             probe_image(bad)
+
+
+# --------------------------------------------------------------------------
+# Issue 12, item 1: the HDC rule for every kernel the course offers.
+# The gridding widget offers 2-4 layers, rates 1-12 and kernels 2-5; every
+# stack of that domain is enumerated (hypothesis never drew the 2-tap
+# counter-example (1, 2, 5)), with a bitmask oracle for the holes.
+# --------------------------------------------------------------------------
+
+WIDGET_LAYERS, WIDGET_RATES, WIDGET_KERNELS = range(2, 5), range(1, 13), range(2, 6)
+
+
+def holes_by_bitmask(rates, k):
+    """2-D holes of a stride-1 stack: bit o of `reached` is set when 1-D offset o is a sum of t_l * r_l."""
+    reached = 1
+    for r in rates:
+        reached = functools.reduce(operator.or_, (reached << (t * r) for t in range(k)))
+    field = (k - 1) * sum(rates) + 1
+    return field * field - bin(reached).count("1") ** 2
+
+
+def paper_max_gap(rates):
+    """Wang et al.'s recurrence exactly as printed (3x3 kernels), written out independently."""
+    m = rates[-1]
+    for i in range(len(rates) - 2, 0, -1):
+        m = max(m - 2 * rates[i], m - 2 * (m - rates[i]), rates[i])
+    return m
+
+
+def widget_domain():
+    for n in WIDGET_LAYERS:
+        for rates in itertools.product(WIDGET_RATES, repeat=n):
+            yield rates
+
+
+def test_the_widget_offers_exactly_the_enumerated_domain():
+    from helpers.widgets.gridding import _gridding_controls
+
+    c = _gridding_controls()
+    assert (c["layers"].min, c["layers"].max) == (WIDGET_LAYERS[0], WIDGET_LAYERS[-1])
+    assert (c["kernel"].min, c["kernel"].max) == (WIDGET_KERNELS[0], WIDGET_KERNELS[-1])
+    for i in (1, 2, 3, 4):
+        assert (c[f"rate{i}"].min, c[f"rate{i}"].max) == (WIDGET_RATES[0], WIDGET_RATES[-1])
+
+
+def test_issue12_item1_two_tap_counter_examples():
+    """Issue 12 item 1: with 2-tap kernels the paper's 2*r_i undercounts the gaps; (1, 2, 5) and (1, 2, 6) have holes."""
+    assert holes_by_bitmask((1, 2, 5), 2) == 17 and holes_by_bitmask((1, 2, 6), 2) == 36
+    for rates in [(1, 2, 5), (1, 2, 6)]:
+        rep = hdc_report(rates, kernel=2)
+        assert not rep.hdc and not is_hdc(rates, 2) and rep.holes == holes_by_bitmask(rates, 2)
+        assert paper_max_gap(rates) <= 2 < hdc_max_gap(rates, 2)  # the printed recurrence would have accepted it
+    assert is_hdc((1, 2, 4), 2) and holes_by_bitmask((1, 2, 4), 2) == 0  # WaveNet's schedule
+
+
+def test_issue12_item1_rule_is_sufficient_for_every_stack_the_widget_offers():
+    """Issue 12 item 1: is_hdc => no holes, enumerated over every kernel (2-5) and stack (2-4 layers, rates 1-12)."""
+    accepted = Counter()
+    for rates in widget_domain():
+        for k in WIDGET_KERNELS:
+            if is_hdc(rates, k):
+                accepted[k] += 1
+                assert holes_by_bitmask(rates, k) == 0, (rates, k)
+            if k == 3:  # K = 3 is the paper's recurrence
+                assert hdc_max_gap(rates, 3) == paper_max_gap(rates)
+    assert all(accepted[k] > 10 for k in WIDGET_KERNELS)  # the enumeration is not vacuous
+
+
+def test_issue12_item1_widget_sentence_matches_brute_force_on_its_whole_domain():
+    """Issue 12 item 1: the widget printed 'passes ... and indeed no holes' beside a figure full of holes.
+
+    The sentence says "no holes" only from the report's own count (or from is_hdc, enumerated above
+    over all 4-layer stacks too); here every 2- and 3-layer setting's sentence is read.
+    """
+    from helpers.gridding import HDCReport
+    from helpers.widgets import gridding_sentence
+
+    for rates in (r for r in widget_domain() if len(r) <= 3):
+        for k in WIDGET_KERNELS:
+            holes = holes_by_bitmask(rates, k)
+            m2, g, hdc = hdc_max_gap(rates, k), math.gcd(*rates), is_hdc(rates, k)
+            text = gridding_sentence(HDCReport(tuple(rates), k, m2, g, g == 1 and m2 <= k, hdc, holes))
+            assert f" {holes} holes (" in text
+            assert "bug" not in text
+            if "no holes" in text:
+                assert holes == 0, (rates, k, text)
+            else:
+                assert holes > 0 and "holes" in text.split(". ")[-1], (rates, k, text)
+
+
+@given(st.lists(st.integers(1, 40), min_size=2, max_size=6), st.integers(2, 7))
+def test_rule_is_sufficient_beyond_the_widget(rates, k):
+    rates[0] = 1
+    if is_hdc(rates, k):
+        assert holes_by_bitmask(rates, k) == 0
