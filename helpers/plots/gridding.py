@@ -169,15 +169,15 @@ def gridding_artifact(
 _HDC_CLASSES = {
     "is_hdc ✓ and no holes (rule right)": COLORS["highlight"],
     "is_hdc ✗ but no holes (rule too strict)": COLORS["input"],
-    "paper's two conditions ✓ but holes (r₁ ≠ 1)": COLORS["kernel"],
+    "paper's two conditions ✓ but holes (d₁ ≠ 1)": COLORS["kernel"],
     "is_hdc ✗ and holes (rule right)": "#3A3A3A",
 }
 
 
 def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 8, kernel: int = 3) -> Figure:
-    """The HDC rule against brute-force coverage for every triple ``(r₁, r₂, r₃)``.
+    """The HDC rule against brute-force coverage for every triple ``(d₁, d₂, d₃)``.
 
-    One panel per ``r₁``; rows ``r₂``, columns ``r₃`` from 1 to ``max_rate``;
+    One panel per ``d₁``; rows ``d₂``, columns ``d₃`` from 1 to ``max_rate``;
     the colour says whether :func:`helpers.is_hdc` accepts the triple, whether
     the paper's two stated conditions do, and whether the stack has holes.
     The number in each cell is ``M₂``.
@@ -188,7 +188,7 @@ def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 
     --------
     >>> fig = hdc_rule_map((1,), max_rate=4)
     >>> fig.axes[0].get_title()
-    'r₁ = 1'
+    'd₁ = 1'
     >>> plt.close(fig)
     """
     colors = list(_HDC_CLASSES.values())
@@ -220,9 +220,9 @@ def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 
         ax.set_yticks(ticks[:-1] + 0.5, minor=True)
         ax.grid(which="minor", color="white", linewidth=1.0)
         ax.tick_params(which="both", length=0)
-        ax.set_xlabel("r₃ (last layer)", fontsize=10)
-        ax.set_ylabel("r₂", fontsize=10)
-        ax.set_title(f"r₁ = {r1}", fontsize=11)
+        ax.set_xlabel("d₃ (last layer)", fontsize=10)
+        ax.set_ylabel("d₂", fontsize=10)
+        ax.set_title(f"d₁ = {r1}", fontsize=11)
     handles = [Patch(facecolor=c, label=label) for label, c in _HDC_CLASSES.items()]
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9)
     fig.suptitle(f"HDC rule vs brute-force coverage, {kernel}×{kernel} kernels (number in a cell: M₂)", fontsize=11)

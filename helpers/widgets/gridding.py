@@ -60,13 +60,13 @@ def gridding_sentence(rep: "HDCReport") -> str:
     )
     reasons = []
     if rep.rates[0] != 1:
-        reasons.append(f"r₁ = {rep.rates[0]} ≠ 1")
+        reasons.append(f"d₁ = {rep.rates[0]} ≠ 1")
     if rep.common_factor > 1:
         reasons.append(f"common factor {rep.common_factor}")
     if rep.max_gap > rep.kernel:
         reasons.append(f"M₂ = {rep.max_gap} > K = {rep.kernel}")
     if rep.hdc and rep.holes == 0:
-        verdict = (f"HDC rule: passes (r₁ = 1, M₂ = {rep.max_gap} ≤ K = {rep.kernel}), "
+        verdict = (f"HDC rule: passes (d₁ = 1, M₂ = {rep.max_gap} ≤ K = {rep.kernel}), "
                    "and indeed no holes.")
     elif rep.hdc:  # never happens (proved and enumerated in the tests); say so rather than lie
         verdict = "HDC rule: passes, yet brute force finds holes: please report this as a bug."
@@ -74,7 +74,7 @@ def gridding_sentence(rep: "HDCReport") -> str:
         verdict = f"HDC rule: fails ({'; '.join(reasons)}), yet there are no holes: the rule is sufficient, not necessary."
     elif rep.paper_rule:
         verdict = (f"The paper's two conditions hold (no common factor, M₂ = {rep.max_gap} ≤ K), "
-                   f"but r₁ = {rep.rates[0]} ≠ 1 and there are holes: is_hdc rejects it.")
+                   f"but d₁ = {rep.rates[0]} ≠ 1 and there are holes: is_hdc rejects it.")
     else:
         verdict = f"HDC rule: fails ({'; '.join(reasons)}), and brute force agrees: holes."
     return head + verdict
