@@ -402,3 +402,33 @@ def test_rule_is_sufficient_beyond_the_widget(rates, k):
     rates[0] = 1
     if is_hdc(rates, k):
         assert holes_by_bitmask(rates, k) == 0
+
+
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(4, 20), st.integers(0, 2**16))
+def test_issue12_item2_dilated_conv_is_subsample_convolve_interlace(rate, half, n, seed):
+    """Issue 12 item 2: Wang & Ji's view — a dilated conv ("same" zero padding) is periodic subsampling into
+    rate² sub-images, one shared undilated conv on each, and re-interlacing (notebook 05, section 5)."""
+    from helpers import conv2d
+
+    k = 2 * half + 1
+    rng = np.random.default_rng(seed)
+    w, x = rng.standard_normal((k, k)), rng.standard_normal((n, n))
+    direct = conv2d(np.pad(x, rate * half), w, dilation=rate)
+    out = np.zeros_like(direct)
+    for a in range(rate):
+        for b in range(rate):
+            sub = x[a::rate, b::rate]
+            if sub.size:
+                out[a::rate, b::rate] = conv2d(np.pad(sub, half), w)
+    assert np.allclose(direct, out, atol=1e-9)
+
+
+def test_issue12_item2_identity_start_smooths_nothing():
+    """Issue 12 item 2: Wang & Ji's (2d-1)-tap filter starts as the identity (centre tap 1): the input passes unchanged."""
+    from helpers import conv2d
+
+    x = np.random.default_rng(0).standard_normal((20, 20))
+    for d in (1, 2, 3, 5):
+        f = np.zeros((2 * d - 1, 2 * d - 1))
+        f[d - 1, d - 1] = 1.0
+        assert np.array_equal(conv2d(np.pad(x, d - 1), f), x)

@@ -24,7 +24,7 @@ from ..receptive import Layer
 from ._style import COLORS
 
 #: Path counts: light orange (few paths) to vermillion (most), so black holes and
-#: the grey outside of the receptive field stand out.
+#: the hatched white outside of the receptive field stand out.
 PATHS_CMAP = LinearSegmentedColormap.from_list("paths", ["#FFE8B0", COLORS["output"], COLORS["kernel"]])
 
 
@@ -43,7 +43,9 @@ def _draw_coverage(ax: Axes, layers: "list[Layer]", half: float, title: str) -> 
     cov = coverage_map(layers)
     r = cov.shape[0]
     c = (r - 1) / 2
-    ax.set_facecolor(COLORS["padding"])
+    ax.set_facecolor("white")  # outside the field: white with grey hatching, so no path count blends into it
+    ax.add_patch(Rectangle((-half, -half), 2 * half, 2 * half, facecolor="white", edgecolor="0.75",
+                           hatch="///", linewidth=0, zorder=0))
     shown = np.ma.masked_equal(cov / cov.max(), 0.0)
     cmap = PATHS_CMAP.with_extremes(bad=COLORS["hole"])
     im = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1, extent=(-c - 0.5, c + 0.5, c + 0.5, -c - 0.5),
@@ -66,7 +68,7 @@ def coverage_maps(stacks: object, *, kernel: int = 3) -> Figure:
     Each panel shows, for the centre output (green +), how many paths reach
     each input pixel of its receptive field (relative to the most-reached
     pixel); **holes** (no path) are black, pixels outside the receptive field
-    grey.
+    white with grey hatching.
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -107,7 +109,7 @@ def coverage_maps(stacks: object, *, kernel: int = 3) -> Figure:
     bar.ax.tick_params(labelsize=8)
     handles = [
         Patch(facecolor=COLORS["hole"], label="hole: no path"),
-        Patch(facecolor=COLORS["padding"], edgecolor="0.5", label="outside the\nreceptive field"),
+        Patch(facecolor="white", edgecolor="0.6", hatch="///", label="outside the\nreceptive field"),
         Line2D([], [], marker="+", color=COLORS["highlight"], linestyle="none", markersize=9,
                markeredgewidth=2, label="the centre output's\nposition"),
     ]
@@ -257,16 +259,18 @@ def valid_taps_curves(
     notes = {65: "513 crop at OS 8", 33: "513 crop at OS 16"} if notes is None else notes
     rates = np.arange(1, max_rate + 1)
     full = kernel * kernel
-    styles = {full: (COLORS["highlight"], f"{full} valid (the whole filter)"),
-              kernel + 1 if kernel == 3 else 4: (COLORS["output"], "4 valid (a 2×2 corner)"),
-              1: (COLORS["kernel"], "1 valid (only the centre: a 1×1)")}
+    # colour AND line style/marker tell the curves apart (orange and vermillion alone do not, for many readers)
+    styles = {full: (COLORS["highlight"], f"{full} valid (the whole filter)", "-", None),
+              kernel + 1 if kernel == 3 else 4: (COLORS["output"], "4 valid (a 2×2 corner)", "--", "o"),
+              1: (COLORS["kernel"], "1 valid (only the centre: a 1×1)", "-.", "^")}
     fig, axes = plt.subplots(1, len(sizes), figsize=(max(5.2 * len(sizes), 7.0), 4.4), squeeze=False, sharey=True)
     for ax, size in zip(axes[0], sizes):
         shares = [valid_weight_fraction(size, int(r), kernel) for r in rates]
         others = [sum(v for k, v in s.items() if k not in styles) for s in shares]
-        for count, (color, label) in styles.items():
-            ax.plot(rates, [s.get(count, 0.0) for s in shares], color=color, linewidth=2.2, label=label)
-        ax.plot(rates, others, color=COLORS["neutral"], linewidth=1.2, linestyle="--", label="any other count")
+        for count, (color, label, style, marker) in styles.items():
+            ax.plot(rates, [s.get(count, 0.0) for s in shares], color=color, linewidth=2.2, label=label,
+                    linestyle=style, marker=marker, markevery=max(len(rates) // 10, 1), markersize=5)
+        ax.plot(rates, others, color=COLORS["neutral"], linewidth=1.2, linestyle=(0, (1, 1.5)), label="any other count")
         for r in (m for m in marks.get(size, ()) if m <= max_rate):
             ax.axvline(r, color=COLORS["accent"], linestyle=":", linewidth=1.5)
             ax.text(r + 0.6, 1.0, str(r), fontsize=9, color=COLORS["accent"], va="top")
