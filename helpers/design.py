@@ -213,28 +213,65 @@ def design_report(
     >>> round(design_report(512, 16).relative_compute, 2) > 1.0
     True
     """
+    n, os_, rs, up, mode = _check_design(input_size, output_stride, rates, upsample, upsample_mode)
+    backbone = resnet50(os_)
+    head = [Layer(3, dilation=r, padding=r, name="head", channels=HEAD_CHANNELS) for r in rs]
+    feature = output_sizes(backbone, n)[-1]
+    heatmap, mixed_cells = _upsampled_size_and_spread(feature, up, mode)
+    rf = receptive_field(backbone + head, input_size=n)[-1].r + mixed_cells * os_
+    taps = _head_taps(head, feature)
+    breakdown = _cost_breakdown(n, os_, head, feature, up, mode)
+    return DesignReport(
+        input_size=n,
+        output_stride=os_,
+        rates=rs,
+        upsample=up,
+        upsample_mode=mode,
+        feature_size=feature,
+        heatmap_size=heatmap,
+        heatmap_stride=os_ // up,
+        peak_stride=os_ // up if mode == "deconv" else os_,
+        receptive_field=rf,
+        holes=taps.holes,
+        hole_fraction=taps.hole_fraction,
+        hdc=is_hdc(rs) if len(rs) >= 2 else None,
+        full_kernel_share=taps.full,
+        few_taps_share=taps.few,
+        centre_only_share=taps.centre,
+        relative_compute=sum(b[1] for b in breakdown),
+        relative_memory=sum(b[2] for b in breakdown),
+        cost_breakdown=breakdown,
+        warnings=_design_warnings(rs, feature, taps),
+    )
+
+
+def _check_design(
+    input_size: object, output_stride: object, rates: object, upsample: object, upsample_mode: object
+) -> tuple[int, int, tuple[int, ...], int, str]:
+    """Validate :func:`design_report`'s arguments; return them as plain values."""
     n = check_int("input_size", input_size, 32, 4096)
     os_ = check_int("output_stride", output_stride, 8, 32)
     if os_ not in (8, 16, 32):
         raise ValueError(f"output_stride must be 8, 16 or 32, got {os_}")
     if isinstance(rates, (str, bytes)) or not hasattr(rates, "__len__"):
         raise TypeError(f"rates must be a sequence of integers, got {rates!r}")
-    rs = tuple(check_int(f"rates[{i}]", r, 1) for i, r in enumerate(rates))
+    rs = tuple(check_int(f"rates[{i}]", r, 1) for i, r in enumerate(rates))  # type: ignore[arg-type]
     if len(rs) > 8:
         raise ValueError(f"rates may hold at most 8 layers, got {len(rs)}")
     up = check_int("upsample", upsample, 1)
     if up not in (1, 2, 4, 8) or up > os_:
         raise ValueError(f"upsample must be 1, 2, 4 or 8 and at most output_stride={os_}, got {up}")
     mode = check_choice("upsample_mode", upsample_mode, ("deconv", "bilinear"))
+    return n, os_, rs, up, mode
 
-    backbone = resnet50(os_)
-    head = [Layer(3, dilation=r, padding=r, name="head", channels=HEAD_CHANNELS) for r in rs]
-    feature = output_sizes(backbone, n)[-1]
-    rf = receptive_field(backbone + head, input_size=n)[-1].r
 
-    # upsampling: the heatmap size, and which feature cells one heatmap cell depends on
-    # (traced through the nonzero weights of the actual layers on a map of at most
-    # TRACE_CELLS cells: the largest spread is reached in the interior, away from borders)
+def _upsampled_size_and_spread(feature: int, up: int, mode: str) -> tuple[int, int]:
+    """Heatmap side after upsampling, and the largest spread of feature cells one heatmap cell mixes.
+
+    Traced through the nonzero weights of the actual layers on a map of at
+    most ``TRACE_CELLS`` cells (the largest spread is reached in the
+    interior, away from the borders).
+    """
     heatmap, ops, size = feature, [], min(feature, TRACE_CELLS)
     if up > 1 and mode == "deconv":
         for _ in range(up.bit_length() - 1):
@@ -247,36 +284,53 @@ def design_report(
         heatmap = feature * up
         resp = bilinear_upsample(np.eye(size)[:, :, None], (size * up, 1))[:, :, 0]
         ops.append(resp.T > 0)
-    rf += _spans(ops) * os_
+    return heatmap, _spans(ops)
 
-    # holes and degenerate rates
-    if rs:
-        cov = coverage_map(head)
-        holes, hole_fraction = int((cov == 0).sum()), float((cov == 0).mean())
-        shares = valid_weight_fraction(feature, max(rs))
-        full, centre = shares[9], shares[1]
-        few = sum(v for taps, v in shares.items() if taps <= 4)
-    else:
-        holes, hole_fraction, full, few, centre = 0, 0.0, 1.0, 0.0, 0.0
-    hdc = is_hdc(rs) if len(rs) >= 2 else None
+
+@dataclass(frozen=True)
+class _HeadTaps:
+    holes: int
+    hole_fraction: float
+    full: float  # share of positions where all 9 taps of the largest rate are inside the map
+    few: float  # ... at most 4
+    centre: float  # ... only the centre tap
+
+
+def _head_taps(head: Sequence[Layer], feature: int) -> _HeadTaps:
+    """Holes of the head's coverage (in feature cells) and valid taps of its largest rate on the map."""
+    if not head:
+        return _HeadTaps(0, 0.0, 1.0, 0.0, 0.0)
+    cov = coverage_map(head)
+    shares = valid_weight_fraction(feature, max(layer.dilation for layer in head))
+    few = sum(v for taps, v in shares.items() if taps <= 4)
+    return _HeadTaps(int((cov == 0).sum()), float((cov == 0).mean()), shares[9], few, shares[1])
+
+
+def _design_warnings(rs: tuple[int, ...], feature: int, taps: _HeadTaps) -> tuple[str, ...]:
+    """Gridding, degenerate-rate and large-rate warnings, as sentences."""
     warnings = []
-    if sum(r > 1 for r in rs) >= 2 and holes:
+    if sum(r > 1 for r in rs) >= 2 and taps.holes:
         warnings.append(
-            f"gridding: the head rates {rs} leave {holes} holes ({hole_fraction:.0%}) in their coverage; "
+            f"gridding: the head rates {rs} leave {taps.holes} holes ({taps.hole_fraction:.0%}) in their coverage; "
             "neighbouring outputs read disjoint sub-lattices (notebook 05)"
         )
-    if rs and centre >= 0.5:
+    if rs and taps.centre >= 0.5:
         warnings.append(
             f"degenerate rate: with rate {max(rs)} on a {feature}×{feature} map only the centre tap is inside "
-            f"the map at {centre:.0%} of positions — a 1×1 convolution there (DeepLabv3)"
+            f"the map at {taps.centre:.0%} of positions — a 1×1 convolution there (DeepLabv3)"
         )
-    elif rs and few >= 0.5:
+    elif rs and taps.few >= 0.5:
         warnings.append(
-            f"large rate: with rate {max(rs)} on a {feature}×{feature} map {few:.0%} of positions have at most "
-            f"4 of their 9 taps inside the map (only {full:.0%} have all 9): the rest of the filter reads zero padding"
+            f"large rate: with rate {max(rs)} on a {feature}×{feature} map {taps.few:.0%} of positions have at most "
+            f"4 of their 9 taps inside the map (only {taps.full:.0%} have all 9): the rest of the filter reads zero padding"
         )
+    return tuple(warnings)
 
-    # cost relative to plain ResNet-50 at output stride 32
+
+def _cost_breakdown(
+    n: int, os_: int, head: Sequence[Layer], feature: int, up: int, mode: str
+) -> tuple[tuple[str, float, float], ...]:
+    """Compute and memory per part (stem … upsampling), relative to plain ResNet-50 at output stride 32."""
     base_rows, _ = _backbone_costs(32, n)
     base_macs = sum(r[1] for r in base_rows)
     base_acts = sum(r[2] for r in base_rows)
@@ -290,31 +344,9 @@ def design_report(
             rows.append(("upsampling", float(s * s * 16 * channels * HEAD_CHANNELS), float((2 * s) ** 2 * HEAD_CHANNELS)))
             s, channels = 2 * s, HEAD_CHANNELS
     parts = ["stem", "block1", "block2", "block3", "block4", "head", "upsampling"]
-    breakdown = tuple(
+    return tuple(
         (p, sum(r[1] for r in rows if r[0] == p) / base_macs, sum(r[2] for r in rows if r[0] == p) / base_acts)
         for p in parts
-    )
-    return DesignReport(
-        input_size=n,
-        output_stride=os_,
-        rates=rs,
-        upsample=up,
-        upsample_mode=mode,
-        feature_size=feature,
-        heatmap_size=heatmap,
-        heatmap_stride=os_ // up,
-        peak_stride=os_ // up if mode == "deconv" else os_,
-        receptive_field=rf,
-        holes=holes,
-        hole_fraction=hole_fraction,
-        hdc=hdc,
-        full_kernel_share=full,
-        few_taps_share=few,
-        centre_only_share=centre,
-        relative_compute=sum(b[1] for b in breakdown),
-        relative_memory=sum(b[2] for b in breakdown),
-        cost_breakdown=breakdown,
-        warnings=tuple(warnings),
     )
 
 
