@@ -397,12 +397,21 @@ def cell_collision_fraction(dx: float, dy: float, stride: float, *, within: int 
     return float(np.clip(m + 1 - ax / s, 0.0, 1.0) * np.clip(m + 1 - ay / s, 0.0, 1.0))
 
 
-def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0) -> np.ndarray:
-    """Local maxima of a heatmap, as CenterNet extracts them: equal to the max of their 3×3 neighbourhood.
+def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0, plateaus: str = "merge") -> np.ndarray:
+    """Local maxima of a heatmap: pixels equal to the max of their 3×3 neighbourhood (CenterNet's test).
 
-    A pixel is a peak if it is above ``threshold`` and no pixel of its 3×3
-    neighbourhood (inside the map) is larger; equal neighbours are all kept,
-    as with the ``max_pool2d(3, stride=1, padding=1) == heatmap`` test.
+    A pixel is a *candidate* if it is above ``threshold`` and no pixel of its
+    3×3 neighbourhood (inside the map) is larger — the
+    ``max_pool2d(3, stride=1, padding=1) == heatmap`` test of CenterNet,
+    which keeps every tied pixel. Two touching candidates are necessarily
+    equal, so candidates form flat *plateaus* (8-connected groups of tied
+    maxima). With ``plateaus="merge"`` (the default) each plateau counts as
+    one peak, reported at its first pixel in row-major order; with
+    ``"keep"`` every candidate is returned, as CenterNet's decoder does.
+
+    Why it matters: bilinear ×2 with ``align_corners=False`` puts no fine
+    sample on a coarse one, so a coarse peak with equal neighbours becomes a
+    2×2 plateau of tied maxima — four candidates, one peak.
 
     Defined in notebook ``07_design_lab``.
 
@@ -412,6 +421,8 @@ def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0) -> np.ndarray:
         ``(H, W)``.
     threshold : float
         Peaks must be strictly above it.
+    plateaus : {"merge", "keep"}
+        One peak per plateau of tied maxima, or every tied pixel.
 
     Returns
     -------
@@ -423,14 +434,42 @@ def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0) -> np.ndarray:
     >>> h = np.array([[0, 1, 0, 0], [0, 3, 0, 2], [0, 0, 0, 0]])
     >>> find_peaks(h).tolist()
     [[1, 1], [1, 3]]
-    >>> find_peaks(np.array([[0, 3, 2, 0]])).tolist()   # adjacent cells: one peak
+    >>> find_peaks(np.array([[0, 3, 2, 0]])).tolist()   # adjacent cells, unequal: one peak
     [[0, 1]]
+    >>> flat = np.array([[0, 0, 0, 0], [0, 5, 5, 0], [0, 5, 5, 0]])
+    >>> find_peaks(flat).tolist(), len(find_peaks(flat, plateaus="keep"))   # a 2×2 plateau
+    ([[1, 1]], 4)
     """
     h = np.asarray(heatmap, dtype=np.float64)
     if h.ndim != 2 or 0 in h.shape:
         raise ValueError(f"heatmap must be a non-empty 2-D array, got shape {h.shape}")
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be finite, got {threshold!r}")
+    mode = check_choice("plateaus", plateaus, ("merge", "keep"))
     padded = np.pad(h, 1, constant_values=-np.inf)
     neighbourhood = np.lib.stride_tricks.sliding_window_view(padded, (3, 3)).max(axis=(2, 3))
-    return np.argwhere((h >= neighbourhood) & (h > threshold))
+    candidates = np.argwhere((h >= neighbourhood) & (h > threshold))
+    if mode == "keep" or len(candidates) < 2:
+        return candidates
+    return _first_of_each_plateau(candidates)
+
+
+def _first_of_each_plateau(candidates: np.ndarray) -> np.ndarray:
+    """The first (row-major) pixel of each 8-connected group of ``candidates`` (given in row-major order)."""
+    where = {(int(i), int(j)): k for k, (i, j) in enumerate(candidates)}
+    group = list(range(len(candidates)))
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            group[k] = group[group[k]]
+            k = group[k]
+        return k
+
+    for (i, j), k in where.items():
+        for di, dj in ((0, 1), (1, -1), (1, 0), (1, 1)):
+            other = where.get((i + di, j + dj))
+            if other is not None:
+                a, b = root(k), root(other)
+                group[max(a, b)] = min(a, b)
+    keep = sorted({root(k) for k in range(len(candidates))})
+    return candidates[keep].reshape(-1, 2)

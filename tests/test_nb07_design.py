@@ -77,7 +77,49 @@ def peaks_by_loops(h, threshold):
 )
 def test_find_peaks_matches_loops(rows, cols, seed, levels, threshold):
     h = np.random.default_rng(seed).integers(0, levels, (rows, cols)).astype(float)  # few levels: many ties
-    assert find_peaks(h, threshold=threshold).tolist() == peaks_by_loops(h, threshold)
+    assert find_peaks(h, threshold=threshold, plateaus="keep").tolist() == peaks_by_loops(h, threshold)
+    assert find_peaks(h, threshold=threshold).tolist() == plateau_firsts_by_flood_fill(h, threshold)
+
+
+def plateau_firsts_by_flood_fill(h, threshold):
+    """Oracle for plateaus="merge": flood-fill the 8-connected groups of loop candidates, keep each group's first."""
+    cands = peaks_by_loops(h, threshold)
+    left, firsts = {tuple(c) for c in cands}, []
+    for c in cands:
+        if tuple(c) not in left:
+            continue
+        firsts.append(c)
+        todo = [tuple(c)]
+        while todo:
+            i, j = todo.pop()
+            left.discard((i, j))
+            todo += [(a, b) for a in (i - 1, i, i + 1) for b in (j - 1, j, j + 1) if (a, b) in left]
+    return firsts
+
+
+def test_issue12_item3_bilinear_x2_turns_a_peak_into_a_plateau():
+    """Issue 12 item 3: with align_corners=False and an even factor no fine sample lands on a coarse one, so an
+    interior peak with equal neighbours becomes a 2×2 plateau of tied maxima: four "peaks" under the >= test."""
+    coarse = np.zeros((7, 7))
+    coarse[3, 3] = 1.0  # interior, far from the border; its neighbours are equal
+    for factor in (2, 4):
+        up = bilinear_upsample(coarse, 7 * factor)
+        kept = find_peaks(up, threshold=0.1, plateaus="keep")
+        assert len(kept) == 4 and up.max() < 1.0  # the tie, and the peak value is not reproduced
+        assert all(2 < i < 7 * factor - 3 and 2 < j < 7 * factor - 3 for i, j in kept)  # interior, not border
+        assert len(find_peaks(up, threshold=0.1)) == 1  # merged: one peak
+    odd = bilinear_upsample(coarse, 21)  # an odd factor puts a fine sample on the coarse peak: no tie
+    assert len(find_peaks(odd, threshold=0.1, plateaus="keep")) == 1
+
+
+def test_issue12_item4_adjacent_centres_with_equal_scores_tie():
+    """Issue 12 item 4: CenterNet's targets are 1.0 at each centre, so objects in adjacent cells tie under the >= test
+    (both survive); "the weaker one disappears" needs unequal scores."""
+    h = np.zeros((5, 6))
+    h[2, 2] = h[2, 3] = 1.0
+    assert len(find_peaks(h, plateaus="keep")) == 2 and len(find_peaks(h)) == 1
+    h[2, 3] = 0.9
+    assert find_peaks(h, plateaus="keep").tolist() == find_peaks(h).tolist() == [[2, 2]]
 
 
 def test_find_peaks_rejects_bad_input():
@@ -85,6 +127,8 @@ def test_find_peaks_rejects_bad_input():
         find_peaks(np.ones(4))
     with pytest.raises(ValueError, match="threshold must be finite"):
         find_peaks(np.ones((2, 2)), threshold=float("nan"))
+    with pytest.raises(ValueError, match="plateaus"):
+        find_peaks(np.ones((2, 2)), plateaus="all")
 
 
 # ---------------------------------------------------------------------------
