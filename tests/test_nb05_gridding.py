@@ -432,3 +432,17 @@ def test_issue12_item2_identity_start_smooths_nothing():
         f = np.zeros((2 * d - 1, 2 * d - 1))
         f[d - 1, d - 1] = 1.0
         assert np.array_equal(conv2d(np.pad(x, d - 1), f), x)
+
+
+def test_issue12_item7_no_common_factor_is_necessary_but_not_enough():
+    """Issue 12 item 7: 06 called 'rates without a common factor' the cure; (1, 2, 9) and (2, 3, 5) share none and
+    still leave holes. Over all triples 1-8: a common factor always leaves holes; coprime triples may or may not."""
+    coprime_with_holes = []
+    for rates in itertools.product(range(1, 9), repeat=3):
+        holes = holes_by_bitmask(rates, 3)
+        if math.gcd(*rates) > 1:
+            assert holes > 0, rates
+        elif holes:
+            coprime_with_holes.append(rates)
+    assert (1, 2, 9) not in coprime_with_holes  # (9 is outside 1-8; checked directly below)
+    assert holes_by_bitmask((1, 2, 9), 3) > 0 and (2, 3, 5) in coprime_with_holes

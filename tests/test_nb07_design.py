@@ -340,3 +340,38 @@ def test_exercise_answers():
         for junk in (None, "x", [1], True):
             ok, message = exercises.check_answer(key, junk)
             assert not ok and message
+
+
+def _deconv_sources(n_feature, n_layers):
+    """For each output cell of n_layers k=4, s=2, p=1 deconvolutions: the feature cells it depends on (plain loops)."""
+    sources = [{i} for i in range(n_feature)]
+    for _ in range(n_layers):
+        out = [set() for _ in range(2 * len(sources))]
+        for i, src in enumerate(sources):
+            for t in range(4):
+                o = 2 * i - 1 + t  # input i writes taps t at 2i - p + t, p = 1
+                if 0 <= o < len(out):
+                    out[o] |= src
+        sources = out
+    return sources
+
+
+def test_issue12_item8_stacked_deconvs_make_the_field_depend_on_the_cell():
+    """Issue 12 item 8: 'one more input cell per deconvolution' gives 483 + 32 + 16 + 8 = 539 px for OS 32 + deconv ×8;
+    the largest field over cells is 547 px, because the mixed feature cells differ from cell to cell.
+    483: resnet_v1_50 receptive field (Araujo et al., Distill 2019)."""
+    sources = _deconv_sources(16, 3)
+    spreads = {max(s) - min(s) for s in sources[16:-16]}  # interior heatmap cells
+    assert spreads == {1, 2}
+    r = design_report(512, 32, upsample=8)
+    assert r.receptive_field == 483 + max(spreads) * 32 == 547
+    assert 483 + 32 + 16 + 8 == 539 < r.receptive_field
+
+
+def test_issue12_item8_block3_costs_more_at_os16_in_tf_slim():
+    """Issue 12 item 8: TF-Slim's ResNet puts block 3's stride in its last unit, so at OS 16 block 3 changes too;
+    stem, block 1 and block 2 cost the same."""
+    base, os16 = design_report(512, 32), design_report(512, 16)
+    for i in (0, 1, 2):
+        assert os16.cost_breakdown[i] == base.cost_breakdown[i]
+    assert os16.cost_breakdown[3][1] > base.cost_breakdown[3][1]
