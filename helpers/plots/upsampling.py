@@ -241,7 +241,7 @@ def checkerboard_vs_gridding() -> Figure:
         ((coverage_map([Layer(3, dilation=r) for r in (2, 2, 2)]) > 0).astype(float),
          "input pixels one output reads,\nrates (2, 2, 2): black = hole", False),
         (_stack_response(lines, _dilated_stack_layers((2, 2, 2))), "a thin cross through rates\n(2, 2, 2): ghost copies 2 px apart", False),
-        (_stack_response(lines, _dilated_stack_layers((1, 2, 5))), "the same cross through rates (1, 2, 5):\nno holes; uneven weights, a faint plaid", False),
+        (_stack_response(lines, _dilated_stack_layers((1, 2, 5))), "the same cross through rates (1, 2, 5):\nno holes; a wide band, plaid from uneven weights", False),
     ]
     for ax, (img, title, numbers) in zip(axes.flat, panels):
         cmap = "gray" if "black = hole" in title else "viridis"
