@@ -211,7 +211,7 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
                                 edgecolor=COLORS["kernel"], linewidth=2, linestyle="--"))
     # the cell is a few pixels on a tile of hundreds: a zoomed inset shows it, with its size
     # (below the tile, beside the legend, so it hides nothing of the tile)
-    zoom = ax_grid.inset_axes([0.72, -0.44, 0.28, 0.28])
+    zoom = ax_grid.inset_axes([0.84, -0.44, 0.26, 0.26])
     z_lo, z_hi = (centre_cell - 2) * step, (centre_cell + 3) * step
     zoom.add_patch(Rectangle((z_lo, z_lo), z_hi - z_lo, z_hi - z_lo, facecolor=COLORS["input"], alpha=0.35))
     cell_lines = np.arange(centre_cell - 2, centre_cell + 4) * step
