@@ -25,6 +25,7 @@ __all__ = [
     "coverage_stats",
     "HDCReport",
     "hdc_report",
+    "coverage_build_up",
     "stack_response",
     "probe_image",
 ]
@@ -461,3 +462,49 @@ def probe_image(size: int = 64) -> np.ndarray:
     cy, cx, radius = q + q // 2, q, n / 10
     img[(yy - cy) ** 2 + (xx - cx) ** 2 <= radius**2] = 1.0  # disc, bottom centre
     return img
+
+
+def coverage_build_up(rates: Sequence[int], *, kernel: int = 3) -> list[tuple[str, np.ndarray]]:
+    """The coverage map of a stack as it is built, one kernel tap at a time.
+
+    Step ``(l, t)`` holds the paths through layers ``1 … l-1`` (all taps)
+    and the first ``t`` taps of layer ``l``: the copies of the earlier
+    pattern that layer ``l`` has placed so far. Every map is drawn on the
+    full receptive field of the whole stack (``r×r``), so the steps line up;
+    the last step is :func:`coverage_map` of the stack.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    rates : sequence of int
+        Dilation rates, input side first (at least one, each >= 1).
+    kernel : int
+        Taps per axis of every layer (>= 1).
+
+    Returns
+    -------
+    list of (str, numpy.ndarray)
+        ``(caption, r×r path counts)``, one per tap: ``len(rates) * kernel`` steps.
+
+    Examples
+    --------
+    >>> steps = coverage_build_up([2, 4])
+    >>> len(steps), steps[0][0]
+    (6, 'layer 1 (rate 2): taps 1–1 of 3 per axis')
+    >>> bool((steps[-1][1] == coverage_map(dilated_stack([2, 4]))).all())
+    True
+    """
+    layers = dilated_stack(rates, kernel=kernel)
+    r = coverage_map(layers).shape[0]
+    steps = []
+    line = np.zeros(r, dtype=np.int64)
+    line[0] = 1  # one path, before any layer: offset 0
+    for i, layer in enumerate(layers, 1):
+        done = np.zeros_like(line)
+        for t in range(kernel):
+            shift = t * layer.dilation
+            done[shift:] += line[: r - shift]
+            steps.append((f"layer {i} (rate {layer.dilation}): taps 1–{t + 1} of {kernel} per axis", np.outer(done, done)))
+        line = done
+    return steps

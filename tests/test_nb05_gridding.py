@@ -446,3 +446,19 @@ def test_issue12_item7_no_common_factor_is_necessary_but_not_enough():
             coprime_with_holes.append(rates)
     assert (1, 2, 9) not in coprime_with_holes  # (9 is outside 1-8; checked directly below)
     assert holes_by_bitmask((1, 2, 9), 3) > 0 and (2, 3, 5) in coprime_with_holes
+
+
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=3), st.integers(1, 4))
+def test_coverage_build_up_ends_at_the_coverage_map_and_only_grows(rates, k):
+    from helpers import coverage_build_up
+
+    steps = coverage_build_up(rates, kernel=k)
+    assert len(steps) == len(rates) * k
+    assert np.array_equal(steps[-1][1], coverage_map(dilated_stack(rates, kernel=k)))
+    for (_, a), (_, b) in zip(steps, steps[1:]):
+        assert a.shape == b.shape and ((a > 0) <= (b > 0)).all() or b.sum() >= 0  # reached set never shrinks within a layer
+    # within one layer the reached set only grows
+    for i in range(len(rates)):
+        layer = [m for _, m in steps[i * k : (i + 1) * k]]
+        for a, b in zip(layer, layer[1:]):
+            assert ((a > 0) <= (b > 0)).all()

@@ -64,6 +64,7 @@ from .heatmaps import (  # noqa: F401
 from .gridding import (  # noqa: F401
     PATHS_CMAP,
     coverage_maps,
+    coverage_build_up_view,
     gridding_artifact,
     hdc_rule_map,
     valid_taps_curves,
@@ -74,6 +75,7 @@ from .upsampling import (  # noqa: F401
     bilinear_sampling_1d,
     _overlap_input_size,
     overlap_pattern,
+    transposed_paint_view,
     checkerboard_vs_gridding,
     resize_conv_comparison,
 )
@@ -120,6 +122,7 @@ __all__ = [
     "update_heatmap_cell",
     "PATHS_CMAP",
     "coverage_maps",
+    "coverage_build_up_view",
     "gridding_artifact",
     "hdc_rule_map",
     "valid_taps_curves",
@@ -127,6 +130,7 @@ __all__ = [
     "transposed_conv_1d",
     "bilinear_sampling_1d",
     "overlap_pattern",
+    "transposed_paint_view",
     "checkerboard_vs_gridding",
     "resize_conv_comparison",
     "cell_alignment",

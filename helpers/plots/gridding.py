@@ -12,6 +12,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..gridding import (
+    coverage_build_up,
     coverage_map,
     coverage_stats,
     dilated_stack,
@@ -330,3 +331,41 @@ def stack_overview(rates: "tuple[int, ...]", *, kernel: int = 3) -> Figure:
     return fig
 
 
+
+
+def coverage_build_up_view(
+    frame: int = 0, *, stacks: "tuple[tuple[int, ...], ...]" = ((2, 4, 8), (1, 2, 5)), kernel: int = 3
+) -> Figure:
+    """One frame of the holes appearing (or not) as dilated layers are stacked, tap by tap.
+
+    Frame ``i`` draws step ``i`` of :func:`helpers.coverage_build_up` for
+    each stack side by side: the path counts after the first layers and the
+    first taps of the current one, on the final receptive field (hatched:
+    outside the field; black: not reached *yet*; colour: paths).
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig = coverage_build_up_view(0)
+    >>> fig.axes[0].get_title().splitlines()[0]
+    'rates 2, 4, 8'
+    >>> plt.close(fig)
+    """
+    builds = [coverage_build_up(rates, kernel=kernel) for rates in stacks]
+    n = len(stacks)
+    fig, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.9), squeeze=False)
+    fig.subplots_adjust(left=0.04, right=0.98, top=0.8, bottom=0.04, wspace=0.12)
+    for ax, rates, steps in zip(axes[0], stacks, builds):
+        caption, counts = steps[min(frame, len(steps) - 1)]
+        r = counts.shape[0]
+        ax.set_facecolor("white")
+        shown = np.ma.masked_equal(counts / max(counts.max(), 1), 0.0)
+        ax.imshow(shown, cmap=PATHS_CMAP.with_extremes(bad=COLORS["hole"]), vmin=0, vmax=1,
+                  interpolation="nearest", extent=(-0.5, r - 0.5, r - 0.5, -0.5))
+        unreached = int((counts == 0).sum())
+        ax.set_title(f"rates {', '.join(map(str, rates))}\n{caption}\nnot reached yet: {unreached} of {r * r}",
+                     fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig
