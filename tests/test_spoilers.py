@@ -24,9 +24,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 NOT_YET_CONVERTED = {
     "03_receptive_field",
     "04_output_stride_and_heatmaps",
-    "05_gridding_artifacts",
-    "06_upsampling_and_checkerboard",
-    "07_design_lab",
 }
 
 #: (notebook stem, exercise key) -> why showing that value before the question is fine.
