@@ -141,19 +141,19 @@ register(Exercise(
 
 register(Exercise(
     key="05-degenerate-rate",
-    question=("A 3×3 atrous filter on a 65×65 feature map (a 513 crop at OS 8), zero-padded so the size is kept: "
-              "from which rate on does no output position have all nine taps inside the map?"),
-    expected=lambda: _first_rate_without_full_filter(65),
+    question=("A 3×3 atrous filter on an 81×81 feature map (a 641×641 crop at output stride 8), zero-padded so the "
+              "size is kept: from which rate on does no output position have all nine taps inside the map?"),
+    expected=lambda: _first_rate_without_full_filter(81),
     kind="number",
-    hint="Position i keeps its outer taps only if i − d ≥ 0 and i + d ≤ 64: when is there no such i?",
+    hint="Position i keeps its outer taps only if i − d ≥ 0 and i + d ≤ 80: when is there no such i?",
     mistakes=(
-        Mistake("off by one", value=lambda: _first_rate_without_full_filter(65) - 1,
+        Mistake("off by one", value=lambda: _first_rate_without_full_filter(81) - 1,
                 hint="At that rate one position — the centre, i = rate — still has all nine taps. One more."),
-        Mistake("the map size", value=lambda: 65,
+        Mistake("the map size", value=lambda: 81,
                 hint="At the map size only the centre tap is left everywhere; the full filter is gone much earlier."),
     ),
     explanation=lambda: (
-        f"{_first_rate_without_full_filter(65)}. All nine taps are inside only if some i has d ≤ i ≤ 64 − d, i.e. "
-        f"2d ≤ 64. Rate {_first_rate_without_full_filter(65) - 1} still leaves the centre position; rate "
-        f"{_first_rate_without_full_filter(65)} leaves none."),
+        f"{_first_rate_without_full_filter(81)}. All nine taps are inside only if some i has d ≤ i ≤ 80 − d, i.e. "
+        f"2d ≤ 80. Rate {_first_rate_without_full_filter(81) - 1} still leaves the centre position; rate "
+        f"{_first_rate_without_full_filter(81)} leaves none."),
 ))

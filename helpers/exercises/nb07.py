@@ -118,20 +118,20 @@ register(Exercise(
 ))
 
 register(Exercise(
-    key="07-heatmap-size-384",
-    question=("384×384 tiles, ResNet-50 at output stride 32, then *two* k=4, s=2, p=1 transposed convolutions. "
+    key="07-heatmap-size-640",
+    question=("640×640 tiles, ResNet-50 at output stride 32, then *two* k=4, s=2, p=1 transposed convolutions. "
               "What is the heatmap size (one side)?"),
-    expected=lambda: _heatmap_side(384, 32, 2),
+    expected=lambda: _heatmap_side(640, 32, 2),
     kind="number",
     hint="Divide by the output stride, then double once per deconvolution (notebook 06).",
     mistakes=(
-        Mistake("no deconvolution", value=lambda: _heatmap_side(384, 32, 0),
+        Mistake("no deconvolution", value=lambda: _heatmap_side(640, 32, 0),
                 hint="That is the backbone's map; each deconvolution doubles it."),
-        Mistake("one deconvolution", value=lambda: _heatmap_side(384, 32, 1), hint="Two deconvolutions: ×4."),
-        Mistake("three deconvolutions", value=lambda: _heatmap_side(384, 32, 3),
+        Mistake("one deconvolution", value=lambda: _heatmap_side(640, 32, 1), hint="Two deconvolutions: ×4."),
+        Mistake("three deconvolutions", value=lambda: _heatmap_side(640, 32, 3),
                 hint="That is SimpleBaselines' three; here there are two."),
     ),
-    explanation=lambda: f"{_heatmap_side(384, 32, 2)}: 384/32 = 12, doubled twice (a heatmap stride of 8 px).",
+    explanation=lambda: f"{_heatmap_side(640, 32, 2)}: 640/32 = 20, doubled twice (a heatmap stride of 8 px).",
 ))
 
 register(Exercise(
