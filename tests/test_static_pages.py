@@ -45,9 +45,6 @@ BAD = FIXTURES / "printed_solution.ipynb"
 NOT_YET_CONVERTED = {
     "03_receptive_field",
     "04_output_stride_and_heatmaps",
-    "05_gridding_artifacts",
-    "06_upsampling_and_checkerboard",
-    "07_design_lab",
 }
 
 pytestmark = pytest.mark.timeout(600)
