@@ -213,28 +213,65 @@ def design_report(
     >>> round(design_report(512, 16).relative_compute, 2) > 1.0
     True
     """
+    n, os_, rs, up, mode = _check_design(input_size, output_stride, rates, upsample, upsample_mode)
+    backbone = resnet50(os_)
+    head = [Layer(3, dilation=r, padding=r, name="head", channels=HEAD_CHANNELS) for r in rs]
+    feature = output_sizes(backbone, n)[-1]
+    heatmap, mixed_cells = _upsampled_size_and_spread(feature, up, mode)
+    rf = receptive_field(backbone + head, input_size=n)[-1].r + mixed_cells * os_
+    taps = _head_taps(head, feature)
+    breakdown = _cost_breakdown(n, os_, head, feature, up, mode)
+    return DesignReport(
+        input_size=n,
+        output_stride=os_,
+        rates=rs,
+        upsample=up,
+        upsample_mode=mode,
+        feature_size=feature,
+        heatmap_size=heatmap,
+        heatmap_stride=os_ // up,
+        peak_stride=os_ // up if mode == "deconv" else os_,
+        receptive_field=rf,
+        holes=taps.holes,
+        hole_fraction=taps.hole_fraction,
+        hdc=is_hdc(rs) if len(rs) >= 2 else None,
+        full_kernel_share=taps.full,
+        few_taps_share=taps.few,
+        centre_only_share=taps.centre,
+        relative_compute=sum(b[1] for b in breakdown),
+        relative_memory=sum(b[2] for b in breakdown),
+        cost_breakdown=breakdown,
+        warnings=_design_warnings(rs, feature, taps),
+    )
+
+
+def _check_design(
+    input_size: object, output_stride: object, rates: object, upsample: object, upsample_mode: object
+) -> tuple[int, int, tuple[int, ...], int, str]:
+    """Validate :func:`design_report`'s arguments; return them as plain values."""
     n = check_int("input_size", input_size, 32, 4096)
     os_ = check_int("output_stride", output_stride, 8, 32)
     if os_ not in (8, 16, 32):
         raise ValueError(f"output_stride must be 8, 16 or 32, got {os_}")
     if isinstance(rates, (str, bytes)) or not hasattr(rates, "__len__"):
         raise TypeError(f"rates must be a sequence of integers, got {rates!r}")
-    rs = tuple(check_int(f"rates[{i}]", r, 1) for i, r in enumerate(rates))
+    rs = tuple(check_int(f"rates[{i}]", r, 1) for i, r in enumerate(rates))  # type: ignore[arg-type]
     if len(rs) > 8:
         raise ValueError(f"rates may hold at most 8 layers, got {len(rs)}")
     up = check_int("upsample", upsample, 1)
     if up not in (1, 2, 4, 8) or up > os_:
         raise ValueError(f"upsample must be 1, 2, 4 or 8 and at most output_stride={os_}, got {up}")
     mode = check_choice("upsample_mode", upsample_mode, ("deconv", "bilinear"))
+    return n, os_, rs, up, mode
 
-    backbone = resnet50(os_)
-    head = [Layer(3, dilation=r, padding=r, name="head", channels=HEAD_CHANNELS) for r in rs]
-    feature = output_sizes(backbone, n)[-1]
-    rf = receptive_field(backbone + head, input_size=n)[-1].r
 
-    # upsampling: the heatmap size, and which feature cells one heatmap cell depends on
-    # (traced through the nonzero weights of the actual layers on a map of at most
-    # TRACE_CELLS cells: the largest spread is reached in the interior, away from borders)
+def _upsampled_size_and_spread(feature: int, up: int, mode: str) -> tuple[int, int]:
+    """Heatmap side after upsampling, and the largest spread of feature cells one heatmap cell mixes.
+
+    Traced through the nonzero weights of the actual layers on a map of at
+    most ``TRACE_CELLS`` cells (the largest spread is reached in the
+    interior, away from the borders).
+    """
     heatmap, ops, size = feature, [], min(feature, TRACE_CELLS)
     if up > 1 and mode == "deconv":
         for _ in range(up.bit_length() - 1):
@@ -247,36 +284,53 @@ def design_report(
         heatmap = feature * up
         resp = bilinear_upsample(np.eye(size)[:, :, None], (size * up, 1))[:, :, 0]
         ops.append(resp.T > 0)
-    rf += _spans(ops) * os_
+    return heatmap, _spans(ops)
 
-    # holes and degenerate rates
-    if rs:
-        cov = coverage_map(head)
-        holes, hole_fraction = int((cov == 0).sum()), float((cov == 0).mean())
-        shares = valid_weight_fraction(feature, max(rs))
-        full, centre = shares[9], shares[1]
-        few = sum(v for taps, v in shares.items() if taps <= 4)
-    else:
-        holes, hole_fraction, full, few, centre = 0, 0.0, 1.0, 0.0, 0.0
-    hdc = is_hdc(rs) if len(rs) >= 2 else None
+
+@dataclass(frozen=True)
+class _HeadTaps:
+    holes: int
+    hole_fraction: float
+    full: float  # share of positions where all 9 taps of the largest rate are inside the map
+    few: float  # ... at most 4
+    centre: float  # ... only the centre tap
+
+
+def _head_taps(head: Sequence[Layer], feature: int) -> _HeadTaps:
+    """Holes of the head's coverage (in feature cells) and valid taps of its largest rate on the map."""
+    if not head:
+        return _HeadTaps(0, 0.0, 1.0, 0.0, 0.0)
+    cov = coverage_map(head)
+    shares = valid_weight_fraction(feature, max(layer.dilation for layer in head))
+    few = sum(v for taps, v in shares.items() if taps <= 4)
+    return _HeadTaps(int((cov == 0).sum()), float((cov == 0).mean()), shares[9], few, shares[1])
+
+
+def _design_warnings(rs: tuple[int, ...], feature: int, taps: _HeadTaps) -> tuple[str, ...]:
+    """Gridding, degenerate-rate and large-rate warnings, as sentences."""
     warnings = []
-    if sum(r > 1 for r in rs) >= 2 and holes:
+    if sum(r > 1 for r in rs) >= 2 and taps.holes:
         warnings.append(
-            f"gridding: the head rates {rs} leave {holes} holes ({hole_fraction:.0%}) in their coverage; "
+            f"gridding: the head rates {rs} leave {taps.holes} holes ({taps.hole_fraction:.0%}) in their coverage; "
             "neighbouring outputs read disjoint sub-lattices (notebook 05)"
         )
-    if rs and centre >= 0.5:
+    if rs and taps.centre >= 0.5:
         warnings.append(
             f"degenerate rate: with rate {max(rs)} on a {feature}×{feature} map only the centre tap is inside "
-            f"the map at {centre:.0%} of positions — a 1×1 convolution there (DeepLabv3)"
+            f"the map at {taps.centre:.0%} of positions — a 1×1 convolution there (DeepLabv3)"
         )
-    elif rs and few >= 0.5:
+    elif rs and taps.few >= 0.5:
         warnings.append(
-            f"large rate: with rate {max(rs)} on a {feature}×{feature} map {few:.0%} of positions have at most "
-            f"4 of their 9 taps inside the map (only {full:.0%} have all 9): the rest of the filter reads zero padding"
+            f"large rate: with rate {max(rs)} on a {feature}×{feature} map {taps.few:.0%} of positions have at most "
+            f"4 of their 9 taps inside the map (only {taps.full:.0%} have all 9): the rest of the filter reads zero padding"
         )
+    return tuple(warnings)
 
-    # cost relative to plain ResNet-50 at output stride 32
+
+def _cost_breakdown(
+    n: int, os_: int, head: Sequence[Layer], feature: int, up: int, mode: str
+) -> tuple[tuple[str, float, float], ...]:
+    """Compute and memory per part (stem … upsampling), relative to plain ResNet-50 at output stride 32."""
     base_rows, _ = _backbone_costs(32, n)
     base_macs = sum(r[1] for r in base_rows)
     base_acts = sum(r[2] for r in base_rows)
@@ -290,31 +344,9 @@ def design_report(
             rows.append(("upsampling", float(s * s * 16 * channels * HEAD_CHANNELS), float((2 * s) ** 2 * HEAD_CHANNELS)))
             s, channels = 2 * s, HEAD_CHANNELS
     parts = ["stem", "block1", "block2", "block3", "block4", "head", "upsampling"]
-    breakdown = tuple(
+    return tuple(
         (p, sum(r[1] for r in rows if r[0] == p) / base_macs, sum(r[2] for r in rows if r[0] == p) / base_acts)
         for p in parts
-    )
-    return DesignReport(
-        input_size=n,
-        output_stride=os_,
-        rates=rs,
-        upsample=up,
-        upsample_mode=mode,
-        feature_size=feature,
-        heatmap_size=heatmap,
-        heatmap_stride=os_ // up,
-        peak_stride=os_ // up if mode == "deconv" else os_,
-        receptive_field=rf,
-        holes=holes,
-        hole_fraction=hole_fraction,
-        hdc=hdc,
-        full_kernel_share=full,
-        few_taps_share=few,
-        centre_only_share=centre,
-        relative_compute=sum(b[1] for b in breakdown),
-        relative_memory=sum(b[2] for b in breakdown),
-        cost_breakdown=breakdown,
-        warnings=tuple(warnings),
     )
 
 
@@ -365,12 +397,21 @@ def cell_collision_fraction(dx: float, dy: float, stride: float, *, within: int 
     return float(np.clip(m + 1 - ax / s, 0.0, 1.0) * np.clip(m + 1 - ay / s, 0.0, 1.0))
 
 
-def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0) -> np.ndarray:
-    """Local maxima of a heatmap, as CenterNet extracts them: equal to the max of their 3×3 neighbourhood.
+def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0, plateaus: str = "merge") -> np.ndarray:
+    """Local maxima of a heatmap: pixels equal to the max of their 3×3 neighbourhood (CenterNet's test).
 
-    A pixel is a peak if it is above ``threshold`` and no pixel of its 3×3
-    neighbourhood (inside the map) is larger; equal neighbours are all kept,
-    as with the ``max_pool2d(3, stride=1, padding=1) == heatmap`` test.
+    A pixel is a *candidate* if it is above ``threshold`` and no pixel of its
+    3×3 neighbourhood (inside the map) is larger — the
+    ``max_pool2d(3, stride=1, padding=1) == heatmap`` test of CenterNet,
+    which keeps every tied pixel. Two touching candidates are necessarily
+    equal, so candidates form flat *plateaus* (8-connected groups of tied
+    maxima). With ``plateaus="merge"`` (the default) each plateau counts as
+    one peak, reported at its first pixel in row-major order; with
+    ``"keep"`` every candidate is returned, as CenterNet's decoder does.
+
+    Why it matters: bilinear ×2 with ``align_corners=False`` puts no fine
+    sample on a coarse one, so a coarse peak with equal neighbours becomes a
+    2×2 plateau of tied maxima — four candidates, one peak.
 
     Defined in notebook ``07_design_lab``.
 
@@ -380,6 +421,8 @@ def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0) -> np.ndarray:
         ``(H, W)``.
     threshold : float
         Peaks must be strictly above it.
+    plateaus : {"merge", "keep"}
+        One peak per plateau of tied maxima, or every tied pixel.
 
     Returns
     -------
@@ -391,14 +434,42 @@ def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0) -> np.ndarray:
     >>> h = np.array([[0, 1, 0, 0], [0, 3, 0, 2], [0, 0, 0, 0]])
     >>> find_peaks(h).tolist()
     [[1, 1], [1, 3]]
-    >>> find_peaks(np.array([[0, 3, 2, 0]])).tolist()   # adjacent cells: one peak
+    >>> find_peaks(np.array([[0, 3, 2, 0]])).tolist()   # adjacent cells, unequal: one peak
     [[0, 1]]
+    >>> flat = np.array([[0, 0, 0, 0], [0, 5, 5, 0], [0, 5, 5, 0]])
+    >>> find_peaks(flat).tolist(), len(find_peaks(flat, plateaus="keep"))   # a 2×2 plateau
+    ([[1, 1]], 4)
     """
     h = np.asarray(heatmap, dtype=np.float64)
     if h.ndim != 2 or 0 in h.shape:
         raise ValueError(f"heatmap must be a non-empty 2-D array, got shape {h.shape}")
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be finite, got {threshold!r}")
+    mode = check_choice("plateaus", plateaus, ("merge", "keep"))
     padded = np.pad(h, 1, constant_values=-np.inf)
     neighbourhood = np.lib.stride_tricks.sliding_window_view(padded, (3, 3)).max(axis=(2, 3))
-    return np.argwhere((h >= neighbourhood) & (h > threshold))
+    candidates = np.argwhere((h >= neighbourhood) & (h > threshold))
+    if mode == "keep" or len(candidates) < 2:
+        return candidates
+    return _first_of_each_plateau(candidates)
+
+
+def _first_of_each_plateau(candidates: np.ndarray) -> np.ndarray:
+    """The first (row-major) pixel of each 8-connected group of ``candidates`` (given in row-major order)."""
+    where = {(int(i), int(j)): k for k, (i, j) in enumerate(candidates)}
+    group = list(range(len(candidates)))
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            group[k] = group[group[k]]
+            k = group[k]
+        return k
+
+    for (i, j), k in where.items():
+        for di, dj in ((0, 1), (1, -1), (1, 0), (1, 1)):
+            other = where.get((i + di, j + dj))
+            if other is not None:
+                a, b = root(k), root(other)
+                group[max(a, b)] = min(a, b)
+    keep = sorted({root(k) for k in range(len(candidates))})
+    return candidates[keep].reshape(-1, 2)

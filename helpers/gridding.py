@@ -25,6 +25,7 @@ __all__ = [
     "coverage_stats",
     "HDCReport",
     "hdc_report",
+    "coverage_build_up",
     "stack_response",
     "probe_image",
 ]
@@ -82,10 +83,24 @@ def _check_rates(rates: Sequence[int]) -> list[int]:
 
 
 def hdc_max_gap(rates: Sequence[int], kernel: int = 3) -> int:
-    """``M_2`` of Wang et al. (2018), the largest gap between non-zero taps after the stack.
+    """``M_2`` of Wang et al. (2018), an upper bound on the gaps after layers ``2 … n``.
 
-    ``M_n = r_n`` and ``M_i = max(M_{i+1} - 2 r_i, M_{i+1} - 2 (M_{i+1} - r_i), r_i)``.
-    The design goal of Hybrid Dilated Convolution is ``M_2 <= kernel``.
+    The paper writes the recurrence for 3×3 kernels::
+
+        M_n = r_n,   M_i = max(M_{i+1} - 2 r_i,  M_{i+1} - 2 (M_{i+1} - r_i),  r_i)
+
+    Its factor 2 is the span of a 3-tap layer in units of its rate. For a
+    ``K``-tap kernel the span is ``K - 1`` rates, so this function uses
+    ``(K - 1)`` in place of 2 (for ``K = 3`` it is the paper's recurrence)::
+
+        M_i = max(M_{i+1} - (K-1) r_i,  M_{i+1} - (K-1) (M_{i+1} - r_i),  r_i)
+
+    Why it bounds the gaps: a layer with taps ``0, r, …, (K-1) r`` puts
+    ``K - 1`` new points, ``r`` apart, into each gap ``g`` of what the later
+    layers reach, so the pieces are at most ``max(r, g - (K-1) r)``; the
+    middle term only makes the bound larger (safer). Reading 2 for
+    ``K - 1`` with a 2-tap kernel would undercount the gaps: ``(1, 2, 5)``
+    would get ``M_2 = 2`` although layers 2 and 3 leave a gap of 3.
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -94,18 +109,20 @@ def hdc_max_gap(rates: Sequence[int], kernel: int = 3) -> int:
     rates : sequence of int
         Dilation rates of consecutive layers (at least 2, each >= 1).
     kernel : int
-        Kernel size ``K`` (>= 2); only used for validation here.
+        Kernel size ``K`` (>= 2), taps per axis of every layer.
 
     Examples
     --------
     >>> hdc_max_gap([1, 2, 5]), hdc_max_gap([1, 2, 9])   # Wang et al.: 2 (valid), 5 (not)
     (2, 5)
+    >>> hdc_max_gap([1, 2, 5], kernel=2)                  # taps {0, 2} + {0, 5} -> 0 2 5 7: gap 3
+    3
     """
     rs = _check_rates(rates)
-    check_int("kernel", kernel, 2)
+    span = check_int("kernel", kernel, 2) - 1
     m = rs[-1]
     for r in reversed(rs[1:-1]):
-        m = max(m - 2 * r, m - 2 * (m - r), r)
+        m = max(m - span * r, m - span * (m - r), r)
     return m
 
 
@@ -113,15 +130,18 @@ def is_hdc(rates: Sequence[int], kernel: int = 3) -> bool:
     """Whether ``rates`` satisfy the Hybrid Dilated Convolution rule of Wang et al. (2018).
 
     The paper's conditions: the rates have no common factor > 1, and
-    ``M_2 <= kernel`` (see :func:`hdc_max_gap`). The recurrence stops at
-    ``M_2``, so it never looks at ``r_1``: it presumes the first layer has
-    rate 1 (as in all the paper's examples) and fills every gap up to ``K``.
-    Without that premise the two stated conditions are not enough, e.g.
-    ``(2, 3, 5)`` passes them and still leaves holes, so this function also
-    requires ``rates[0] == 1`` (which implies the no-common-factor condition).
-    With it, a stack that passes has no holes; the converse does not hold
-    (the rule is sufficient, not necessary): :func:`coverage_map` is the
-    ground truth.
+    ``M_2 <= kernel`` (see :func:`hdc_max_gap`, which reads the paper's
+    3×3 recurrence with ``K - 1`` for its 2). ``M_2 <= K`` means that a
+    first layer *with rate 1* (``K`` taps, one pixel apart) fills every gap
+    the later layers leave; the recurrence never looks at ``r_1``, so this
+    function also requires ``rates[0] == 1`` (which implies the
+    no-common-factor condition). Without it the two stated conditions are
+    not enough: ``(2, 3, 5)`` passes them and still leaves holes.
+
+    A stack that passes has no holes, for every kernel size ``K >= 2``
+    (proof in notebook 05; the tests enumerate every stack the notebook's
+    widget offers). The converse does not hold (the rule is sufficient, not
+    necessary): :func:`coverage_map` is the ground truth.
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -131,6 +151,8 @@ def is_hdc(rates: Sequence[int], kernel: int = 3) -> bool:
     (True, False, False, False)
     >>> is_hdc([2, 3, 5]), int((coverage_map([Layer(3, dilation=r) for r in (2, 3, 5)]) == 0).sum())
     (False, 80)
+    >>> is_hdc([1, 2, 5], kernel=2), is_hdc([1, 2, 4], kernel=2)   # 2-tap kernels: WaveNet's 1, 2, 4 passes
+    (False, True)
     """
     rs = _check_rates(rates)
     k = check_int("kernel", kernel, 2)
@@ -293,7 +315,8 @@ class HDCReport:
     kernel : int
         Kernel size ``K``.
     max_gap : int
-        ``M_2`` of Wang et al. (2018).
+        ``M_2`` of Wang et al. (2018), with ``K - 1`` for the paper's 2
+        (:func:`hdc_max_gap`).
     common_factor : int
         Greatest common divisor of the rates.
     paper_rule : bool
@@ -339,6 +362,9 @@ def hdc_report(rates: Sequence[int], *, kernel: int = 3) -> HDCReport:
     (3, 1, True, False, 80)
     >>> hdc_report([1, 3, 2]).hdc, hdc_report([1, 3, 2]).holes   # rule fails, no holes
     (False, 0)
+    >>> rep = hdc_report([1, 2, 5], kernel=2)   # 2-tap kernels: the gaps are too wide
+    >>> rep.max_gap, rep.hdc, rep.holes
+    (3, False, 17)
     """
     rs = _check_rates(rates)
     k = check_int("kernel", kernel, 2)
@@ -436,3 +462,49 @@ def probe_image(size: int = 64) -> np.ndarray:
     cy, cx, radius = q + q // 2, q, n / 10
     img[(yy - cy) ** 2 + (xx - cx) ** 2 <= radius**2] = 1.0  # disc, bottom centre
     return img
+
+
+def coverage_build_up(rates: Sequence[int], *, kernel: int = 3) -> list[tuple[str, np.ndarray]]:
+    """The coverage map of a stack as it is built, one kernel tap at a time.
+
+    Step ``(l, t)`` holds the paths through layers ``1 … l-1`` (all taps)
+    and the first ``t`` taps of layer ``l``: the copies of the earlier
+    pattern that layer ``l`` has placed so far. Every map is drawn on the
+    full receptive field of the whole stack (``r×r``), so the steps line up;
+    the last step is :func:`coverage_map` of the stack.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    rates : sequence of int
+        Dilation rates, input side first (at least one, each >= 1).
+    kernel : int
+        Taps per axis of every layer (>= 1).
+
+    Returns
+    -------
+    list of (str, numpy.ndarray)
+        ``(caption, r×r path counts)``, one per tap: ``len(rates) * kernel`` steps.
+
+    Examples
+    --------
+    >>> steps = coverage_build_up([2, 4])
+    >>> len(steps), steps[0][0]
+    (6, 'layer 1 (rate 2): taps 1–1 of 3 per axis')
+    >>> bool((steps[-1][1] == coverage_map(dilated_stack([2, 4]))).all())
+    True
+    """
+    layers = dilated_stack(rates, kernel=kernel)
+    r = coverage_map(layers).shape[0]
+    steps = []
+    line = np.zeros(r, dtype=np.int64)
+    line[0] = 1  # one path, before any layer: offset 0
+    for i, layer in enumerate(layers, 1):
+        done = np.zeros_like(line)
+        for t in range(kernel):
+            shift = t * layer.dilation
+            done[shift:] += line[: r - shift]
+            steps.append((f"layer {i} (rate {layer.dilation}): taps 1–{t + 1} of {kernel} per axis", np.outer(done, done)))
+        line = done
+    return steps

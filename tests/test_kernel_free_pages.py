@@ -36,15 +36,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 #: Notebooks stored before widget cells kept their picture: refresh one
 #: (``python -m helpers.notebook_tools refresh notebooks/NN_x.ipynb``) and remove it here.
-NOT_YET_REFRESHED = {
-    "01_stride",
-    "02_dilation",
-    "03_receptive_field",
-    "04_output_stride_and_heatmaps",
-    "05_gridding_artifacts",
-    "06_upsampling_and_checkerboard",
-    "07_design_lab",
-}
+NOT_YET_REFRESHED: set[str] = set()  # every notebook is stored with its widget pictures
 
 
 def widget_calls() -> re.Pattern[str]:

@@ -1,7 +1,10 @@
 """Notebook 05 (gridding artifacts): stacks, coverage statistics, the HDC rule against brute force,
 image responses and the facts the notebook states, each checked against an independent oracle."""
 
+import functools
 import itertools
+import operator
+from collections import Counter
 import math
 
 import numpy as np
@@ -304,3 +307,157 @@ def test_probe_image():
     for bad, exc in [(8, ValueError), (64.0, TypeError)]:
         with pytest.raises(exc, match="size"):
             probe_image(bad)
+
+
+# --------------------------------------------------------------------------
+# Issue 12, item 1: the HDC rule for every kernel the course offers.
+# The gridding widget offers 2-4 layers, rates 1-12 and kernels 2-5; every
+# stack of that domain is enumerated (hypothesis never drew the 2-tap
+# counter-example (1, 2, 5)), with a bitmask oracle for the holes.
+# --------------------------------------------------------------------------
+
+WIDGET_LAYERS, WIDGET_RATES, WIDGET_KERNELS = range(2, 5), range(1, 13), range(2, 6)
+
+
+def holes_by_bitmask(rates, k):
+    """2-D holes of a stride-1 stack: bit o of `reached` is set when 1-D offset o is a sum of t_l * r_l."""
+    reached = 1
+    for r in rates:
+        reached = functools.reduce(operator.or_, (reached << (t * r) for t in range(k)))
+    field = (k - 1) * sum(rates) + 1
+    return field * field - bin(reached).count("1") ** 2
+
+
+def paper_max_gap(rates):
+    """Wang et al.'s recurrence exactly as printed (3x3 kernels), written out independently."""
+    m = rates[-1]
+    for i in range(len(rates) - 2, 0, -1):
+        m = max(m - 2 * rates[i], m - 2 * (m - rates[i]), rates[i])
+    return m
+
+
+def widget_domain():
+    for n in WIDGET_LAYERS:
+        for rates in itertools.product(WIDGET_RATES, repeat=n):
+            yield rates
+
+
+def test_the_widget_offers_exactly_the_enumerated_domain():
+    from helpers.widgets.gridding import _gridding_controls
+
+    c = _gridding_controls()
+    assert (c["layers"].min, c["layers"].max) == (WIDGET_LAYERS[0], WIDGET_LAYERS[-1])
+    assert (c["kernel"].min, c["kernel"].max) == (WIDGET_KERNELS[0], WIDGET_KERNELS[-1])
+    for i in (1, 2, 3, 4):
+        assert (c[f"rate{i}"].min, c[f"rate{i}"].max) == (WIDGET_RATES[0], WIDGET_RATES[-1])
+
+
+def test_issue12_item1_two_tap_counter_examples():
+    """Issue 12 item 1: with 2-tap kernels the paper's 2*r_i undercounts the gaps; (1, 2, 5) and (1, 2, 6) have holes."""
+    assert holes_by_bitmask((1, 2, 5), 2) == 17 and holes_by_bitmask((1, 2, 6), 2) == 36
+    for rates in [(1, 2, 5), (1, 2, 6)]:
+        rep = hdc_report(rates, kernel=2)
+        assert not rep.hdc and not is_hdc(rates, 2) and rep.holes == holes_by_bitmask(rates, 2)
+        assert paper_max_gap(rates) <= 2 < hdc_max_gap(rates, 2)  # the printed recurrence would have accepted it
+    assert is_hdc((1, 2, 4), 2) and holes_by_bitmask((1, 2, 4), 2) == 0  # WaveNet's schedule
+
+
+def test_issue12_item1_rule_is_sufficient_for_every_stack_the_widget_offers():
+    """Issue 12 item 1: is_hdc => no holes, enumerated over every kernel (2-5) and stack (2-4 layers, rates 1-12)."""
+    accepted = Counter()
+    for rates in widget_domain():
+        for k in WIDGET_KERNELS:
+            if is_hdc(rates, k):
+                accepted[k] += 1
+                assert holes_by_bitmask(rates, k) == 0, (rates, k)
+            if k == 3:  # K = 3 is the paper's recurrence
+                assert hdc_max_gap(rates, 3) == paper_max_gap(rates)
+    assert all(accepted[k] > 10 for k in WIDGET_KERNELS)  # the enumeration is not vacuous
+
+
+def test_issue12_item1_widget_sentence_matches_brute_force_on_its_whole_domain():
+    """Issue 12 item 1: the widget printed 'passes ... and indeed no holes' beside a figure full of holes.
+
+    The sentence says "no holes" only from the report's own count (or from is_hdc, enumerated above
+    over all 4-layer stacks too); here every 2- and 3-layer setting's sentence is read.
+    """
+    from helpers.gridding import HDCReport
+    from helpers.widgets import gridding_sentence
+
+    for rates in (r for r in widget_domain() if len(r) <= 3):
+        for k in WIDGET_KERNELS:
+            holes = holes_by_bitmask(rates, k)
+            m2, g, hdc = hdc_max_gap(rates, k), math.gcd(*rates), is_hdc(rates, k)
+            text = gridding_sentence(HDCReport(tuple(rates), k, m2, g, g == 1 and m2 <= k, hdc, holes))
+            assert f" {holes} holes (" in text
+            assert "bug" not in text
+            if "no holes" in text:
+                assert holes == 0, (rates, k, text)
+            else:
+                assert holes > 0 and "holes" in text.split(". ")[-1], (rates, k, text)
+
+
+@given(st.lists(st.integers(1, 40), min_size=2, max_size=6), st.integers(2, 7))
+def test_rule_is_sufficient_beyond_the_widget(rates, k):
+    rates[0] = 1
+    if is_hdc(rates, k):
+        assert holes_by_bitmask(rates, k) == 0
+
+
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(4, 20), st.integers(0, 2**16))
+def test_issue12_item2_dilated_conv_is_subsample_convolve_interlace(rate, half, n, seed):
+    """Issue 12 item 2: Wang & Ji's view — a dilated conv ("same" zero padding) is periodic subsampling into
+    rate² sub-images, one shared undilated conv on each, and re-interlacing (notebook 05, section 5)."""
+    from helpers import conv2d
+
+    k = 2 * half + 1
+    rng = np.random.default_rng(seed)
+    w, x = rng.standard_normal((k, k)), rng.standard_normal((n, n))
+    direct = conv2d(np.pad(x, rate * half), w, dilation=rate)
+    out = np.zeros_like(direct)
+    for a in range(rate):
+        for b in range(rate):
+            sub = x[a::rate, b::rate]
+            if sub.size:
+                out[a::rate, b::rate] = conv2d(np.pad(sub, half), w)
+    assert np.allclose(direct, out, atol=1e-9)
+
+
+def test_issue12_item2_identity_start_smooths_nothing():
+    """Issue 12 item 2: Wang & Ji's (2d-1)-tap filter starts as the identity (centre tap 1): the input passes unchanged."""
+    from helpers import conv2d
+
+    x = np.random.default_rng(0).standard_normal((20, 20))
+    for d in (1, 2, 3, 5):
+        f = np.zeros((2 * d - 1, 2 * d - 1))
+        f[d - 1, d - 1] = 1.0
+        assert np.array_equal(conv2d(np.pad(x, d - 1), f), x)
+
+
+def test_issue12_item7_no_common_factor_is_necessary_but_not_enough():
+    """Issue 12 item 7: 06 called 'rates without a common factor' the cure; (1, 2, 9) and (2, 3, 5) share none and
+    still leave holes. Over all triples 1-8: a common factor always leaves holes; coprime triples may or may not."""
+    coprime_with_holes = []
+    for rates in itertools.product(range(1, 9), repeat=3):
+        holes = holes_by_bitmask(rates, 3)
+        if math.gcd(*rates) > 1:
+            assert holes > 0, rates
+        elif holes:
+            coprime_with_holes.append(rates)
+    assert (1, 2, 9) not in coprime_with_holes  # (9 is outside 1-8; checked directly below)
+    assert holes_by_bitmask((1, 2, 9), 3) > 0 and (2, 3, 5) in coprime_with_holes
+
+
+@given(st.lists(st.integers(1, 6), min_size=1, max_size=3), st.integers(1, 4))
+def test_coverage_build_up_ends_at_the_coverage_map_and_only_grows(rates, k):
+    from helpers import coverage_build_up
+
+    steps = coverage_build_up(rates, kernel=k)
+    assert len(steps) == len(rates) * k
+    assert np.array_equal(steps[-1][1], coverage_map(dilated_stack(rates, kernel=k)))
+    assert len({m.shape for _, m in steps}) == 1  # every step on the final field
+    # within one layer the reached set only grows
+    for i in range(len(rates)):
+        layer = [m for _, m in steps[i * k : (i + 1) * k]]
+        for a, b in zip(layer, layer[1:]):
+            assert ((a > 0) <= (b > 0)).all()

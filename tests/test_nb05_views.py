@@ -68,7 +68,7 @@ def test_exercise_solutions_print_the_answer(key, capsys):
         (dict(layers=3, rate1=2, rate2=4, rate3=8), ["841", "brute force agrees: holes"]),
         (dict(layers=3, rate1=1, rate2=2, rate3=5), ["field 17×17, 0 holes", "passes", "indeed no holes"]),
         (dict(layers=3, rate1=1, rate2=3, rate3=2), ["field 13×13, 0 holes", "sufficient, not necessary"]),
-        (dict(layers=3, rate1=2, rate2=3, rate3=5), ["paper's two conditions hold", "r₁ = 2 ≠ 1"]),
+        (dict(layers=3, rate1=2, rate2=3, rate3=5), ["paper's two conditions hold", "d₁ = 2 ≠ 1"]),
         (dict(layers=2, rate1=3, rate2=6, rate3=1), ["Rates 3, 6 ", "common factor 3"]),
         (dict(layers=4, rate1=1, rate2=2, rate3=5, rate4=9, kernel=5), ["Rates 1, 2, 5, 9 with 5×5"]),
     ],

@@ -208,3 +208,60 @@ def test_exercise_answers():
         for junk in (None, "x", 3.5, [1]):
             ok, message = exercises.check_answer(key, junk)
             assert not ok and message
+
+
+# ---------------------------------------------------------------------------
+# Issue 12: the zero-insertion view, the resize-conv cost, Odena et al.'s three points
+# ---------------------------------------------------------------------------
+
+
+@given(n=st.integers(1, 7), k=st.integers(1, 5), s=st.integers(1, 4), d=st.integers(1, 3), seed=st.integers(0, 999))
+def test_zero_insertion_view_equals_the_scatter_view(n, k, s, d, seed):
+    """Notebook 06: insert S-1 zeros, pad d(K-1)-P, stride-1 conv with the flipped, dilated kernel == conv_transpose2d."""
+    rng = np.random.default_rng(seed)
+    x, w = rng.standard_normal((n, n)), rng.standard_normal((k, k))
+    for p in range(0, d * (k - 1) + 1):
+        if (n - 1) * s - 2 * p + d * (k - 1) + 1 < 1:  # empty output
+            continue
+        spread = np.zeros(((n - 1) * s + 1,) * 2)
+        spread[::s, ::s] = x
+        read = conv2d(np.pad(spread, d * (k - 1) - p), w[::-1, ::-1], dilation=d)
+        assert np.allclose(read, conv_transpose2d(x, w, stride=s, padding=p, dilation=d), atol=1e-9)
+
+
+@given(seed=st.integers(0, 999), n=st.integers(2, 8))
+def test_issue12_item5_resize_conv_runs_as_a_k4_deconv(seed, n):
+    """Issue 12 item 5: nearest ×2 + 3×3 conv (padding 1) IS a k=4, s=2, p=1 transposed conv, so it can run at that
+    cost; the 2.25× of the notebook is the naive implementation's price."""
+    rng = np.random.default_rng(seed)
+    w3, x = rng.standard_normal((3, 3)), rng.standard_normal((n, n))
+    v = np.zeros((4, 4))
+    for a in (0, 1):
+        for b in (0, 1):
+            v[a : a + 3, b : b + 3] += w3[::-1, ::-1]
+    naive = conv2d(x.repeat(2, axis=0).repeat(2, axis=1), w3, padding=1)
+    assert np.allclose(naive, conv_transpose2d(x, v, stride=2, padding=1), atol=1e-9)
+    assert (2 * n) ** 2 * 9 / (n**2 * 16) == 2.25  # naive multiply-adds over the deconv's, per channel pair
+
+
+def test_odena_stacking_compounds_stride1_damps_and_strided_conv_gradients_checker():
+    """Notebook 06 (Odena et al.): two stacked k=3, s=2 layers are more uneven than one; a stride-1 3×3 average after
+    them is less uneven; the input gradient of a k=3, s=2 conv under a uniform upstream gradient is uneven."""
+    ones3 = np.ones((3, 3))
+
+    def spread(a, m):
+        inner = a[m:-m, m:-m]
+        return inner.max() / inner.min()
+
+    one = conv_transpose2d(np.ones((12, 12)), ones3, stride=2)
+    two = conv_transpose2d(one, ones3, stride=2)
+    damped = conv2d(two, ones3 / 9)
+    assert spread(two, 10) > spread(one, 3) > 1 and 1 < spread(damped, 10) < spread(two, 10)
+    # the gradient, computed as an adjoint by brute force (one-hot inputs), equals the transposed conv
+    x0 = np.zeros((12, 12))
+    conv_out = conv2d(np.pad(x0, 0), ones3, stride=2)
+    grad = np.array([[conv2d(np.eye(1, 144, i * 12 + j).reshape(12, 12), ones3, stride=2).sum() for j in range(12)]
+                     for i in range(12)])
+    assert conv_out.shape == (5, 5)
+    assert np.allclose(grad[:10, :10], conv_transpose2d(np.ones((5, 5)), ones3, stride=2)[:10, :10])
+    assert len(set(grad[2:9, 2:9].ravel().tolist())) > 1

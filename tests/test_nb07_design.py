@@ -77,7 +77,49 @@ def peaks_by_loops(h, threshold):
 )
 def test_find_peaks_matches_loops(rows, cols, seed, levels, threshold):
     h = np.random.default_rng(seed).integers(0, levels, (rows, cols)).astype(float)  # few levels: many ties
-    assert find_peaks(h, threshold=threshold).tolist() == peaks_by_loops(h, threshold)
+    assert find_peaks(h, threshold=threshold, plateaus="keep").tolist() == peaks_by_loops(h, threshold)
+    assert find_peaks(h, threshold=threshold).tolist() == plateau_firsts_by_flood_fill(h, threshold)
+
+
+def plateau_firsts_by_flood_fill(h, threshold):
+    """Oracle for plateaus="merge": flood-fill the 8-connected groups of loop candidates, keep each group's first."""
+    cands = peaks_by_loops(h, threshold)
+    left, firsts = {tuple(c) for c in cands}, []
+    for c in cands:
+        if tuple(c) not in left:
+            continue
+        firsts.append(c)
+        todo = [tuple(c)]
+        while todo:
+            i, j = todo.pop()
+            left.discard((i, j))
+            todo += [(a, b) for a in (i - 1, i, i + 1) for b in (j - 1, j, j + 1) if (a, b) in left]
+    return firsts
+
+
+def test_issue12_item3_bilinear_x2_turns_a_peak_into_a_plateau():
+    """Issue 12 item 3: with align_corners=False and an even factor no fine sample lands on a coarse one, so an
+    interior peak with equal neighbours becomes a 2×2 plateau of tied maxima: four "peaks" under the >= test."""
+    coarse = np.zeros((7, 7))
+    coarse[3, 3] = 1.0  # interior, far from the border; its neighbours are equal
+    for factor in (2, 4):
+        up = bilinear_upsample(coarse, 7 * factor)
+        kept = find_peaks(up, threshold=0.1, plateaus="keep")
+        assert len(kept) == 4 and up.max() < 1.0  # the tie, and the peak value is not reproduced
+        assert all(2 < i < 7 * factor - 3 and 2 < j < 7 * factor - 3 for i, j in kept)  # interior, not border
+        assert len(find_peaks(up, threshold=0.1)) == 1  # merged: one peak
+    odd = bilinear_upsample(coarse, 21)  # an odd factor puts a fine sample on the coarse peak: no tie
+    assert len(find_peaks(odd, threshold=0.1, plateaus="keep")) == 1
+
+
+def test_issue12_item4_adjacent_centres_with_equal_scores_tie():
+    """Issue 12 item 4: CenterNet's targets are 1.0 at each centre, so objects in adjacent cells tie under the >= test
+    (both survive); "the weaker one disappears" needs unequal scores."""
+    h = np.zeros((5, 6))
+    h[2, 2] = h[2, 3] = 1.0
+    assert len(find_peaks(h, plateaus="keep")) == 2 and len(find_peaks(h)) == 1
+    h[2, 3] = 0.9
+    assert find_peaks(h, plateaus="keep").tolist() == find_peaks(h).tolist() == [[2, 2]]
 
 
 def test_find_peaks_rejects_bad_input():
@@ -85,6 +127,8 @@ def test_find_peaks_rejects_bad_input():
         find_peaks(np.ones(4))
     with pytest.raises(ValueError, match="threshold must be finite"):
         find_peaks(np.ones((2, 2)), threshold=float("nan"))
+    with pytest.raises(ValueError, match="plateaus"):
+        find_peaks(np.ones((2, 2)), plateaus="all")
 
 
 # ---------------------------------------------------------------------------
@@ -296,3 +340,38 @@ def test_exercise_answers():
         for junk in (None, "x", [1], True):
             ok, message = exercises.check_answer(key, junk)
             assert not ok and message
+
+
+def _deconv_sources(n_feature, n_layers):
+    """For each output cell of n_layers k=4, s=2, p=1 deconvolutions: the feature cells it depends on (plain loops)."""
+    sources = [{i} for i in range(n_feature)]
+    for _ in range(n_layers):
+        out = [set() for _ in range(2 * len(sources))]
+        for i, src in enumerate(sources):
+            for t in range(4):
+                o = 2 * i - 1 + t  # input i writes taps t at 2i - p + t, p = 1
+                if 0 <= o < len(out):
+                    out[o] |= src
+        sources = out
+    return sources
+
+
+def test_issue12_item8_stacked_deconvs_make_the_field_depend_on_the_cell():
+    """Issue 12 item 8: 'one more input cell per deconvolution' gives 483 + 32 + 16 + 8 = 539 px for OS 32 + deconv ×8;
+    the largest field over cells is 547 px, because the mixed feature cells differ from cell to cell.
+    483: resnet_v1_50 receptive field (Araujo et al., Distill 2019)."""
+    sources = _deconv_sources(16, 3)
+    spreads = {max(s) - min(s) for s in sources[16:-16]}  # interior heatmap cells
+    assert spreads == {1, 2}
+    r = design_report(512, 32, upsample=8)
+    assert r.receptive_field == 483 + max(spreads) * 32 == 547
+    assert 483 + 32 + 16 + 8 == 539 < r.receptive_field
+
+
+def test_issue12_item8_block3_costs_more_at_os16_in_tf_slim():
+    """Issue 12 item 8: TF-Slim's ResNet puts block 3's stride in its last unit, so at OS 16 block 3 changes too;
+    stem, block 1 and block 2 cost the same."""
+    base, os16 = design_report(512, 32), design_report(512, 16)
+    for i in (0, 1, 2):
+        assert os16.cost_breakdown[i] == base.cost_breakdown[i]
+    assert os16.cost_breakdown[3][1] > base.cost_breakdown[3][1]

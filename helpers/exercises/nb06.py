@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import arithmetic
-from ._engine import Exercise, register
+from ..conv import conv_transpose2d
+from ._engine import Exercise, Mistake, register
+
+def _interior_overlap_values(kernel: int, stride: int, n: int = 8) -> "list[int]":
+    counts = conv_transpose2d(np.ones((n, n)), np.ones((kernel, kernel)), stride=stride)
+    return sorted({int(v) for v in counts[kernel:-kernel, kernel:-kernel].ravel()})
+
+
+def _matching_output_padding(n_in: int, kernel: int, stride: int, padding: int) -> int:
+    m = arithmetic.conv_output_size(n_in, kernel, stride=stride, padding=padding)
+    return n_in - arithmetic.transposed_output_size(m, kernel, stride=stride, padding=padding)
+
 
 
 def _simplebaselines_heatmap(hw: "tuple[int, int]", stages: int = 3) -> "tuple[int, int]":
@@ -14,59 +27,10 @@ def _simplebaselines_heatmap(hw: "tuple[int, int]", stages: int = 3) -> "tuple[i
     return (h, w)
 
 
-register(
-    Exercise(
-        key="06-simplebaselines",
-        question=(
-            "A 384×288 input goes through a ResNet at output stride 32, then three transposed "
-            "convolutions with k=4, s=2, p=1. What is the heatmap size (height, width)?"
-        ),
-        expected=lambda: _simplebaselines_heatmap((384, 288)),
-        hint="first ceil(N / 32) per axis, then (n - 1)*2 - 2*1 + (4 - 1) + 1 three times.",
-        explanation=lambda: (
-            f"384/32 = {arithmetic.heatmap_size(384, 32)} and 288/32 = {arithmetic.heatmap_size(288, 32)}; "
-            f"each k=4, s=2, p=1 layer gives (n-1)*2 - 2 + 3 + 1 = 2n, so three of them multiply by 8: "
-            f"{_simplebaselines_heatmap((384, 288))} (HRNet's 384×288 heatmaps are 96×72)."
-        ),
-    )
-)
 
 
-def _interior_overlap_values(kernel: int, stride: int, n: int = 8) -> "set[int]":
-    import numpy as np
-
-    from ..conv import conv_transpose2d
-
-    counts = conv_transpose2d(np.ones((n, n)), np.ones((kernel, kernel)), stride=stride)
-    inner = counts[kernel - 1 : (n - 1) * stride + 1, kernel - 1 : (n - 1) * stride + 1]
-    return {int(v) for v in np.unique(inner)}
-
-
-register(
-    Exercise(
-        key="06-overlap-values",
-        question=(
-            "A transposed convolution with a 5×5 kernel of ones and stride 2 is applied to a large "
-            "input of ones. Which values appear in the interior of the output? Answer with a set, e.g. {1, 2}."
-        ),
-        expected=lambda: _interior_overlap_values(5, 2),
-        hint="per axis, an output pixel gets floor(k/s) or ceil(k/s) kernel copies; in 2-D multiply the two axes.",
-        explanation=lambda: (
-            f"5 is not divisible by 2: per axis 2 or 3 copies land on each output pixel, so in 2-D "
-            f"2*2, 2*3 or 3*3: {sorted(_interior_overlap_values(5, 2))} — an uneven pattern, a checkerboard."
-        ),
-    )
-)
-
-
-def _matching_output_padding(n_in: int, kernel: int, stride: int, padding: int) -> int:
-    small = arithmetic.conv_output_size(n_in, kernel, stride=stride, padding=padding)
-    for op in range(stride):
-        if arithmetic.transposed_output_size(small, kernel, stride=stride, padding=padding, output_padding=op) == n_in:
-            return op
-    raise ValueError("no output_padding recovers the input size")  # pragma: no cover
-
-
+# "06-output-padding" is no longer asked in notebook 06 (section 1 prints its answer); it stays
+# registered for the engine's spoiler-check fixture. Notebook 06 asks "06-output-padding-18".
 register(
     Exercise(
         key="06-output-padding",
@@ -83,3 +47,113 @@ register(
         ),
     )
 )
+
+
+_KERNELS = (3, 4, 5, 6)
+
+
+def _flat_with_random_weights(k: int, stride: int = 2, seed: int = 0) -> bool:
+    """Is the interior of a transposed conv of a constant input flat, for seeded random weights?"""
+    w = np.random.default_rng(seed).uniform(0.2, 1.0, (k, k))
+    out = conv_transpose2d(np.ones((10, 10)), w, stride=stride)
+    inner = out[k : -k, k : -k]
+    return bool(np.allclose(inner, inner.flat[0]))
+
+
+def _flat_kernels() -> "tuple[int, ...]":
+    return tuple(k for k in _KERNELS if _flat_with_random_weights(k))
+
+
+def _heatmap(hw: "tuple[int, int]", stages: int = 3) -> "tuple[int, int]":
+    h, w = arithmetic.heatmap_size(hw, 32)
+    for _ in range(stages):
+        h = arithmetic.transposed_output_size(h, 4, stride=2, padding=1)
+        w = arithmetic.transposed_output_size(w, 4, stride=2, padding=1)
+    return h, w
+
+
+register(Exercise(
+    key="06-predict-flat",
+    question=("A transposed convolution with stride 2 and seeded *random* positive weights gets a constant input. "
+              "For which of the kernel sizes k = 3, 4, 5, 6 is the interior of its output flat?"),
+    options={"a": "k = 4 and k = 6 (the stride divides k)", "b": "k = 3 and k = 5",
+             "c": "none of them", "d": "all of them"},
+    expected=lambda: {(): "c", (4, 6): "a", (3, 5): "b", _KERNELS: "d"}[_flat_kernels()],
+    kind="choice",
+    predict_first=True,
+    hint="A constant input gives, at each output phase, the sum of that phase's taps. When are the four sums equal?",
+    mistakes=(
+        Mistake("even overlap = flat", value=lambda: "a",
+                hint=("S | k makes every phase hold the same *number* of taps (flat with weights of ones), but with "
+                      "random weights the four phase sums differ: a checkerboard anyway.")),
+        Mistake("odd kernels", value=lambda: "b",
+                hint="Odd kernels at stride 2 are uneven even with weights of ones (1 or 2 copies per axis)."),
+    ),
+    explanation=lambda: (
+        "c: none. The value at an interior output pixel of phase (a, b) is the sum of the taps w[i, j] with "
+        "i ≡ a, j ≡ b (mod 2); random weights make the four sums differ for every k, and for odd k the phases do "
+        f"not even hold the same number of taps. Flat kernels found by computation: {list(_flat_kernels()) or 'none'}. "
+        "Resize-then-convolve makes the phase sums equal by construction."),
+))
+
+register(Exercise(
+    key="06-output-padding-18",
+    question=("A convolution with k=5, s=3, p=2 maps an 18-pixel input to "
+              f"{arithmetic.conv_output_size(18, 5, stride=3, padding=2)} pixels. Which `output_padding` makes the "
+              "matching ConvTranspose2d (k=5, s=3, p=2) map them back to 18?"),
+    expected=lambda: _matching_output_padding(18, 5, 3, 2),
+    kind="number",
+    hint="Apply the transposed formula with output_padding = 0 and add what is missing; it must stay below the stride.",
+    mistakes=(
+        Mistake("one pixel short", value=lambda: _matching_output_padding(18, 5, 3, 2) - 1,
+                hint=("That gives 17, another input that maps to the same size: several input sizes collapse to "
+                      "one output size when the stride is 3. Count again from output_padding = 0.")),
+        Mistake("the stride", value=lambda: 3,
+                hint="output_padding must be smaller than the stride (or the dilation): 3 is not allowed here."),
+        Mistake("total vs per-side padding", value=lambda: 18 - (
+            (arithmetic.conv_output_size(18, 5, stride=3, padding=2) - 1) * 3 - 2 + 4 + 1),
+                hint="The transposed formula removes 2P in total (P from each end): −4 here, not −2."),
+    ),
+    explanation=lambda: (
+        f"{_matching_output_padding(18, 5, 3, 2)}: with output_padding 0 the transposed layer gives "
+        f"({arithmetic.conv_output_size(18, 5, stride=3, padding=2)} − 1)·3 − 4 + 4 + 1 = "
+        f"{arithmetic.transposed_output_size(arithmetic.conv_output_size(18, 5, stride=3, padding=2), 5, stride=3, padding=2)}"
+        "; 16, 17 and 18 all map to 6, so output_padding picks which one you get back."),
+))
+
+register(Exercise(
+    key="06-overlap-values",
+    question=("A transposed convolution with a 5×5 kernel of ones and stride 2 is applied to a large input of ones. "
+              "Which values appear in the interior of the output? Answer with a set."),
+    expected=lambda: set(_interior_overlap_values(5, 2)),
+    kind="set",
+    hint="Per axis an interior pixel gets ⌊K/S⌋ or ⌈K/S⌉ copies; in 2-D, multiply the counts of the two axes.",
+    mistakes=(
+        Mistake("one axis only", value=lambda: {5 // 2, -(-5 // 2)},
+                hint="Those are the counts along one axis; in 2-D multiply a row count by a column count."),
+        Mistake("the k=3 pattern", value=lambda: set(_interior_overlap_values(3, 2)),
+                hint="That is the pattern of a 3×3 kernel; with 5 taps per axis each pixel gets 2 or 3 copies."),
+    ),
+    explanation=lambda: (
+        f"{_interior_overlap_values(5, 2)}: 5 is not divisible by 2, so per axis 2 or 3 copies land on each output "
+        "pixel, and in 2-D 2·2, 2·3 or 3·3 — an uneven pattern, a checkerboard."),
+))
+
+register(Exercise(
+    key="06-simplebaselines",
+    question=("HRNet and SimpleBaselines also train on 384×288 crops. With a ResNet at output stride 32 and three "
+              "k=4, s=2, p=1 deconvolutions, what is the heatmap size (height, width)?"),
+    expected=lambda: _heatmap((384, 288)),
+    kind="pair",
+    hint="Divide by the output stride (rounding up), then apply the transposed-convolution formula three times.",
+    mistakes=(
+        Mistake("no deconvolution", value=lambda: _heatmap((384, 288), 0),
+                hint="That is the backbone's map; the three deconvolutions each double it."),
+        Mistake("one deconvolution short", value=lambda: _heatmap((384, 288), 2),
+                hint="Three deconvolutions, each ×2: ×8 in total."),
+        Mistake("four deconvolutions", value=lambda: _heatmap((384, 288), 4), hint="Only three deconvolutions."),
+    ),
+    explanation=lambda: (
+        f"{_heatmap((384, 288))}: 384/32 = 12 and 288/32 = 9; each k=4, s=2, p=1 layer gives (n−1)·2 − 2 + 3 + 1 = 2n, "
+        "so three of them multiply by 8 (HRNet's 384×288 heatmaps)."),
+))

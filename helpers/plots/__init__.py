@@ -65,6 +65,7 @@ from .heatmaps import (  # noqa: F401
 from .gridding import (  # noqa: F401
     PATHS_CMAP,
     coverage_maps,
+    coverage_build_up_view,
     gridding_artifact,
     hdc_rule_map,
     valid_taps_curves,
@@ -75,6 +76,7 @@ from .upsampling import (  # noqa: F401
     bilinear_sampling_1d,
     _overlap_input_size,
     overlap_pattern,
+    transposed_paint_view,
     checkerboard_vs_gridding,
     resize_conv_comparison,
 )
@@ -122,6 +124,7 @@ __all__ = [
     "update_heatmap_cell",
     "PATHS_CMAP",
     "coverage_maps",
+    "coverage_build_up_view",
     "gridding_artifact",
     "hdc_rule_map",
     "valid_taps_curves",
@@ -129,6 +132,7 @@ __all__ = [
     "transposed_conv_1d",
     "bilinear_sampling_1d",
     "overlap_pattern",
+    "transposed_paint_view",
     "checkerboard_vs_gridding",
     "resize_conv_comparison",
     "cell_alignment",

@@ -12,6 +12,7 @@ from matplotlib.ticker import MaxNLocator
 from ..conv import bilinear_upsample
 from ..design import DesignReport, cell_collision_fraction, find_peaks
 from ..gridding import coverage_map
+from .gridding import _draw_coverage
 from ._style import COLORS, legend_for
 
 
@@ -59,7 +60,8 @@ def cell_alignment(distance: float = 12, *, strides: "tuple[int, int]" = (16, 8)
     window = 3 * coarse
     fig, axes = plt.subplots(1, 3, figsize=(10.5, 4.0))
     # grid offsets: cell c holds pixel centres c*s ... c*s + s - 1
-    starts = [float(coarse), 2.0 * coarse - distance / 2.0, float(fine * max(1, coarse // fine))]
+    # objects sit at least 1/8 of a cell from every border, so no dot straddles a cell line
+    starts = [coarse * 9 / 8, 2.0 * coarse - distance / 2.0, fine * max(1, coarse // fine) + fine / 4]
     for ax, s, x0, note in zip(axes, (coarse, coarse, fine), starts, ("one offset", "another offset", "least favourable offset")):
         c0, c1 = (int(np.floor((x + 0.5) / s)) for x in (x0, x0 + distance))
         verdict = "same cell" if c0 == c1 else ("adjacent cells" if c1 - c0 == 1 else f"{c1 - c0} cells apart")
@@ -190,7 +192,7 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     """
     r = report
     n = r.input_size
-    fig, axes = plt.subplots(2, 2, figsize=(10.5, 8.2), gridspec_kw={"width_ratios": [1, 1.1]})
+    fig, axes = plt.subplots(2, 2, figsize=(10.5, 8.8), gridspec_kw={"width_ratios": [1, 1.1]})
     (ax_grid, ax_obj), (ax_cov, ax_cost) = axes
 
     # (a) the tile, the heatmap grid, one cell and its receptive field
@@ -208,7 +210,8 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     ax_grid.add_patch(Rectangle((cx - half, cx - half), 2 * half, 2 * half, fill=False,
                                 edgecolor=COLORS["kernel"], linewidth=2, linestyle="--"))
     # the cell is a few pixels on a tile of hundreds: a zoomed inset shows it, with its size
-    zoom = ax_grid.inset_axes([0.58, 0.58, 0.4, 0.4])
+    # (below the tile, beside the legend, so it hides nothing of the tile)
+    zoom = ax_grid.inset_axes([0.84, -0.44, 0.26, 0.26])
     z_lo, z_hi = (centre_cell - 2) * step, (centre_cell + 3) * step
     zoom.add_patch(Rectangle((z_lo, z_lo), z_hi - z_lo, z_hi - z_lo, facecolor=COLORS["input"], alpha=0.35))
     cell_lines = np.arange(centre_cell - 2, centre_cell + 4) * step
@@ -219,8 +222,8 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     zoom.set_ylim(z_hi, z_lo)
     zoom.set_xticks([])
     zoom.set_yticks([])
-    zoom.text(0.5, -0.03, f"zoom: 1 cell = {r.heatmap_stride:g} px", transform=zoom.transAxes, ha="center",
-              va="top", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
+    zoom.text(1.06, 0.5, f"zoom:\n1 cell\n= {r.heatmap_stride:g} px", transform=zoom.transAxes, ha="left",
+              va="center", fontsize=9, bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
     ax_grid.indicate_inset_zoom(zoom, edgecolor="0.2")
     ax_grid.set_xlim(lo - 5, hi + 5)
     ax_grid.set_ylim(hi + 5, lo - 5)
@@ -237,7 +240,7 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     share = cell_collision_fraction(distance, 0, s)
     near = cell_collision_fraction(distance, 0, s, within=1)
     window = int(max(3 * s, 2 * distance + 2 * s))
-    _two_objects_panel(ax_obj, s, float(s), distance, window=window,
+    _two_objects_panel(ax_obj, s, s * 1.25, distance, window=window,
                        title=f"objects {distance:g} px apart, {s}-px peak grid (least favourable offset):\n"
                              f"same cell at {share:.0%}, same or adjacent at {near:.0%} of offsets")
 
@@ -245,18 +248,15 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     if r.rates:
         from ..receptive import Layer
 
-        cov = coverage_map([Layer(3, dilation=v) for v in r.rates])
-        cmap = plt.get_cmap("viridis").with_extremes(bad="black")
-        im = ax_cov.imshow(np.ma.masked_equal(cov, 0), cmap=cmap, interpolation="nearest")
+        head = [Layer(3, dilation=v) for v in r.rates]
+        side = coverage_map(head).shape[0]
+        im = _draw_coverage(ax_cov, head, side / 2 + 0.5, "")  # notebook 05's scale: holes black, few paths light
         bar = fig.colorbar(im, ax=ax_cov, fraction=0.046, pad=0.04)
-        bar.set_label("paths to the input cell", fontsize=9)
-        bar.locator = MaxNLocator(integer=True)
-        bar.update_ticks()
+        bar.set_label("paths (÷ the most-reached cell)", fontsize=9)
         hdc = "" if r.hdc is None else f", HDC: {'yes' if r.hdc else 'no'}"
         ax_cov.set_title(f"head rates {', '.join(map(str, r.rates))}: feature cells one output reads\n"
-                         f"(colour: paths), holes (black): {r.holes} = {r.hole_fraction:.0%}{hdc}", fontsize=10)
-        ax_cov.set_xticks([])
-        ax_cov.set_yticks([])
+                         f"holes (black): {r.holes} = {r.hole_fraction:.0%}{hdc}", fontsize=10)
+        ax_cov.set_xlabel("offset in feature cells", fontsize=9)
     else:
         ax_cov.axis("off")
         ax_cov.text(0.5, 0.5, "no dilated head:\nnothing to grid", ha="center", va="center", fontsize=11,
@@ -286,5 +286,5 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     fig.suptitle(f"Design: input {n}, output stride {r.output_stride}, head rates ({head}), upsampling {up}",
                  fontsize=12)
     # fixed margins instead of tight_layout: this figure backs a widget and must redraw fast
-    fig.subplots_adjust(left=0.07, right=0.86, bottom=0.06, top=0.88, wspace=0.3, hspace=0.55)
+    fig.subplots_adjust(left=0.07, right=0.86, bottom=0.06, top=0.9, wspace=0.3, hspace=0.62)
     return fig

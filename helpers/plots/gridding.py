@@ -12,6 +12,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..gridding import (
+    coverage_build_up,
     coverage_map,
     coverage_stats,
     dilated_stack,
@@ -24,7 +25,7 @@ from ..receptive import Layer
 from ._style import COLORS
 
 #: Path counts: light orange (few paths) to vermillion (most), so black holes and
-#: the grey outside of the receptive field stand out.
+#: the hatched white outside of the receptive field stand out.
 PATHS_CMAP = LinearSegmentedColormap.from_list("paths", ["#FFE8B0", COLORS["output"], COLORS["kernel"]])
 
 
@@ -43,7 +44,9 @@ def _draw_coverage(ax: Axes, layers: "list[Layer]", half: float, title: str) -> 
     cov = coverage_map(layers)
     r = cov.shape[0]
     c = (r - 1) / 2
-    ax.set_facecolor(COLORS["padding"])
+    ax.set_facecolor("white")  # outside the field: white with grey hatching, so no path count blends into it
+    ax.add_patch(Rectangle((-half, -half), 2 * half, 2 * half, facecolor="white", edgecolor="0.75",
+                           hatch="///", linewidth=0, zorder=0))
     shown = np.ma.masked_equal(cov / cov.max(), 0.0)
     cmap = PATHS_CMAP.with_extremes(bad=COLORS["hole"])
     im = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1, extent=(-c - 0.5, c + 0.5, c + 0.5, -c - 0.5),
@@ -66,7 +69,7 @@ def coverage_maps(stacks: object, *, kernel: int = 3) -> Figure:
     Each panel shows, for the centre output (green +), how many paths reach
     each input pixel of its receptive field (relative to the most-reached
     pixel); **holes** (no path) are black, pixels outside the receptive field
-    grey.
+    white with grey hatching.
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -107,7 +110,7 @@ def coverage_maps(stacks: object, *, kernel: int = 3) -> Figure:
     bar.ax.tick_params(labelsize=8)
     handles = [
         Patch(facecolor=COLORS["hole"], label="hole: no path"),
-        Patch(facecolor=COLORS["padding"], edgecolor="0.5", label="outside the\nreceptive field"),
+        Patch(facecolor="white", edgecolor="0.6", hatch="///", label="outside the\nreceptive field"),
         Line2D([], [], marker="+", color=COLORS["highlight"], linestyle="none", markersize=9,
                markeredgewidth=2, label="the centre output's\nposition"),
     ]
@@ -169,15 +172,15 @@ def gridding_artifact(
 _HDC_CLASSES = {
     "is_hdc ✓ and no holes (rule right)": COLORS["highlight"],
     "is_hdc ✗ but no holes (rule too strict)": COLORS["input"],
-    "paper's two conditions ✓ but holes (r₁ ≠ 1)": COLORS["kernel"],
+    "paper's two conditions ✓ but holes (d₁ ≠ 1)": COLORS["kernel"],
     "is_hdc ✗ and holes (rule right)": "#3A3A3A",
 }
 
 
 def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 8, kernel: int = 3) -> Figure:
-    """The HDC rule against brute-force coverage for every triple ``(r₁, r₂, r₃)``.
+    """The HDC rule against brute-force coverage for every triple ``(d₁, d₂, d₃)``.
 
-    One panel per ``r₁``; rows ``r₂``, columns ``r₃`` from 1 to ``max_rate``;
+    One panel per ``d₁``; rows ``d₂``, columns ``d₃`` from 1 to ``max_rate``;
     the colour says whether :func:`helpers.is_hdc` accepts the triple, whether
     the paper's two stated conditions do, and whether the stack has holes.
     The number in each cell is ``M₂``.
@@ -188,7 +191,7 @@ def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 
     --------
     >>> fig = hdc_rule_map((1,), max_rate=4)
     >>> fig.axes[0].get_title()
-    'r₁ = 1'
+    'd₁ = 1'
     >>> plt.close(fig)
     """
     colors = list(_HDC_CLASSES.values())
@@ -220,9 +223,9 @@ def hdc_rule_map(first_rates: "tuple[int, ...]" = (1, 2, 3), *, max_rate: int = 
         ax.set_yticks(ticks[:-1] + 0.5, minor=True)
         ax.grid(which="minor", color="white", linewidth=1.0)
         ax.tick_params(which="both", length=0)
-        ax.set_xlabel("r₃ (last layer)", fontsize=10)
-        ax.set_ylabel("r₂", fontsize=10)
-        ax.set_title(f"r₁ = {r1}", fontsize=11)
+        ax.set_xlabel("d₃ (last layer)", fontsize=10)
+        ax.set_ylabel("d₂", fontsize=10)
+        ax.set_title(f"d₁ = {r1}", fontsize=11)
     handles = [Patch(facecolor=c, label=label) for label, c in _HDC_CLASSES.items()]
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=9)
     fig.suptitle(f"HDC rule vs brute-force coverage, {kernel}×{kernel} kernels (number in a cell: M₂)", fontsize=11)
@@ -257,16 +260,18 @@ def valid_taps_curves(
     notes = {65: "513 crop at OS 8", 33: "513 crop at OS 16"} if notes is None else notes
     rates = np.arange(1, max_rate + 1)
     full = kernel * kernel
-    styles = {full: (COLORS["highlight"], f"{full} valid (the whole filter)"),
-              kernel + 1 if kernel == 3 else 4: (COLORS["output"], "4 valid (a 2×2 corner)"),
-              1: (COLORS["kernel"], "1 valid (only the centre: a 1×1)")}
+    # colour AND line style/marker tell the curves apart (orange and vermillion alone do not, for many readers)
+    styles = {full: (COLORS["highlight"], f"{full} valid (the whole filter)", "-", None),
+              kernel + 1 if kernel == 3 else 4: (COLORS["output"], "4 valid (a 2×2 corner)", "--", "o"),
+              1: (COLORS["kernel"], "1 valid (only the centre: a 1×1)", "-.", "^")}
     fig, axes = plt.subplots(1, len(sizes), figsize=(max(5.2 * len(sizes), 7.0), 4.4), squeeze=False, sharey=True)
     for ax, size in zip(axes[0], sizes):
         shares = [valid_weight_fraction(size, int(r), kernel) for r in rates]
         others = [sum(v for k, v in s.items() if k not in styles) for s in shares]
-        for count, (color, label) in styles.items():
-            ax.plot(rates, [s.get(count, 0.0) for s in shares], color=color, linewidth=2.2, label=label)
-        ax.plot(rates, others, color=COLORS["neutral"], linewidth=1.2, linestyle="--", label="any other count")
+        for count, (color, label, style, marker) in styles.items():
+            ax.plot(rates, [s.get(count, 0.0) for s in shares], color=color, linewidth=2.2, label=label,
+                    linestyle=style, marker=marker, markevery=max(len(rates) // 10, 1), markersize=5)
+        ax.plot(rates, others, color=COLORS["neutral"], linewidth=1.2, linestyle=(0, (1, 1.5)), label="any other count")
         for r in (m for m in marks.get(size, ()) if m <= max_rate):
             ax.axvline(r, color=COLORS["accent"], linestyle=":", linewidth=1.5)
             ax.text(r + 0.6, 1.0, str(r), fontsize=9, color=COLORS["accent"], va="top")
@@ -326,3 +331,41 @@ def stack_overview(rates: "tuple[int, ...]", *, kernel: int = 3) -> Figure:
     return fig
 
 
+
+
+def coverage_build_up_view(
+    frame: int = 0, *, stacks: "tuple[tuple[int, ...], ...]" = ((2, 4, 8), (1, 2, 5)), kernel: int = 3
+) -> Figure:
+    """One frame of the holes appearing (or not) as dilated layers are stacked, tap by tap.
+
+    Frame ``i`` draws step ``i`` of :func:`helpers.coverage_build_up` for
+    each stack side by side: the path counts after the first layers and the
+    first taps of the current one, on the final receptive field (hatched:
+    outside the field; black: not reached *yet*; colour: paths).
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig = coverage_build_up_view(0)
+    >>> fig.axes[0].get_title().splitlines()[0]
+    'rates 2, 4, 8'
+    >>> plt.close(fig)
+    """
+    builds = [coverage_build_up(rates, kernel=kernel) for rates in stacks]
+    n = len(stacks)
+    fig, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.9), squeeze=False)
+    fig.subplots_adjust(left=0.04, right=0.98, top=0.8, bottom=0.04, wspace=0.12)
+    for ax, rates, steps in zip(axes[0], stacks, builds):
+        caption, counts = steps[min(frame, len(steps) - 1)]
+        r = counts.shape[0]
+        ax.set_facecolor("white")
+        shown = np.ma.masked_equal(counts / max(counts.max(), 1), 0.0)
+        ax.imshow(shown, cmap=PATHS_CMAP.with_extremes(bad=COLORS["hole"]), vmin=0, vmax=1,
+                  interpolation="nearest", extent=(-0.5, r - 0.5, r - 0.5, -0.5))
+        unreached = int((counts == 0).sum())
+        ax.set_title(f"rates {', '.join(map(str, rates))}\n{caption}\nnot reached yet: {unreached} of {r * r}",
+                     fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return fig

@@ -241,7 +241,7 @@ def checkerboard_vs_gridding() -> Figure:
         ((coverage_map([Layer(3, dilation=r) for r in (2, 2, 2)]) > 0).astype(float),
          "input pixels one output reads,\nrates (2, 2, 2): black = hole", False),
         (_stack_response(lines, _dilated_stack_layers((2, 2, 2))), "a thin cross through rates\n(2, 2, 2): ghost copies 2 px apart", False),
-        (_stack_response(lines, _dilated_stack_layers((1, 2, 5))), "the same cross through rates\n(1, 2, 5): one blurred band", False),
+        (_stack_response(lines, _dilated_stack_layers((1, 2, 5))), "the same cross through rates (1, 2, 5):\nno holes; a wide band, plaid from uneven weights", False),
     ]
     for ax, (img, title, numbers) in zip(axes.flat, panels):
         cmap = "gray" if "black = hole" in title else "viridis"
@@ -312,3 +312,45 @@ def resize_conv_comparison(*, size: int = 6, seed: int = 0) -> Figure:
     return fig
 
 
+
+
+def transposed_paint_view(frame: int = 0, *, n: int = 4, kernel: int = 3, stride: int = 2) -> Figure:
+    """One frame of a transposed convolution painting its output: overlap counts building up.
+
+    Frame ``i`` lets the first ``i`` input pixels (row-major, ``n×n`` input
+    of ones) write their ``kernel×kernel`` copy into the output; the number
+    in each output pixel is how many copies have landed there so far
+    (computed with :func:`helpers.conv_transpose2d`). Frame ``n*n`` is the
+    finished overlap pattern.
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig = transposed_paint_view(1)
+    >>> fig.axes[1].get_title().splitlines()[0]
+    'output: copies landed so far'
+    >>> plt.close(fig)
+    """
+    written = np.zeros((n, n))
+    written.flat[: max(0, min(frame, n * n))] = 1.0
+    counts = conv_transpose2d(written, np.ones((kernel, kernel)), stride=stride)
+    full = conv_transpose2d(np.ones((n, n)), np.ones((kernel, kernel)), stride=stride)
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.6, 4.4), gridspec_kw={"width_ratios": [n, full.shape[0]]})
+    ax_in.imshow(written, cmap="Greens", vmin=0, vmax=1.6, interpolation="nearest")
+    if 0 < frame <= n * n:
+        i, j = divmod(frame - 1, n)
+        ax_in.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5))
+        ax_out.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), kernel, kernel, fill=False,
+                                   edgecolor=COLORS["kernel"], linewidth=2.5))
+    ax_out.imshow(counts, cmap="viridis", vmin=0, vmax=full.max(), interpolation="nearest")
+    for (a, b), c in np.ndenumerate(counts):
+        ax_out.text(b, a, f"{int(c)}", ha="center", va="center", fontsize=8,
+                    color="white" if c < 0.6 * full.max() else "black")
+    ax_in.set_title(f"input ({n}×{n} ones)\n{min(frame, n * n)} pixels have written", fontsize=10)
+    ax_out.set_title(f"output: copies landed so far\n(k={kernel}, s={stride}; red: the latest copy)", fontsize=10)
+    for ax in (ax_in, ax_out):
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig

@@ -56,6 +56,7 @@ from .heatmaps import (  # noqa: F401
     heatmap_explorer,
 )
 from .gridding import (  # noqa: F401
+    gridding_sentence,
     gridding_view,
     gridding_explorer,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "heatmap_view",
     "heatmap_update",
     "heatmap_explorer",
+    "gridding_sentence",
     "gridding_view",
     "gridding_explorer",
     "overlap_view",
