@@ -19,7 +19,6 @@ open>``: both reported), rendered both ways.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
@@ -177,21 +176,12 @@ def page_problems(page, url: str, nb: Path, *, scope: str) -> list[str]:
 # --------------------------------------------------------------------------- renderings
 
 
-@functools.lru_cache(maxsize=1)
-def _exporter():
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter()
-
-
 def nbconvert_html(nb: Path, out: Path) -> Path:
     """``jupyter nbconvert --to html`` (the default "lab" template nbviewer uses; no execution),
-    run in this process so the exporter is loaded once rather than once per notebook."""
-    out.mkdir(parents=True, exist_ok=True)
-    body, _ = _exporter().from_filename(str(nb))
-    target = out / f"{nb.stem}.html"
-    target.write_text(body, encoding="utf-8")
-    return target
+    run in this process, with MathJax beside the page (helpers.publish.nbconvert_html)."""
+    from helpers import publish
+
+    return publish.nbconvert_html(nb, out)
 
 
 @pytest.fixture(scope="module")
