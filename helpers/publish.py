@@ -49,6 +49,7 @@ README_FIGURE_RATES = ((2, 2, 2), (1, 2, 5))
 
 __all__ = [
     "repository_url", "github_repository", "binder_url", "badges", "readme_figure", "build_site", "SiteBuild",
+    "mathjax_source", "copy_mathjax", "nbconvert_html",
 ]  # fmt: skip
 
 
@@ -276,6 +277,16 @@ MATHJAX2_SPHINX_CONFIG = {
     "messageStyle": "none",
 }
 
+#: The theme (pydata) styles every ``span.math`` for MathJax 3: ``inline-flex`` and ``overflow: hidden``.
+#: MathJax 2 puts its own ``span.math`` inside Sphinx's, and an inline-block that hides overflow
+#: sits on its bottom edge, so the inline formulas stood about 4 px above the text's baseline.
+MATHJAX2_SPHINX_CSS = "mathjax2-sphinx.css"
+_MATHJAX2_SPHINX_CSS = """\
+/* Strides & Holes (helpers.publish): MathJax 2 inline math on the text's baseline. */
+span.math { display: inline; }
+.MathJax span.math { overflow: visible; max-width: none; }
+"""
+
 
 def planned_notebooks() -> set[str]:
     """File names of the notebooks the README's contents table lists (written or not)."""
@@ -309,9 +320,12 @@ def build_site(out: Path = ROOT / "build" / "site", *, source: Path = ROOT, toc:
     for name, folder in local.items():
         local[name] = str((BOOK / folder).resolve())
     # MathJax 2 from a local copy (in _static/mathjax), never a CDN; see copy_mathjax.
-    copy_mathjax(out / "_mathjax_static")
+    static = out / "_mathjax_static"
+    copy_mathjax(static)
+    (static / MATHJAX2_SPHINX_CSS).write_text(_MATHJAX2_SPHINX_CSS, encoding="utf-8")
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx["html_static_path"] = [*sphinx.get("html_static_path", []), str((out / "_mathjax_static").resolve())]
+    sphinx["html_static_path"] = [*sphinx.get("html_static_path", []), str(static.resolve())]
+    sphinx["html_css_files"] = [*sphinx.get("html_css_files", []), MATHJAX2_SPHINX_CSS]
     sphinx["mathjax_path"] = MATHJAX_URL
     sphinx["mathjax2_config"] = MATHJAX2_SPHINX_CONFIG
     sphinx["myst_update_mathjax"] = False  # its settings are for MathJax 3; MATHJAX2_SPHINX_CONFIG has them for 2

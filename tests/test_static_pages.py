@@ -22,8 +22,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -263,17 +261,12 @@ def fixture_site(tmp_path_factory):
         "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"  - file: {nb.stem}\n" for nb in (GOOD, BAD)),
         encoding="utf-8",
     )
-    import yaml
+    from helpers import publish
 
-    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text(encoding="utf-8"))
-    config.pop("repository", None)
-    config.pop("launch_buttons", None)
-    config["html"] = {"use_repository_button": False}
-    (src / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src), "--all"]
-    run = subprocess.run(cmd, cwd=src, capture_output=True, text=True)
-    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
-    return src / "_build" / "html"
+    # the website's own build (its configuration, local extensions and local MathJax)
+    build = publish.build_site(src / "_out", source=src, toc=src / "_toc.yml")
+    assert build.returncode == 0, build.log[-3000:]
+    return build.html
 
 
 @pytest.mark.website
