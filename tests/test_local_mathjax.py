@@ -42,6 +42,19 @@ async ([prose]) => {
     raw.push(...(text.match(re) || []));
   }
   const html = loaded ? MathJax.OutputJax['HTML-CSS'] : null;
+  // An inline formula sits on the text's baseline: MathJax's strut (the last box of the formula,
+  // lowered by the formula's depth) ends that depth below the baseline of the text around it.
+  const offBaseline = () => [...document.querySelectorAll('.MathJax > nobr > span.math')].flatMap((m) => {
+    const strut = m.lastElementChild;
+    const depth = strut ? -parseFloat(getComputedStyle(strut).verticalAlign) : NaN;
+    if (!strut || !Number.isFinite(depth)) return [];
+    const mark = document.createElement('span');
+    mark.style.cssText = 'display:inline-block;width:0;height:0;vertical-align:baseline';
+    m.closest('.MathJax').after(mark);
+    const shift = strut.getBoundingClientRect().bottom - mark.getBoundingClientRect().top - depth;
+    mark.remove();
+    return Math.abs(shift) > 1 ? [`${m.textContent.slice(0, 30)}: ${shift.toFixed(1)} px`] : [];
+  });
   return {
     mathjax: loaded,
     version: loaded ? MathJax.version : null,
@@ -54,6 +67,7 @@ async ([prose]) => {
     font: html ? html.fontInUse : null,
     webFontsFailed: !!(html && html.allowWebFonts === false),
     message: (document.getElementById('MathJax_Message') || {}).textContent || '',
+    offBaseline: offBaseline(),
     fontFaces: [...document.fonts].filter((f) => /MathJax|STIX/.test(f.family) && f.status !== 'unloaded').map((f) => `${f.family}: ${f.status}`),
   };
 }
@@ -128,6 +142,7 @@ def assert_typeset_locally(report: dict, foreign: list[str], where: str) -> None
     assert not report["untypeset"], f"{where}: math left as text: {report['untypeset']}"
     assert not report["raw"], f"{where}: raw TeX in the prose: {report['raw']}"
     assert not report["errors"], f"{where}: MathJax errors: {report['errors']}"
+    assert not report["offBaseline"], f"{where}: inline formulas off the text's baseline: {report['offBaseline']}"
     assert report["font"] == "STIX-Web" and not report["webFontsFailed"], f"{where}: fonts: {report}"
     # the STIX-Web fonts carried beside MathJax (not the reader's system fonts) drew the formulas;
     # MathJax_Blank is MathJax's probe, an empty font meant to fail
