@@ -45,12 +45,13 @@ async ([prose]) => {
   // An inline formula sits on the text's baseline: MathJax's strut (the last box of the formula,
   // lowered by the formula's depth) ends that depth below the baseline of the text around it.
   const offBaseline = () => [...document.querySelectorAll('.MathJax > nobr > span.math')].flatMap((m) => {
+    if (m.closest('.MathJax_Display')) return [];  // display math: its own line
     const strut = m.lastElementChild;
     const depth = strut ? -parseFloat(getComputedStyle(strut).verticalAlign) : NaN;
     if (!strut || !Number.isFinite(depth)) return [];
     const mark = document.createElement('span');
     mark.style.cssText = 'display:inline-block;width:0;height:0;vertical-align:baseline';
-    m.closest('.MathJax').after(mark);
+    m.after(mark);  // inside MathJax's <nobr>, so it never wraps onto the next line
     const shift = strut.getBoundingClientRect().bottom - mark.getBoundingClientRect().top - depth;
     mark.remove();
     return Math.abs(shift) > 1 ? [`${m.textContent.slice(0, 30)}: ${shift.toFixed(1)} px`] : [];
