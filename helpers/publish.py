@@ -13,12 +13,19 @@ Maintenance commands, run from a clone of the repository (they need the ``test``
     re-execution) into ``DIR/_build/html`` (default ``build/site``). Exits non-zero
     on any Sphinx warning, such as a broken reference; a link to a notebook that the
     README's contents table plans but that is not written yet is reported, not fatal.
+
+No page loads anything from a CDN: the website and the nbconvert pages
+(:func:`nbconvert_html`) carry MathJax 2.7 beside them, copied from the
+``jupyter-server-mathjax`` package (part of the ``test`` extra) by :func:`copy_mathjax`.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -42,6 +49,7 @@ README_FIGURE_RATES = ((2, 2, 2), (1, 2, 5))
 
 __all__ = [
     "repository_url", "github_repository", "binder_url", "badges", "readme_figure", "build_site", "SiteBuild",
+    "mathjax_source", "copy_mathjax", "nbconvert_html",
 ]  # fmt: skip
 
 
@@ -139,6 +147,104 @@ def readme_figure(path: Path = README_FIGURE) -> Path:
     return path
 
 
+# --------------------------------------------------------------------------- MathJax, carried locally
+
+#: The folder, beside a page (or in the website's ``_static``), that holds MathJax.
+MATHJAX_DIR = "mathjax"
+#: Our own MathJax 2 configuration file, written into the copy (``config/local/``).
+MATHJAX_LOCAL_CONFIG = "local/strides-and-holes"
+#: MathJax 2 and the configurations it loads, relative to the folder that holds ``mathjax/``:
+#: the package's combined TeX configuration, nbconvert's ``Safe`` mode, and ours.
+MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,{MATHJAX_LOCAL_CONFIG}"
+# jupyter-server-mathjax ships the STIX-Web web fonts only (not MathJax's default TeX fonts), so
+# MathJax must be told to use them; without this it asks for fonts that are not there.
+_MATHJAX_CONFIG_JS = """\
+/* Strides & Holes: typeset with the STIX-Web fonts shipped beside this file (no CDN). */
+MathJax.Hub.Config({
+  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
+  SVG: {font: "STIX-Web"},
+  MathMenu: {showFontMenu: false}
+});
+MathJax.Ajax.loadComplete("[MathJax]/config/%s.js");
+"""
+
+
+def mathjax_source() -> Path:
+    """The folder of MathJax 2.7 files that the ``jupyter-server-mathjax`` package installs.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        When the package is not installed (it comes with the ``test`` extra).
+
+    Examples
+    --------
+    >>> (mathjax_source() / "MathJax.js").is_file()
+    True
+    """
+    spec = importlib.util.find_spec("jupyter_server_mathjax")  # located, not imported (no server start-up)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(
+            "jupyter-server-mathjax is not installed; it provides the pages' MathJax "
+            "(pip install jupyter-server-mathjax, or the project's [test] extra)"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def copy_mathjax(folder: Path) -> Path:
+    """Put MathJax (and the course's MathJax configuration) into ``folder/mathjax``; return that path.
+
+    A copy already there is kept (pages built into one folder share it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     copy = copy_mathjax(Path(tmp))
+    ...     sorted(p.name for p in (copy / "config" / "local").iterdir())
+    ['strides-and-holes.js']
+    """
+    target = Path(folder) / MATHJAX_DIR
+    if not (target / "MathJax.js").is_file():
+        shutil.copytree(mathjax_source(), target, dirs_exist_ok=True)
+    local = target / "config" / f"{MATHJAX_LOCAL_CONFIG}.js"
+    local.parent.mkdir(parents=True, exist_ok=True)
+    local.write_text(_MATHJAX_CONFIG_JS % MATHJAX_LOCAL_CONFIG, encoding="utf-8")
+    return target
+
+
+#: nbconvert's "lab" page without require.js, which it loads from a CDN for widget and
+#: ``application/javascript`` outputs; the course stores neither (tests/test_local_mathjax.py).
+_NBCONVERT_TEMPLATE = """\
+{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def _nbconvert_exporter():
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    loader = DictLoader({"strides_and_holes.html.j2": _NBCONVERT_TEMPLATE})
+    return HTMLExporter(mathjax_url=MATHJAX_URL, extra_loaders=[loader], template_file="strides_and_holes.html.j2")
+
+
+def nbconvert_html(nb: Path, out: Path) -> Path:
+    """``jupyter nbconvert --to html`` (the default "lab" template nbviewer uses; no execution) into
+    ``out/<name>.html``, with MathJax copied beside the page instead of loaded from a CDN.
+
+    Runs in this process, so the exporter is loaded once for many notebooks.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    body, _ = _nbconvert_exporter().from_filename(str(nb))
+    copy_mathjax(out)
+    target = out / f"{Path(nb).stem}.html"
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
 # --------------------------------------------------------------------------- website
 
 
@@ -155,6 +261,31 @@ class SiteBuild:
     @property
     def ok(self) -> bool:
         return self.returncode == 0 and not self.errors
+
+
+#: What Sphinx and MyST-NB need from MathJax 2: typeset the ``\\(...\\)`` and ``\\[...\\]`` that
+#: Sphinx writes, inside the elements MyST marks for math (the page body is marked to be skipped).
+MATHJAX2_SPHINX_CONFIG = {
+    "tex2jax": {
+        "inlineMath": [["\\(", "\\)"]],
+        "displayMath": [["\\[", "\\]"]],
+        "processEscapes": False,
+        "processEnvironments": True,
+        "ignoreClass": "tex2jax_ignore|mathjax_ignore",
+        "processClass": "tex2jax_process|mathjax_process|math|output_area",
+    },
+    "messageStyle": "none",
+}
+
+#: The theme (pydata) styles every ``span.math`` for MathJax 3: ``inline-flex`` and ``overflow: hidden``.
+#: MathJax 2 puts its own ``span.math`` inside Sphinx's, and an inline-block that hides overflow
+#: sits on its bottom edge, so the inline formulas stood about 4 px above the text's baseline.
+MATHJAX2_SPHINX_CSS = "mathjax2-sphinx.css"
+_MATHJAX2_SPHINX_CSS = """\
+/* Strides & Holes (helpers.publish): MathJax 2 inline math on the text's baseline. */
+span.math { display: inline; }
+.MathJax span.math { overflow: visible; max-width: none; }
+"""
 
 
 def planned_notebooks() -> set[str]:
@@ -188,6 +319,16 @@ def build_site(out: Path = ROOT / "build" / "site", *, source: Path = ROOT, toc:
     local = config.get("sphinx", {}).get("local_extensions") or {}
     for name, folder in local.items():
         local[name] = str((BOOK / folder).resolve())
+    # MathJax 2 from a local copy (in _static/mathjax), never a CDN; see copy_mathjax.
+    static = out / "_mathjax_static"
+    copy_mathjax(static)
+    (static / MATHJAX2_SPHINX_CSS).write_text(_MATHJAX2_SPHINX_CSS, encoding="utf-8")
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["html_static_path"] = [*sphinx.get("html_static_path", []), str(static.resolve())]
+    sphinx["html_css_files"] = [*sphinx.get("html_css_files", []), MATHJAX2_SPHINX_CSS]
+    sphinx["mathjax_path"] = MATHJAX_URL
+    sphinx["mathjax2_config"] = MATHJAX2_SPHINX_CONFIG
+    sphinx["myst_update_mathjax"] = False  # its settings are for MathJax 3; MATHJAX2_SPHINX_CONFIG has them for 2
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     cmd = [
         sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source),

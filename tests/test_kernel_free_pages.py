@@ -60,15 +60,11 @@ def widget_cells(nb_path: Path) -> list[str]:
 
 
 def nbconvert_page(nb_path: Path, out_dir: Path) -> Path:
-    """The notebook as nbviewer shows it: nbconvert's HTML (lab template), stored outputs, no execution."""
-    import nbformat
-    from nbconvert import HTMLExporter
+    """The notebook as nbviewer shows it: nbconvert's HTML (lab template), stored outputs, no execution,
+    MathJax beside the page (helpers.publish.nbconvert_html)."""
+    from helpers import publish
 
-    body, _ = HTMLExporter().from_notebook_node(nbformat.read(nb_path, as_version=4))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    page = out_dir / f"{nb_path.stem}.html"
-    page.write_text(body, encoding="utf-8")
-    return page
+    return publish.nbconvert_html(nb_path, out_dir)
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,9 @@ open>``: both reported), rendered both ways.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -170,21 +167,12 @@ def page_problems(page, url: str, nb: Path, *, scope: str) -> list[str]:
 # --------------------------------------------------------------------------- renderings
 
 
-@functools.lru_cache(maxsize=1)
-def _exporter():
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter()
-
-
 def nbconvert_html(nb: Path, out: Path) -> Path:
     """``jupyter nbconvert --to html`` (the default "lab" template nbviewer uses; no execution),
-    run in this process so the exporter is loaded once rather than once per notebook."""
-    out.mkdir(parents=True, exist_ok=True)
-    body, _ = _exporter().from_filename(str(nb))
-    target = out / f"{nb.stem}.html"
-    target.write_text(body, encoding="utf-8")
-    return target
+    run in this process, with MathJax beside the page (helpers.publish.nbconvert_html)."""
+    from helpers import publish
+
+    return publish.nbconvert_html(nb, out)
 
 
 @pytest.fixture(scope="module")
@@ -266,17 +254,12 @@ def fixture_site(tmp_path_factory):
         "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"  - file: {nb.stem}\n" for nb in (GOOD, BAD)),
         encoding="utf-8",
     )
-    import yaml
+    from helpers import publish
 
-    config = yaml.safe_load((ROOT / "book" / "_config.yml").read_text(encoding="utf-8"))
-    config.pop("repository", None)
-    config.pop("launch_buttons", None)
-    config["html"] = {"use_repository_button": False}
-    (src / "_config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    cmd = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(src), "--all"]
-    run = subprocess.run(cmd, cwd=src, capture_output=True, text=True)
-    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
-    return src / "_build" / "html"
+    # the website's own build (its configuration, local extensions and local MathJax)
+    build = publish.build_site(src / "_out", source=src, toc=src / "_toc.yml")
+    assert build.returncode == 0, build.log[-3000:]
+    return build.html
 
 
 @pytest.mark.website

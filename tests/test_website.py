@@ -81,7 +81,24 @@ def test_math_is_typeset_markup(site):
             continue
         page = (site.html / "notebooks" / f"{nb.stem}.html").read_text()
         assert page.count('class="math notranslate nohighlight"') >= len(inline), f"{nb.name}: math left as text"
-        assert "mathjax" in page.lower(), f"{nb.name}: no MathJax on the page"
+        # MathJax comes from the site itself (helpers.publish.copy_mathjax), never from a CDN
+        scripts = re.findall(r'<script[^>]+src="([^"]*MathJax[^"]*)"', page, flags=re.IGNORECASE)
+        assert scripts == ["../_static/" + publish.MATHJAX_URL], f"{nb.name}: MathJax scripts {scripts}"
+        assert (site.html / "_static" / publish.MATHJAX_DIR / "MathJax.js").is_file()
+
+
+def test_no_page_loads_a_file_from_another_host(site):
+    """Scripts, styles, icons, images and frames all come with the site (links to other sites are fine)."""
+    foreign = {}
+    for page in site.html.rglob("*.html"):
+        found = []
+        for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", page.read_text(encoding="utf-8")):
+            if tag.startswith("<link") and not re.search(r'\brel="[^"]*(stylesheet|preload|icon)', tag):
+                continue  # canonical, alternate ...: addresses, not files the page loads
+            found += re.findall(r'\b(?:src|href)="((?:https?:)?//[^"]+)"', tag)
+        if found:
+            foreign[str(page.relative_to(site.html))] = found
+    assert not foreign, foreign
 
 
 def test_notebook_pages_have_binder_launch_buttons(site):
