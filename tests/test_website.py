@@ -49,7 +49,8 @@ def stored_outputs(nb: Path) -> tuple[list[str], int]:
     for cell in json.loads(nb.read_text())["cells"]:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            figures += "image/png" in data
+            # a PNG beside text/html (an animation's key frame, an explorer's fallback) is shown as the HTML
+            figures += "image/png" in data and "text/html" not in data
             if out["output_type"] == "stream":
                 text = "".join(out["text"])
             elif set(data) == {"text/plain"}:  # a richer form (figure, widget) is shown instead of the text
