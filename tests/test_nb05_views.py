@@ -45,9 +45,11 @@ def test_exercise_degenerate_rate():
     def has_full_filter(n, r):
         return any(i - r >= 0 and i + r <= n - 1 for i in range(n))
 
-    first = next(r for r in itertools.count(1) if not has_full_filter(65, r))
+    size = 81  # the question's feature map: a 641×641 crop at output stride 8
+    assert f"{size}×{size} feature map" in exercises.registry()["05-degenerate-rate"].question
+    first = next(r for r in itertools.count(1) if not has_full_filter(size, r))
     assert exercises.check_answer("05-degenerate-rate", first)[0]
-    assert not exercises.check_answer("05-degenerate-rate", 65)[0]
+    assert not exercises.check_answer("05-degenerate-rate", size)[0]
 
 
 @pytest.mark.parametrize("key", ["05-reached", "05-largest-hole-free", "05-degenerate-rate"])
