@@ -98,3 +98,17 @@ def test_conv_transpose2d_matches_torch(h, k, s, d, p, seed, data):
     ).numpy()
     assert ref.shape[-1] == n_out
     np.testing.assert_allclose(conv_transpose2d(y, wt, stride=s, padding=p, dilation=d, output_padding=op), ref, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel:UserWarning")  # a speed note, not a result
+@pytest.mark.parametrize("stride", [1, 2, 3, 4])
+@pytest.mark.parametrize("kernel", [2, 3, 4, 5])
+def test_padding_same_exists_only_for_stride_1(stride, kernel):
+    """Notebook 01: "PyTorch's `padding="same"` exists only for stride 1" — swept over strides and kernels."""
+    if stride == 1:
+        layer = torch.nn.Conv2d(1, 1, kernel, stride=1, padding="same")
+        for n in range(kernel, kernel + 6):  # and it keeps the size for every N
+            assert layer(torch.zeros(1, 1, n, n)).shape[-1] == n
+    else:
+        with pytest.raises(ValueError, match="same"):
+            torch.nn.Conv2d(1, 1, kernel, stride=stride, padding="same")
