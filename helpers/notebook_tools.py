@@ -45,6 +45,7 @@ def notebook_client(nb, cwd: Path, timeout: int = 120, **kwargs):
     """
     from nbclient import NotebookClient
 
+    kwargs.setdefault("record_timing", False)  # no wall-clock times in the stored cells' metadata
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}, **kwargs
     )

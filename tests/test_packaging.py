@@ -111,6 +111,8 @@ def test_stored_notebooks_are_fresh_and_show_no_dead_widgets():
         for c in cells:
             for o in c.get("outputs", []):
                 assert WIDGET_VIEW not in o.get("data", {}), f"{path.name}: stored widget view"
+            # no wall-clock times (nbclient's record_timing): every refresh would change every cell
+            assert "execution" not in c.get("metadata", {}), f"{path.name}: stored execution timings"
 
 
 def test_every_helpers_subpackage_is_packaged():
