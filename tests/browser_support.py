@@ -654,7 +654,7 @@ def _run_in_lab(page, server: JupyterServer, path: Path, *, timeout: float, run_
     return report
 
 
-def run_in_voila(page, server: JupyterServer, path: Path, *, timeout: float = 15.0, run_timeout: float = 45.0) -> PageReport:
+def run_in_voila(page, server: JupyterServer, path: Path, *, timeout: float = 15.0, run_timeout: float = 120.0) -> PageReport:
     """Render ``path`` with Voila (as Binder's ``urlpath=voila/render/...`` does); check it and its widgets."""
     report = PageReport()
     name = _name(path)
