@@ -127,6 +127,35 @@ def test_the_refresh_keeps_pictures_and_drops_only_widget_views():
     assert "widgets" not in nb.metadata
 
 
+def _png_pixels(png):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.parametrize("name", REGISTERED)
+def test_live_png_has_the_stored_pictures_pixels(name):
+    # what a widget sends after each change (live_png: one draw, fast zlib level) must decode to the
+    # same size and pixels as the stored picture's encoding (figure_png: savefig's "tight" box);
+    # at the defaults, seeded combinations and every control at its minimum / maximum (the in-place
+    # test below checks the same on the figures a fast path redraws)
+    import numpy as np
+
+    view, controls = widgets.registry()[name]
+    c = controls()
+    steps = [{k: w.value for k, w in c.items()}, *list(settings_for(c, seed=2, combos=3))[-5:]]
+    for setting in steps:
+        fig, _ = view(**setting)
+        try:
+            live, stored = _png_pixels(widgets.live_png(fig)), _png_pixels(widgets.figure_png(fig))
+            assert live.shape == stored.shape and np.array_equal(live, stored), setting
+        finally:
+            plt.close(fig)
+
+
 def _pixels(fig):
     import numpy as np
 

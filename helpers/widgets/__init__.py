@@ -24,6 +24,7 @@ from ._core import (  # noqa: F401
     build,
     Explorer,
     figure_png,
+    live_png,
     WIDGET_VIEW,
     Controls,
     register,
