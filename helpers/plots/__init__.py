@@ -51,6 +51,7 @@ from .receptive import (  # noqa: F401
     erf_ratio,
     rf_stack_report,
     rf_stack_figure,
+    update_rf_stack_figure,
     rf_cones,
 )
 from .heatmaps import (  # noqa: F401
@@ -115,6 +116,7 @@ __all__ = [
     "erf_ratio",
     "rf_stack_report",
     "rf_stack_figure",
+    "update_rf_stack_figure",
     "rf_cones",
     "heatmap_grids",
     "heatmap_size_vs_rate",

@@ -49,6 +49,7 @@ from .receptive import (  # noqa: F401
     RF_STACK_SIZE,
     rf_stack_layers,
     rf_stack_view,
+    rf_stack_update,
     rf_stack_explorer,
 )
 from .heatmaps import (  # noqa: F401
@@ -86,6 +87,7 @@ __all__ = [
     "dilation_explorer",
     "rf_stack_layers",
     "rf_stack_view",
+    "rf_stack_update",
     "rf_stack_explorer",
     "heatmap_view",
     "heatmap_update",
