@@ -86,6 +86,7 @@ from .design import (  # noqa: F401
     collision_curves,
     peak_demo,
     design_figure,
+    update_design_figure,
 )
 from .audit import (  # noqa: F401
     audit_field,
@@ -141,5 +142,6 @@ __all__ = [
     "collision_curves",
     "peak_demo",
     "design_figure",
+    "update_design_figure",
     "audit_field",
 ]

@@ -68,6 +68,7 @@ from .upsampling import (  # noqa: F401
 )
 from .design import (  # noqa: F401
     design_view,
+    design_update,
     design_explorer,
 )
 
@@ -98,5 +99,6 @@ __all__ = [
     "overlap_view",
     "overlap_explorer",
     "design_view",
+    "design_update",
     "design_explorer",
 ]
