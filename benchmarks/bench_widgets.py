@@ -114,7 +114,8 @@ def time_widget(name: str, view, controls_factory, *, quick: bool) -> dict:
         updates.append(t2 - t0)
     slowest = max(range(len(settings)), key=updates.__getitem__)
     return {"settings": settings, "view": views, "update": updates, "png": pngs, "slowest": settings[slowest],
-            "floor": floor, "in_place": time_in_place(name, view, settings), **time_live(name, view, settings)}
+            "floor": floor, "in_place": time_in_place(name, view, settings),
+            **time_live(name, view, settings[::png_every] if quick else settings)}
 
 
 def time_live(name: str, view, settings: list[dict]) -> dict:
@@ -262,8 +263,9 @@ def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" 
                            "per setting, plus the Agg draw; '—' = the widget builds a new figure per update")
     table.notes.append("widget before / live = one change as the widget sends it, PNG included: the view's new figure "
                        "+ figure_png (savefig tight, zlib 6) / the in-place update where there is one + live_png "
-                       "(one draw, zlib 1), one figure walked through the settings; target for a continuous slider: "
-                       "live median ≤ 100 ms")
+                       "(one draw, zlib 1), one figure walked through the settings"
+                       + (f" (quick: at most {PNG_SAMPLES} of them)" if quick else "")
+                       + "; target for a continuous slider: live median ≤ 100 ms")
     table.notes.append("one timed update per setting: each control over its range with the others at their defaults, "
                        f"plus {1 if quick else 10} seeded random combination(s); after one warm-up at the defaults")
     table.notes.append("empty-figure floor = creating and drawing an empty figure with the widget's size, dpi and "
