@@ -19,6 +19,13 @@ when the registry is empty it is used automatically and labelled as such.
 A widget with an in-place fast path (``widgets.updates()``) also gets the update as the
 widget performs it: one figure redrawn in place per setting, plus the Agg draw.
 
+The last two columns are what the widget does per change, PNG included (what the browser
+receives), before and after the live path: *before* = the view's new figure encoded with
+``widgets.figure_png`` (``bbox_inches="tight"``: a layout pass, then the draw, zlib level 6);
+*live* = what ``widgets.build`` now does: the in-place update where the widget has one (the
+view where it declines or has none), then ``widgets.live_png`` (one draw, zlib level 1), one
+figure walked through the settings in order.
+
 Run: ``python benchmarks/bench_widgets.py [--quick] [--self-check] [--only WIDGET ...]``
 """
 
@@ -107,7 +114,30 @@ def time_widget(name: str, view, controls_factory, *, quick: bool) -> dict:
         updates.append(t2 - t0)
     slowest = max(range(len(settings)), key=updates.__getitem__)
     return {"settings": settings, "view": views, "update": updates, "png": pngs, "slowest": settings[slowest],
-            "floor": floor, "in_place": time_in_place(name, view, settings)}
+            "floor": floor, "in_place": time_in_place(name, view, settings),
+            **time_live(name, view, settings[::png_every] if quick else settings)}
+
+
+def time_live(name: str, view, settings: list[dict]) -> dict:
+    """Seconds per setting of one change as the widget sends it, PNG included: before and with the live path."""
+    update = widgets.updates().get(name)
+    before, live = [], []
+    fig, _ = view(**settings[0])
+    widgets.figure_png(fig)  # the first picture, as build() shows it
+    for setting in settings:  # interleaved, so that a shared machine's load changes hit both alike
+        t0 = time.perf_counter()
+        new, _ = view(**setting)
+        widgets.figure_png(new)
+        before.append(time.perf_counter() - t0)
+        plt.close(new)
+        t0 = time.perf_counter()
+        if update is None or update(fig, **setting) is None:
+            plt.close(fig)
+            fig, _ = view(**setting)
+        widgets.live_png(fig)
+        live.append(time.perf_counter() - t0)
+    plt.close(fig)
+    return {"before_png": before, "live_png": live}
 
 
 def time_in_place(name: str, view, settings: list[dict]) -> list[float]:
@@ -203,7 +233,8 @@ def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" 
         "Widget latency: one update = view + Agg draw (ms)" + (" (quick: few settings)" if quick else ""),
         ["widget", "settings", "view median", "update median", "update p95", "empty-figure floor",
          "update ÷ floor", "target", "verdict", "inline PNG median / p95", "in-place update median / p95",
-         "slowest update (setting)"],
+         "slowest update (setting)", "widget before: view + figure_png median / p95",
+         "widget live: update + live_png median / p95"],
     )
     for name, r in results.items():
         med, hi = C.median(r["update"]), C.p95(r["update"])
@@ -213,9 +244,11 @@ def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" 
                   f"{med / r['floor']:.1f}×", "≤ 50 / ≤ 100",
                   "ok" if ok else "**MISS**", f"{C.ms(C.median(r['png']))} / {C.ms(C.p95(r['png']))}",
                   f"{C.ms(C.median(r['in_place']))} / {C.ms(C.p95(r['in_place']))}" if r["in_place"] else "—",
-                  f"{C.ms(max(r['update']))} ({slow})")
+                  f"{C.ms(max(r['update']))} ({slow})",
+                  f"{C.ms(C.median(r['before_png']))} / {C.ms(C.p95(r['before_png']))}",
+                  f"{C.ms(C.median(r['live_png']))} / {C.ms(C.p95(r['live_png']))}")
     for error in errors:
-        table.add(error.split("`")[1], "", "", "error", "", "", "", "≤ 50 / ≤ 100", "**MISS**", "", "", "")
+        table.add(error.split("`")[1], "", "", "error", "", "", "", "≤ 50 / ≤ 100", "**MISS**", "", "", "", "", "")
     table.errors += errors
     if use_demo and SELF_CHECK in results:
         demo = results[SELF_CHECK]
@@ -228,6 +261,11 @@ def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" 
     if any(r["in_place"] for r in results.values()):
         table.notes.append("in-place update = the widget's fast path (widgets.updates()): one figure redrawn in place "
                            "per setting, plus the Agg draw; '—' = the widget builds a new figure per update")
+    table.notes.append("widget before / live = one change as the widget sends it, PNG included: the view's new figure "
+                       "+ figure_png (savefig tight, zlib 6) / the in-place update where there is one + live_png "
+                       "(one draw, zlib 1), one figure walked through the settings"
+                       + (f" (quick: at most {PNG_SAMPLES} of them)" if quick else "")
+                       + "; target for a continuous slider: live median ≤ 100 ms")
     table.notes.append("one timed update per setting: each control over its range with the others at their defaults, "
                        f"plus {1 if quick else 10} seeded random combination(s); after one warm-up at the defaults")
     table.notes.append("empty-figure floor = creating and drawing an empty figure with the widget's size, dpi and "

@@ -127,6 +127,35 @@ def test_the_refresh_keeps_pictures_and_drops_only_widget_views():
     assert "widgets" not in nb.metadata
 
 
+def _png_pixels(png):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+@pytest.mark.parametrize("name", REGISTERED)
+def test_live_png_has_the_stored_pictures_pixels(name):
+    # what a widget sends after each change (live_png: one draw, fast zlib level) must decode to the
+    # same size and pixels as the stored picture's encoding (figure_png: savefig's "tight" box);
+    # at the defaults, seeded combinations and every control at its minimum / maximum (the in-place
+    # test below checks the same on the figures a fast path redraws)
+    import numpy as np
+
+    view, controls = widgets.registry()[name]
+    c = controls()
+    steps = [{k: w.value for k, w in c.items()}, *list(settings_for(c, seed=2, combos=3))[-5:]]
+    for setting in steps:
+        fig, _ = view(**setting)
+        try:
+            live, stored = _png_pixels(widgets.live_png(fig)), _png_pixels(widgets.figure_png(fig))
+            assert live.shape == stored.shape and np.array_equal(live, stored), setting
+        finally:
+            plt.close(fig)
+
+
 def _pixels(fig):
     import numpy as np
 
@@ -134,11 +163,18 @@ def _pixels(fig):
     return np.asarray(fig.canvas.buffer_rgba()).copy()
 
 
+#: Controls whose change a widget's fast path may decline (the figure's layout changes: the widget
+#: then builds a new figure); a change of any other control must be drawn in place.
+LAYOUT_CONTROLS = {"design_explorer": {"input_size", "output_stride", "rates", "upsampling"}}
+
+
 @pytest.mark.parametrize("name", sorted(widgets.updates()))
 def test_in_place_update_draws_what_the_view_draws(name):
-    # a widget's fast path walks ONE figure through a sweep (an impossible setting included,
-    # where it must decline); after every step the picture and the sentence must be exactly
-    # what a fresh view gives for that setting
+    # a widget's fast path walks the figure it shows through a sweep (every control over its whole
+    # range, seeded combinations, impossible settings where reachable), as build() does: where the
+    # fast path declines, the view's new figure is shown and reused from then on. After every step
+    # the picture and the sentence must be exactly what a fresh view gives for that setting, and
+    # (every few steps) the live PNG must have the stored PNG's pixels
     import numpy as np
 
     view, controls = widgets.registry()[name]
@@ -146,25 +182,34 @@ def test_in_place_update_draws_what_the_view_draws(name):
     c = controls()
     defaults = {k: w.value for k, w in c.items()}
     fig, _ = view(**defaults)
+    shown_setting, shown_possible = defaults, True
     steps = [{**defaults, k: v} for k, w in c.items() for v in widgets.sweep_values(w, most=4)]
     steps += list(settings_for(c, seed=1, combos=4))
     declined = 0
     try:
-        for setting in steps:
+        for index, setting in enumerate(steps):
             sentence = update(fig, **setting)
             fresh, expected = view(**setting)
+            possible = not expected.startswith("Not possible")
+            if sentence is None:  # only where the view cannot draw its normal figure, or the layout changed
+                declined += 1
+                changed = {k for k in setting if setting[k] != shown_setting[k]}
+                assert not possible or not shown_possible or changed & LAYOUT_CONTROLS.get(name, set()), setting
+                plt.close(fig)
+                fig, shown_setting, shown_possible = fresh, setting, possible  # build() shows the new figure
+                continue
             try:
-                if sentence is None:  # only where the view cannot draw its normal figure
-                    declined += 1
-                    assert expected.startswith("Not possible"), setting
-                    continue
-                assert sentence == expected, setting
+                assert possible and sentence == expected, setting
                 assert np.array_equal(_pixels(fig), _pixels(fresh)), f"in-place update differs from the view at {setting}"
+                if index % 4 == 0:
+                    live, stored = _png_pixels(widgets.live_png(fig)), _png_pixels(widgets.figure_png(fresh))
+                    assert live.shape == stored.shape and np.array_equal(live, stored), setting
             finally:
                 plt.close(fresh)
+            shown_setting = setting
     finally:
         plt.close(fig)
-    assert declined < len(steps)
+    assert declined < len(steps)  # (each decline was justified above)
 
 
 def test_heatmap_fast_path_declines_an_impossible_setting():

@@ -51,6 +51,7 @@ from .receptive import (  # noqa: F401
     erf_ratio,
     rf_stack_report,
     rf_stack_figure,
+    update_rf_stack_figure,
     rf_cones,
 )
 from .heatmaps import (  # noqa: F401
@@ -85,6 +86,7 @@ from .design import (  # noqa: F401
     collision_curves,
     peak_demo,
     design_figure,
+    update_design_figure,
 )
 from .audit import (  # noqa: F401
     audit_field,
@@ -115,6 +117,7 @@ __all__ = [
     "erf_ratio",
     "rf_stack_report",
     "rf_stack_figure",
+    "update_rf_stack_figure",
     "rf_cones",
     "heatmap_grids",
     "heatmap_size_vs_rate",
@@ -139,5 +142,6 @@ __all__ = [
     "collision_curves",
     "peak_demo",
     "design_figure",
+    "update_design_figure",
     "audit_field",
 ]

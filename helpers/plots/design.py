@@ -236,13 +236,7 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
                loc="upper left", bbox_to_anchor=(0.0, -0.04), ncol=1, fontsize=9)
 
     # (b) two objects at the peak stride
-    s = r.peak_stride
-    share = cell_collision_fraction(distance, 0, s)
-    near = cell_collision_fraction(distance, 0, s, within=1)
-    window = int(max(3 * s, 2 * distance + 2 * s))
-    _two_objects_panel(ax_obj, s, s * 1.25, distance, window=window,
-                       title=f"objects {distance:g} px apart, {s}-px peak grid (least favourable offset):\n"
-                             f"same cell at {share:.0%}, same or adjacent at {near:.0%} of offsets")
+    _design_objects_panel(ax_obj, r, distance)
 
     # (c) the head's coverage
     if r.rates:
@@ -287,4 +281,48 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
                  fontsize=12)
     # fixed margins instead of tight_layout: this figure backs a widget and must redraw fast
     fig.subplots_adjust(left=0.07, right=0.86, bottom=0.06, top=0.9, wspace=0.3, hspace=0.62)
+    fig._design_figure = {"report": r, "objects": ax_obj}  # lets update_design_figure redraw panel (b) in place
     return fig
+
+
+def update_design_figure(fig: Figure, report: DesignReport, *, distance: float = 12) -> bool:
+    """Redraw a figure made by :func:`design_figure` for another ``distance``, in place (a widget's fast path).
+
+    Only the two-objects panel depends on ``distance``: it is cleared and drawn
+    again in the same axes, while the other panels, the colour bar and the
+    text metrics matplotlib cached for this figure are reused. The result
+    looks exactly like ``design_figure(report, distance=distance)`` (the tests
+    compare the pixels). Returns False, leaving ``fig`` unchanged, when
+    ``fig`` was not made by :func:`design_figure` for this same ``report``
+    (another design changes the other panels and the layout: build a new
+    figure).
+
+    Examples
+    --------
+    >>> from helpers import design_report
+    >>> r = design_report(512, 16, rates=(1, 2, 5), upsample=2)
+    >>> fig = design_figure(r, distance=12)
+    >>> update_design_figure(fig, r, distance=40), fig.axes[1].get_title().split(",")[0]
+    (True, 'objects 40 px apart')
+    >>> update_design_figure(fig, design_report(512, 8), distance=40)
+    False
+    >>> plt.close(fig)
+    """
+    art = getattr(fig, "_design_figure", None)
+    if art is None or art["report"] != report:
+        return False
+    ax = art["objects"]
+    ax.cla()
+    _design_objects_panel(ax, report, distance)
+    return True
+
+
+def _design_objects_panel(ax: Axes, r: DesignReport, distance: float) -> None:
+    """Panel (b) of :func:`design_figure`: two objects ``distance`` px apart on the peak grid."""
+    s = r.peak_stride
+    share = cell_collision_fraction(distance, 0, s)
+    near = cell_collision_fraction(distance, 0, s, within=1)
+    window = int(max(3 * s, 2 * distance + 2 * s))
+    _two_objects_panel(ax, s, s * 1.25, distance, window=window,
+                       title=f"objects {distance:g} px apart, {s}-px peak grid (least favourable offset):\n"
+                             f"same cell at {share:.0%}, same or adjacent at {near:.0%} of offsets")

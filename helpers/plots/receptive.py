@@ -465,41 +465,92 @@ def rf_stack_figure(layers: "list[Layer]", *, size: int = 64, weights: str = "un
     'theoretical RF on the image: r = 5'
     >>> plt.close(fig)
     """
+    data = _rf_stack_data(layers, size, weights, seed)
+    fig = plt.figure(figsize=(9.8, 4.9))
+    _rf_stack_draw(_rf_stack_skeleton(fig, data), data)
+    return fig
+
+
+def update_rf_stack_figure(
+    fig: Figure, layers: "list[Layer]", *, size: int = 64, weights: str = "uniform", seed: int = 0
+) -> bool:
+    """Redraw a figure made by :func:`rf_stack_figure` for another stack, in place (a widget's fast path).
+
+    Updates the existing artists (ERF image, squares, limits, titles) instead
+    of building a new figure, so the axes, ticks and the text metrics
+    matplotlib cached for this figure are reused. The result looks exactly
+    like ``rf_stack_figure(...)`` with the same arguments (the tests compare
+    the pixels). Returns False, leaving ``fig`` unchanged, when ``fig`` was not
+    made by :func:`rf_stack_figure`, was made for another image (``size``,
+    ``seed``), or the arguments are invalid.
+
+    Examples
+    --------
+    >>> fig = rf_stack_figure([Layer(3, padding=1)], size=32)
+    >>> update_rf_stack_figure(fig, [Layer(3, padding=1), Layer(3, stride=2, padding=1)], size=32)
+    True
+    >>> fig.axes[0].get_title()
+    'theoretical RF on the image: r = 5'
+    >>> update_rf_stack_figure(fig, [Layer(3, padding=1)], size=40)   # another image: build a new figure
+    False
+    >>> plt.close(fig)
+    """
+    art = getattr(fig, "_rf_stack_artists", None)
+    if art is None:
+        return False
+    try:
+        data = _rf_stack_data(layers, size, weights, seed)
+    except (TypeError, ValueError):
+        return False
+    if (data["n"], data["seed"]) != art["image"]:
+        return False
+    _rf_stack_draw(art, data)
+    return True
+
+
+def _rf_stack_data(layers: "list[Layer]", size: int, weights: str, seed: int) -> dict:
+    """Everything :func:`rf_stack_figure` draws, computed (raises on invalid arguments)."""
     layers = _check_layers(layers)
     if not layers:
         raise ValueError("layers must contain at least one Layer")
     n = _check_int("size", size, 8)
     weights = _check_choice("weights", weights, ("uniform", "random"))
+    seed = _check_int("seed", seed, 0)
     u0, r, _ = _centre_output_box(layers, n)
     erf = effective_receptive_field(layers, n, weights=weights, seed=seed)
-    sigma = erf_std(erf)
-    # Fixed axes positions: tight_layout would cost most of a widget update.
-    fig = plt.figure(figsize=(9.8, 4.9))
-    axes = [fig.add_axes(rect) for rect in ((0.07, 0.17, 0.42, 0.74), (0.56, 0.17, 0.42, 0.74))]
-
-    ax = axes[0]
     lo, hi = min(-0.5, u0 - 0.5) - 1, max(n - 0.5, u0 + r - 0.5) + 1
     clipped = lo < -n or hi > 2 * n
     lo, hi = max(lo, -n - 0.5), min(hi, 2 * n - 0.5)
-    ax.add_patch(Rectangle((lo, lo), hi - lo, hi - lo, facecolor=COLORS["padding"], edgecolor="none", zorder=0))
-    ax.imshow(synthetic_scene(n, seed=seed), cmap="gray", vmin=0, vmax=1, extent=(-0.5, n - 0.5, n - 0.5, -0.5), zorder=1)
+    return {"n": n, "seed": seed, "weights": weights, "u0": u0, "r": r, "erf": erf, "sigma": erf_std(erf),
+            "lo": lo, "hi": hi, "clipped": clipped}
+
+
+def _rf_stack_skeleton(fig: Figure, d: dict) -> dict:
+    """The artists of :func:`rf_stack_figure`, created once in drawing order; returns them by name."""
+    n = d["n"]
+    # Fixed axes positions: tight_layout would cost most of a widget update.
+    axes = [fig.add_axes(rect) for rect in ((0.07, 0.17, 0.42, 0.74), (0.56, 0.17, 0.42, 0.74))]
+    art: dict = {"axes": axes, "image": (n, d["seed"])}
+
+    def boxes(ax: Axes) -> "tuple[Rectangle, Rectangle]":  # what _draw_boxes adds, to be placed later
+        return (ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=_KEY_COLORS["trf"], lw=2.4, zorder=3)),
+                ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=_KEY_COLORS["erf"], lw=2, ls="--", zorder=3)))
+
+    ax = axes[0]
+    art["padding"] = ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=COLORS["padding"], edgecolor="none", zorder=0))
+    ax.imshow(synthetic_scene(n, seed=d["seed"]), cmap="gray", vmin=0, vmax=1, extent=(-0.5, n - 0.5, n - 0.5, -0.5), zorder=1)
     ax.add_patch(Rectangle((-0.5, -0.5), n, n, fill=False, edgecolor="0.2", lw=1, zorder=2))
-    _draw_boxes(ax, u0, r, erf, sigma)
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(hi, lo)
-    ax.set_title(f"theoretical RF on the image: r = {r}", fontsize=10)
-    if clipped:
-        ax.text(0.5, 0.03, f"the {r}×{r} field covers all of this view", transform=ax.transAxes, ha="center",
-                va="bottom", fontsize=9, color=_KEY_COLORS["trf"], bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
+    art["left_boxes"] = boxes(ax)
+    art["note"] = ax.text(0.5, 0.03, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=9,
+                          color=_KEY_COLORS["trf"], bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
     ax.set_ylabel("input row", fontsize=9)
 
     ax = axes[1]
-    ax.imshow(erf / erf.max(), cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
+    art["erf"] = ax.imshow(d["erf"] / d["erf"].max(), cmap="Greys", vmin=0, vmax=1, interpolation="nearest")
     ax.add_patch(Rectangle((-0.5, -0.5), n, n, fill=False, edgecolor="0.2", lw=1))
-    _draw_boxes(ax, u0, r, erf, sigma)
+    art["right_boxes"] = boxes(ax)
     ax.set_xlim(-0.5, n - 0.5)
     ax.set_ylim(n - 0.5, -0.5)
-    ax.set_title(f"effective RF, {weights} weights (darker = larger gradient)", fontsize=10)
     for ax in axes:
         ax.set_xlabel("input column", fontsize=9)
         ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
@@ -510,9 +561,32 @@ def rf_stack_figure(layers: "list[Layer]", *, size: int = 64, weights: str = "un
                *_box_key()]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=9, frameon=False,
                handlelength=1.8, columnspacing=1.2)
-    return fig
+    fig._rf_stack_artists = art  # lets update_rf_stack_figure redraw this figure in place
+    return art
 
 
+def _rf_stack_draw(art: dict, d: dict) -> None:
+    """Set the artists of :func:`_rf_stack_skeleton` to show the stack computed in ``d``."""
+    left, right = art["axes"]
+    u0, r, lo, hi, erf, sigma = d["u0"], d["r"], d["lo"], d["hi"], d["erf"], d["sigma"]
+    cy, cx = _erf_centre(erf)
+    for trf, erf_box in (art["left_boxes"], art["right_boxes"]):
+        trf.set_xy((u0 - 0.5, u0 - 0.5))
+        trf.set_width(r)
+        trf.set_height(r)
+        erf_box.set_xy((cx - sigma, cy - sigma))
+        erf_box.set_width(2 * sigma)
+        erf_box.set_height(2 * sigma)
+    art["padding"].set_xy((lo, lo))
+    art["padding"].set_width(hi - lo)
+    art["padding"].set_height(hi - lo)
+    left.set_xlim(lo, hi)
+    left.set_ylim(hi, lo)
+    left.set_title(f"theoretical RF on the image: r = {r}", fontsize=10)
+    art["note"].set_text(f"the {r}×{r} field covers all of this view")
+    art["note"].set_visible(d["clipped"])
+    art["erf"].set_data(erf / erf.max())
+    right.set_title(f"effective RF, {d['weights']} weights (darker = larger gradient)", fontsize=10)
 
 
 def rf_cones(stacks: "dict[str, list[Layer]]", *, depth: "int | None" = None, title: str = "") -> Figure:

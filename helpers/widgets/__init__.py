@@ -24,6 +24,7 @@ from ._core import (  # noqa: F401
     build,
     Explorer,
     figure_png,
+    live_png,
     WIDGET_VIEW,
     Controls,
     register,
@@ -48,6 +49,7 @@ from .receptive import (  # noqa: F401
     RF_STACK_SIZE,
     rf_stack_layers,
     rf_stack_view,
+    rf_stack_update,
     rf_stack_explorer,
 )
 from .heatmaps import (  # noqa: F401
@@ -66,6 +68,7 @@ from .upsampling import (  # noqa: F401
 )
 from .design import (  # noqa: F401
     design_view,
+    design_update,
     design_explorer,
 )
 
@@ -85,6 +88,7 @@ __all__ = [
     "dilation_explorer",
     "rf_stack_layers",
     "rf_stack_view",
+    "rf_stack_update",
     "rf_stack_explorer",
     "heatmap_view",
     "heatmap_update",
@@ -95,5 +99,6 @@ __all__ = [
     "overlap_view",
     "overlap_explorer",
     "design_view",
+    "design_update",
     "design_explorer",
 ]

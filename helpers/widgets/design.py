@@ -6,6 +6,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt  # noqa: F401  (the doctests close their figures with it)
 from matplotlib.figure import Figure
 
+from ..design import DesignReport
 from ._core import register
 
 _RATE_CHOICES = {
@@ -44,15 +45,55 @@ def design_view(input_size: int = 512, output_stride: int = 16, rates: str = "1,
     >>> plt.close(fig)
     """
     from .. import plots
-    from ..design import cell_collision_fraction, design_report
+
+    r = _design(input_size, output_stride, rates, upsampling)
+    if isinstance(r, str):
+        return plots.message_figure("unknown choice" if r == "Unknown choice." else r), r
+    return plots.design_figure(r, distance=distance), _design_text(r, distance)
+
+
+def design_update(fig: Figure, input_size: int = 512, output_stride: int = 16, rates: str = "1, 2, 5 (HDC)",
+                  upsampling: str = "deconv ×2", distance: int = 12) -> "str | None":
+    """The design lab's fast path: redraw a figure :func:`design_view` made, in place, and return the sentence.
+
+    Moving the distance slider redraws only the two-objects panel
+    (:func:`helpers.plots.update_design_figure`). A new design (input,
+    output stride, rates, upsampling) changes the other panels and the
+    layout: then, and for a message figure or an impossible setting, this
+    returns None and the widget calls the view.
+
+    Examples
+    --------
+    >>> fig, _ = design_view()
+    >>> design_update(fig, distance=40) == design_view(distance=40)[1]
+    True
+    >>> design_update(fig, output_stride=8) is None   # another design: a new figure
+    True
+    >>> plt.close("all")
+    """
+    from .. import plots
+
+    r = _design(input_size, output_stride, rates, upsampling)
+    if isinstance(r, str) or not plots.update_design_figure(fig, r, distance=distance):
+        return None
+    return _design_text(r, distance)
+
+
+def _design(input_size: int, output_stride: int, rates: str, upsampling: str) -> "DesignReport | str":
+    """The report of the chosen design, or the sentence saying why there is none."""
+    from ..design import design_report
 
     up, mode = _UPSAMPLE_CHOICES.get(upsampling, (None, None))
     if up is None or rates not in _RATE_CHOICES:
-        return plots.message_figure("unknown choice"), "Unknown choice."
+        return "Unknown choice."
     if up > output_stride:
-        text = f"Upsampling ×{up} would go below one pixel per cell at output stride {output_stride}."
-        return plots.message_figure(text), text
-    r = design_report(input_size, output_stride, rates=_RATE_CHOICES[rates], upsample=up, upsample_mode=mode)
+        return f"Upsampling ×{up} would go below one pixel per cell at output stride {output_stride}."
+    return design_report(input_size, output_stride, rates=_RATE_CHOICES[rates], upsample=up, upsample_mode=mode)
+
+
+def _design_text(r: "DesignReport", distance: int) -> str:
+    from ..design import cell_collision_fraction
+
     same = cell_collision_fraction(distance, 0, r.peak_stride)
     near = cell_collision_fraction(distance, 0, r.peak_stride, within=1)
     text = (
@@ -63,7 +104,7 @@ def design_view(input_size: int = 512, output_stride: int = 16, rates: str = "1,
     )
     if r.warnings:
         text += " <b>Warning:</b> " + " <b>Warning:</b> ".join(r.warnings) + "."
-    return plots.design_figure(r, distance=distance), text
+    return text
 
 
 def _design_controls() -> "dict[str, W.ValueWidget]":
@@ -82,4 +123,5 @@ def _design_controls() -> "dict[str, W.ValueWidget]":
 
 
 design_explorer = register("design_explorer", design_view, _design_controls,
-                           title="Design lab: heatmap size, receptive field, holes and cost of one design")
+                           title="Design lab: heatmap size, receptive field, holes and cost of one design",
+                           update=design_update)

@@ -96,10 +96,40 @@ def rf_stack_view(*, n_layers: int = RF_STACK_LAYERS, weights: str = "uniform", 
     """
     try:
         layers = rf_stack_layers(n_layers=n_layers, **per_layer)
-        fig = _plots.rf_stack_figure(layers, size=RF_STACK_SIZE, weights=weights)
-        report = _plots.rf_stack_report(layers, size=RF_STACK_SIZE, weights=weights)
+        text = _rf_stack_text(layers, weights)
     except (TypeError, ValueError) as exc:
         return _plots.message_figure(str(exc)), str(exc)
+    return _plots.rf_stack_figure(layers, size=RF_STACK_SIZE, weights=weights), text
+
+
+def rf_stack_update(fig: Figure, *, n_layers: int = RF_STACK_LAYERS, weights: str = "uniform", **per_layer: int) -> "str | None":
+    """The editor's fast path: redraw a figure :func:`rf_stack_view` made, in place, and return the text.
+
+    The picture is the one :func:`rf_stack_view` would build for these values
+    (:func:`helpers.plots.update_rf_stack_figure`); None when it cannot be
+    reused (a message figure, or an impossible setting), and the widget then
+    calls the view.
+
+    Examples
+    --------
+    >>> fig, _ = rf_stack_view(n_layers=2)
+    >>> rf_stack_update(fig, n_layers=3, d3=4) == rf_stack_view(n_layers=3, d3=4)[1]
+    True
+    >>> rf_stack_update(fig, n_layers=1, k1=4) is None
+    True
+    >>> plt.close("all")
+    """
+    try:
+        layers = rf_stack_layers(n_layers=n_layers, **per_layer)
+    except (TypeError, ValueError):
+        return None
+    if not _plots.update_rf_stack_figure(fig, layers, size=RF_STACK_SIZE, weights=weights):
+        return None
+    return _rf_stack_text(layers, weights)
+
+
+def _rf_stack_text(layers: "list[_Layer]", weights: str) -> str:
+    report = _plots.rf_stack_report(layers, size=RF_STACK_SIZE, weights=weights)
     rows = _receptive_field(layers, input_size=RF_STACK_SIZE)
     row, jumps = rows[-1], [1] + [r.S for r in rows[:-1]]
     terms = " + ".join(f"{layer.effective_kernel - 1}·{jump}" for layer, jump in zip(layers, jumps))
@@ -108,7 +138,7 @@ def rf_stack_view(*, n_layers: int = RF_STACK_LAYERS, weights: str = "uniform", 
         f"r = 1 + {terms} = {row.r} input pixels per side; effective stride S = {row.S}, "
         f"effective padding P = {row.P}; the field {where} the {RF_STACK_SIZE}×{RF_STACK_SIZE} image."
     )
-    return fig, f"{sentence}<pre>{html.escape(report)}</pre>"
+    return f"{sentence}<pre>{html.escape(report)}</pre>"
 
 
 def _rf_stack_controls() -> "dict[str, W.ValueWidget]":
@@ -137,6 +167,7 @@ rf_stack_explorer = register(
     rf_stack_view,
     _rf_stack_controls,
     title="Layer-stack editor: kernel k, stride s and dilation d of each layer (padding d(k−1)/2)",
+    update=rf_stack_update,
 )
 
 

@@ -58,8 +58,13 @@ def _link_padding(n: W.IntSlider, k: W.IntSlider, p: W.IntSlider, d: "W.IntSlide
     update()
 
 
-def _slider(value: int, lo: int, hi: int, description: str) -> W.IntSlider:
-    return W.IntSlider(value=value, min=lo, max=hi, description=description, continuous_update=False,
+#: Notebook 01's two grid widgets redraw while a slider is dragged: one change (view + PNG) takes
+#: about half of the 100 ms budget (benchmarks/README.md, findings 2c); the others redraw on release.
+CONTINUOUS = True
+
+
+def _slider(value: int, lo: int, hi: int, description: str, continuous: bool = False) -> W.IntSlider:
+    return W.IntSlider(value=value, min=lo, max=hi, description=description, continuous_update=continuous,
                        style={"description_width": "initial"}, layout=W.Layout(width="230px"))
 
 
@@ -102,14 +107,14 @@ def stride_view(n_h: int = 7, n_w: int = 10, k_h: int = 3, k_w: int = 3, s_h: in
 
 def _stride_controls() -> "dict[str, W.IntSlider]":
     c = {
-        "n_h": _slider(7, 3, 12, "N height"),
-        "n_w": _slider(10, 3, 12, "N width"),
-        "k_h": _slider(3, 1, 7, "K height"),
-        "k_w": _slider(3, 1, 7, "K width"),
-        "s_h": _slider(2, 1, 4, "S height"),
-        "s_w": _slider(3, 1, 4, "S width"),
-        "p_h": _slider(1, 0, 2, "P height"),
-        "p_w": _slider(0, 0, 2, "P width"),
+        "n_h": _slider(7, 3, 12, "N height", CONTINUOUS),
+        "n_w": _slider(10, 3, 12, "N width", CONTINUOUS),
+        "k_h": _slider(3, 1, 7, "K height", CONTINUOUS),
+        "k_w": _slider(3, 1, 7, "K width", CONTINUOUS),
+        "s_h": _slider(2, 1, 4, "S height", CONTINUOUS),
+        "s_w": _slider(3, 1, 4, "S width", CONTINUOUS),
+        "p_h": _slider(1, 0, 2, "P height", CONTINUOUS),
+        "p_w": _slider(0, 0, 2, "P width", CONTINUOUS),
     }
     _link_padding(c["n_h"], c["k_h"], c["p_h"])
     _link_padding(c["n_w"], c["k_w"], c["p_w"])
@@ -152,11 +157,11 @@ def window_view(n: int = 8, kernel: int = 3, stride: int = 2, padding: int = 0, 
 
 def _window_controls() -> "dict[str, W.IntSlider]":
     c = {
-        "n": _slider(8, 3, 10, "N"),
-        "kernel": _slider(3, 1, 5, "K"),
-        "stride": _slider(2, 1, 4, "S"),
-        "padding": _slider(0, 0, 2, "P"),
-        "frame": _slider(0, 0, 8, "step"),
+        "n": _slider(8, 3, 10, "N", CONTINUOUS),
+        "kernel": _slider(3, 1, 5, "K", CONTINUOUS),
+        "stride": _slider(2, 1, 4, "S", CONTINUOUS),
+        "padding": _slider(0, 0, 2, "P", CONTINUOUS),
+        "frame": _slider(0, 0, 8, "step", CONTINUOUS),
     }
     _link_padding(c["n"], c["kernel"], c["padding"])
 
