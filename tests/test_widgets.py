@@ -218,3 +218,39 @@ def test_heatmap_fast_path_declines_an_impossible_setting():
     assert widgets.heatmap_update(fig, 64, 32, 36, "valid") is None
     assert fig.axes[0].get_title() == before
     plt.close(fig)
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+@pytest.mark.parametrize("name", REGISTERED)
+def test_every_control_redraws_the_live_widget(name, monkeypatch):
+    # the widget as a notebook runs it (build() draws only inside IPython): move each control to
+    # two other values in turn; every move of a shown control must send a new picture, and no
+    # callback may raise (in a
+    # kernel an exception in a callback is only logged, and the picture silently stops changing)
+    import ipywidgets as W
+
+    from helpers.widgets import _core
+
+    monkeypatch.setattr(_core, "get_ipython", lambda: object())
+    box = getattr(widgets, name)()
+    out = next(w for w in _walk(box) if isinstance(w, W.Output))
+    controls = [w for w in _walk(box) if isinstance(w, W.ValueWidget) and not isinstance(w, (W.HTML, W.Label))]
+    assert controls, name
+    moved = 0
+    for control in controls:
+        start = control.value
+        for value in [v for v in widgets.sweep_values(control, most=3) if v != start][:2]:
+            before = out.outputs
+            control.value = value
+            if control.layout.display == "none":  # a hidden control (an unused layer's): only no error
+                continue
+            moved += 1
+            assert out.outputs and out.outputs != before, f"{name}: {control.description}={value!r} sent no new picture"
+        control.value = start
+    assert moved
+    plt.close("all")

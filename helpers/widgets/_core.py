@@ -72,10 +72,15 @@ def live_png(fig: Figure) -> bytes:
     >>> pixels = [np.asarray(Image.open(io.BytesIO(f(fig)))) for f in (figure_png, live_png)]
     >>> pixels[0].shape == pixels[1].shape and bool((pixels[0] == pixels[1]).all())
     True
-    >>> plt.close(fig)
+    >>> plt.close(fig)   # a widget keeps redrawing the figure it showed and closed
+    >>> live_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+    True
     """
     import matplotlib as mpl
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    if not isinstance(fig.canvas, FigureCanvasAgg):  # pyplot's close() leaves a figure a bare canvas
+        FigureCanvasAgg(fig)
     bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(mpl.rcParams["savefig.pad_inches"])
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches=bbox, metadata={"Software": None},
