@@ -52,6 +52,10 @@ PNG_SAMPLES = 15
 SELF_CHECK = "_bench_self_check (demo view defined in the benchmark, not a course widget)"
 
 
+#: settings per widget in a --quick run
+QUICK_SETTINGS = 6
+
+
 def settings_for(controls: dict, *, combos: int = 10, seed: int = 0, most: int = 25) -> list[dict]:
     """Each control over its whole range (others at defaults), then seeded random combinations."""
     defaults = {name: c.value for name, c in controls.items()}
@@ -90,6 +94,8 @@ def time_widget(name: str, view, controls_factory, *, quick: bool) -> dict:
     """Time every setting of one widget; return the samples (seconds) and the slowest setting."""
     controls = controls_factory()
     settings = settings_for(controls, combos=1 if quick else 10, most=3 if quick else 25)
+    if quick:  # a smoke run: do the script's paths work? (tests/test_widgets.py sweeps every setting)
+        settings = settings[:: -(-len(settings) // QUICK_SETTINGS)]
     fig, _ = view(**{n: c.value for n, c in controls.items()})  # warm-up: imports, caches
     fig.canvas.draw()
     floor = empty_twin_update(fig, repeats=1 if quick else 5)
