@@ -133,11 +133,38 @@ def time_explorers(page, roots, names, where: str, steps: int, table: C.Table) -
                   C.ms(C.p95(up)), C.ms(med), C.ms(p95), "ok" if ok else "**MISS**")  # fmt: skip
 
 
+#: Installed before a page loads: notes when the page sends on a WebSocket (the widget's new
+#: value going to the kernel) and when a message carrying a PNG arrives (the new picture).
+WEBSOCKET_PROBE_JS = """(() => {
+  const probe = window.__benchWS = {armed: false, sent: null, png: null};
+  const Native = window.WebSocket;
+  const send = Native.prototype.send;
+  Native.prototype.send = function (data) {
+    if (probe.armed && probe.sent === null) probe.sent = performance.now();
+    return send.call(this, data);
+  };
+  const decoder = new TextDecoder();
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (!probe.armed || probe.png !== null) return;
+        const t = performance.now();
+        const text = typeof e.data === 'string' ? e.data : decoder.decode(e.data instanceof ArrayBuffer ? e.data : new Uint8Array());
+        if (text.includes('image/png')) probe.png = t;
+      });
+    }
+  };
+})();"""
+
 WIDGET_ARM_JS = """(box) => {
-  // Resolve window.__benchWait with the time from the next keydown (its event time stamp) until the
-  // widget shows a new picture, decoded, and the next frame has run; null if nothing changed in 10 s.
+  // Resolve window.__benchWait with the times from the next keydown (its event time stamp): until
+  // the page sends on its WebSocket, until a message with a PNG arrives, and until the widget shows
+  // the new picture, decoded, and the next frame has run; null if nothing changed in 10 s.
   const pictures = () => [...box.querySelectorAll('img')].map((i) => i.getAttribute('src') || '').join('|');
   const before = pictures();
+  const probe = window.__benchWS || {};
+  probe.armed = true; probe.sent = null; probe.png = null;
   let t0 = null, done = false;
   const onKey = (e) => { if (t0 === null) t0 = e.timeStamp; };
   document.addEventListener('keydown', onKey, {capture: true});
@@ -148,10 +175,13 @@ WIDGET_ARM_JS = """(box) => {
       observer.disconnect();
       clearTimeout(timer);
       document.removeEventListener('keydown', onKey, {capture: true});
+      probe.armed = false;
       if (!changed) return resolve(null);
       await Promise.all([...box.querySelectorAll('img')].map((i) => i.decode().catch(() => null)));
       await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      resolve(performance.now() - t0);
+      const end = performance.now();
+      resolve({total: end - t0, sent: probe.sent === null ? null : probe.sent - t0,
+               png: probe.png === null ? null : probe.png - t0});
     };
     const observer = new MutationObserver(() => { if (t0 !== null && pictures() !== before) finish(true); });
     observer.observe(box, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -194,7 +224,7 @@ def time_widgets(page, scope, names: list[str], where: str, steps: int, seed: in
         box = scope.locator(f"[data-browser-test-widget='{w}']")
         box.scroll_into_view_if_needed()
         page.wait_for_timeout(300)
-        times, unchanged = [], 0
+        times, unchanged, parts = [], 0, []
         for _ in range(steps):
             handles = [h for h in box.locator(".noUi-handle").all() if h.is_visible()]
             handle = rng.choice(handles)
@@ -208,13 +238,16 @@ def time_widgets(page, scope, names: list[str], where: str, steps: int, seed: in
             if took is None:
                 unchanged += 1  # e.g. a setting the view draws identically; not a latency
             else:
-                times.append(took / 1e3)
+                times.append(took["total"] / 1e3)
+                if took["sent"] is not None and took["png"] is not None:
+                    parts.append((took["sent"] / 1e3, (took["png"] - took["sent"]) / 1e3, (took["total"] - took["png"]) / 1e3))
             page.wait_for_timeout(rng.uniform(50, 150))  # let the kernel's last messages (the sentence) land
         if not times:
             raise C.CheckFailed(f"{where}: {name} never showed a new picture after {steps} key presses")
         med, p95 = C.median(times), C.p95(times)
         note = f" ({unchanged} unchanged)" if unchanged else ""
-        table.add(where, name, f"{len(times)}{note}", C.ms(med), C.ms(p95),
+        split = " / ".join(C.ms(C.median([p[i] for p in parts])) for i in range(3)) if parts else "—"
+        table.add(where, name, f"{len(times)}{note}", C.ms(med), C.ms(p95), split,
                   "ok" if med * 1e3 <= TARGET_WIDGET_MEDIAN_MS else "**MISS**")  # fmt: skip
 
 
@@ -236,17 +269,55 @@ def open_in_lab(page, server, path: Path) -> None:
     page.wait_for_function(ALL_WIDGETS_RENDERED_JS, arg=notebook.element_handle(), timeout=60_000)
 
 
-def static_page(tmp: Path) -> tuple[Path, list[str]]:
+def static_page(tmp: Path, only: "list[str] | None" = None) -> tuple[Path, list[str]]:
     from helpers.explorers import PRESETS, explorer_state, static
 
-    names = sorted(PRESETS)
+    names = only or sorted(PRESETS)
     body = "".join(f"<h2>{n}</h2>{static.standalone_html(explorer_state(n))}" for n in names)
     page = tmp / "explorers.html"
     page.write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>", encoding="utf-8")
     return page, names
 
 
-def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: int = 20) -> list[C.Table]:
+def profile_frames(browser, preset: str, steps: int, table: C.Table) -> None:
+    """Where an explorer step's frame time goes: a Chromium trace of ``steps`` steps on the static page.
+
+    Sums the trace's complete events by name on the page's main thread and on the compositor and
+    raster threads, per step (the events nest, so a parent's time includes its children's).
+    """
+    import collections
+
+    with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
+        page_path, presets = static_page(Path(tmp), only=[preset])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(page_path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.sh-xp').length === 1")
+        root = page.locator(".sh-xp").first
+        trace = Path(tmp) / "trace.json"
+        browser.start_tracing(page=page, path=str(trace), categories=["devtools.timeline", "disabled-by-default-devtools.timeline", "benchmark"])
+        page.evaluate(STEPS_JS, [root.element_handle(), steps, 4242, False])
+        browser.stop_tracing()
+        page.close()
+        events = json.loads(trace.read_text())
+    events = events.get("traceEvents", events)
+    names = {(e["pid"], e["tid"]): e["args"]["name"] for e in events if e.get("ph") == "M" and e.get("name") == "thread_name"}
+    renderer = {e["pid"] for e in events if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"]["name"] == "CrRendererMain"}
+    totals: dict = collections.defaultdict(float)
+    for e in events:
+        if e.get("ph") != "X" or "dur" not in e:
+            continue
+        thread = names.get((e["pid"], e["tid"]), "")
+        if e["pid"] in renderer and (thread == "CrRendererMain" or thread.startswith(("Compositor", "CompositorTileWorker"))):
+            where = "main" if thread == "CrRendererMain" else "raster" if "TileWorker" in thread else "compositor"
+            totals[(where, e["name"])] += e["dur"] / 1e3
+    wanted = ["EventDispatch", "FunctionCall", "FireAnimationFrame", "TimerFire", "UpdateLayoutTree", "Layout",
+              "PrePaint", "Paint", "Layerize", "Commit", "RasterTask", "DrawFrame"]  # fmt: skip
+    for (where, name), ms_total in sorted(totals.items(), key=lambda kv: -kv[1]):
+        if name in wanted or ms_total / steps >= 0.5:
+            table.add(preset, where, name, f"{ms_total / steps:.2f}")
+
+
+def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: int = 20, explorers: bool = True, profile: "list[str] | None" = None) -> list[C.Table]:
     from browser_support import CHROMIUM_ARGS, JupyterServer, find_chromium, missing_requirements
     from playwright.sync_api import sync_playwright
 
@@ -257,9 +328,14 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
     )  # fmt: skip
     wtable = C.Table(
         "Matplotlib widget latency in the browser (key press on a slider → new picture shown)",
-        ["where", "widget", "steps", "median ms", "p95 ms", f"target median ≤ {TARGET_WIDGET_MEDIAN_MS:g} ms"],
+        ["where", "widget", "steps", "median ms", "p95 ms",
+         "split, medians ms: key → sent / sent → PNG arrives / arrives → shown", f"target median ≤ {TARGET_WIDGET_MEDIAN_MS:g} ms"],
     )  # fmt: skip
-    tables = [table, wtable] if lab else [table]
+    ptable = C.Table(
+        "Where an explorer step's time goes (Chromium trace on the static page, ms per step)",
+        ["preset", "thread", "trace event", "ms per step"],
+    )
+    tables = ([table] if explorers else []) + ([wtable] if lab else []) + ([ptable] if profile else [])
     reason = missing_requirements()
     if reason:
         table.notes.append(f"not measured: {reason}")
@@ -270,26 +346,32 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
     with tempfile.TemporaryDirectory(prefix="bench-explorers-") as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         try:
-            page_path, presets = static_page(Path(tmp))
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.goto(page_path.as_uri())
-            page.wait_for_function(f"document.querySelectorAll('.sh-xp').length === {len(presets)}")
-            roots = [page.locator(".sh-xp").nth(i) for i in range(len(presets))]
-            time_explorers(page, roots, presets, "static page", steps, table)
-            page.close()
+            for preset in profile or []:
+                profile_frames(browser, preset, steps, ptable)
+            if explorers:
+                page_path, presets = static_page(Path(tmp))
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                page.goto(page_path.as_uri())
+                page.wait_for_function(f"document.querySelectorAll('.sh-xp').length === {len(presets)}")
+                roots = [page.locator(".sh-xp").nth(i) for i in range(len(presets))]
+                time_explorers(page, roots, presets, "static page", steps, table)
+                page.close()
             if lab:
                 notebook = live_notebook(C.ROOT / "test-artifacts" / "bench" / "browser_latency.ipynb", names)
                 with JupyterServer(log_path=Path(tmp) / "jupyter.log") as server:
                     page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    page.add_init_script(WEBSOCKET_PROBE_JS)
                     open_in_lab(page, server, notebook)
                     scope = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook").first
                     root = scope.locator(".sh-xp").first
-                    time_explorers(page, [root], ["receptive-field (live anywidget)"], "JupyterLab", steps, table)
+                    if explorers:
+                        time_explorers(page, [root], ["receptive-field (live anywidget)"], "JupyterLab", steps, table)
                     time_widgets(page, scope, names, "JupyterLab", widget_steps, 7, wtable)
                     page.close()
                     server.shutdown_kernels()
 
                     page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    page.add_init_script(WEBSOCKET_PROBE_JS)
                     page.set_default_timeout(90_000)
                     page.goto(server.voila_url(notebook.relative_to(server.root).as_posix()), timeout=180_000, wait_until="load")
                     page.wait_for_function(
@@ -298,7 +380,8 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
                              && !document.body.innerText.includes('Loading widget...')""", timeout=60_000, polling=200)  # fmt: skip
                     root = page.locator(".sh-xp").first
                     root.wait_for()
-                    time_explorers(page, [root], ["receptive-field (live anywidget)"], "Voila", steps, table)
+                    if explorers:
+                        time_explorers(page, [root], ["receptive-field (live anywidget)"], "Voila", steps, table)
                     time_widgets(page, page.locator("body"), names, "Voila", widget_steps, 8, wtable)
                     page.close()
                     server.shutdown_kernels()
@@ -327,9 +410,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--widget-steps", type=int, default=20, help="key presses per matplotlib widget")
     parser.add_argument("--no-lab", action="store_true", help="only the static page (no JupyterLab, no Voila)")
+    parser.add_argument("--no-explorers", action="store_true", help="only the matplotlib widgets (JupyterLab, Voila)")
+    parser.add_argument("--profile", nargs="+", metavar="PRESET", help="also trace these presets' steps in Chromium")
     args = parser.parse_args(argv)
     try:
-        tables = run(args.quick, args.steps, not args.no_lab, args.widget_steps)
+        tables = run(args.quick, args.steps, not args.no_lab, args.widget_steps, not args.no_explorers, args.profile)
     except C.CheckFailed as exc:
         print(f"CHECK FAILED: {exc}")
         return 1
