@@ -57,8 +57,10 @@ def live_png(fig: Figure) -> bytes:
     over the whole figure to find the tight box, then draw it, then compress
     at zlib's default level. Here the tight box is computed directly
     (``Figure.get_tightbbox``, padded by ``savefig.pad_inches``, what "tight"
-    computes) and passed to ``savefig`` as a ``Bbox``, so the figure is drawn
-    once; and the PNG is compressed at level :data:`LIVE_PNG_COMPRESS_LEVEL`.
+    computes) and passed to ``savefig`` as a ``Bbox``, which skips savefig's own
+    pass (computing the box still lays out every text once: about as costly as
+    a draw, benchmarks/README.md findings 5); and the PNG is compressed at
+    level :data:`LIVE_PNG_COMPRESS_LEVEL`.
     The decoded image is the same size and the same pixels as
     :func:`figure_png`'s (``tests/test_widgets.py`` checks every widget over
     a sweep); only the compressed bytes differ (a few percent larger).

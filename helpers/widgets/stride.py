@@ -58,9 +58,11 @@ def _link_padding(n: W.IntSlider, k: W.IntSlider, p: W.IntSlider, d: "W.IntSlide
     update()
 
 
-#: Notebook 01's two grid widgets redraw while a slider is dragged: one change (view + PNG) takes
-#: about half of the 100 ms budget (benchmarks/README.md, findings 2c); the others redraw on release.
-CONTINUOUS = True
+#: Whether notebook 01's two grid widgets redraw while a slider is dragged. Off: measured in the
+#: browser, one change takes 200-300 ms on an idle 2-core machine (benchmarks/README.md, findings 5),
+#: above the ~100 ms under which continuous updates keep up with a drag; so, like every other
+#: widget, they redraw on release.
+CONTINUOUS = False
 
 
 def _slider(value: int, lo: int, hi: int, description: str, continuous: bool = False) -> W.IntSlider:
