@@ -375,3 +375,13 @@ def test_issue12_item8_block3_costs_more_at_os16_in_tf_slim():
     for i in (0, 1, 2):
         assert os16.cost_breakdown[i] == base.cost_breakdown[i]
     assert os16.cost_breakdown[3][1] > base.cost_breakdown[3][1]
+
+
+def test_an_empty_cell_at_every_offset_exactly_when_the_stride_is_at_most_half_the_distance():
+    # notebook 07, step 2: "two peaks are guaranteed only with an empty cell between them ...
+    # guaranteed only for s <= d/2" -- every integer distance and stride up to 40, every offset
+    for d in range(1, 41):
+        for s in range(1, 41):
+            always = all((x0 + d) // s - x0 // s >= 2 for x0 in range(s))
+            assert always == (s <= d / 2), (d, s)
+            assert (cell_collision_fraction(d, 0, s, within=1) == 0) == always, (d, s)
