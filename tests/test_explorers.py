@@ -348,6 +348,7 @@ def test_limits_and_palette_agree():
     js = run_js([{"op": "limits"}])[0]
     assert {k: tuple(v) for k, v in js["limits"].items()} == LIMITS
     assert tuple(js["kinds"]) == numbers.KINDS
+    assert js["max_size"] == numbers.MAX_SIZE
     from helpers.plots import COLORS
 
     assert static.COLORS == COLORS
