@@ -259,7 +259,7 @@ def check_state(state: dict, sizes, js: dict) -> list[str]:
         if want not in sentence:
             bad.append(f"{where}: {sentence!r} lacks {want!r}")
         k_taps = f"{layer['kernel']}×{layer['kernel']} = {taps}" if dims == 2 else f"{taps}"
-        if layer["kind"] != "transposed" and aligned - inside and f"{aligned - inside} of its {k_taps} taps fall outside" not in sentence:
+        if layer["kind"] != "transposed" and aligned - inside and f"{aligned - inside} of its {k_taps} taps {'falls' if aligned - inside == 1 else 'fall'} outside" not in sentence:
             bad.append(f"{where}: {sentence!r}: {aligned - inside} of {k_taps} outside")
         if layer["kind"] == "transposed" and f"through {inside} of its kernel's {k_taps} taps" not in sentence:
             bad.append(f"{where}: {sentence!r}: through {inside} of {k_taps}")

@@ -201,7 +201,7 @@ export function readout(state, view) {
     taps += `reads no cell of ${prev}: all ${kTaps} taps of its window fall on padding or past the end.`;
   } else {
     taps += `reads ${cellsText(dims, ...f.inside)} of ${prev}`;
-    if (f.outside) taps += `; ${f.outside} of its ${kTaps} taps fall outside it (padding or past the end)`;
+    if (f.outside) taps += `; ${f.outside} of its ${kTaps} taps ${plural(f.outside, "falls", "fall")} outside it (padding or past the end)`;
     taps += ".";
   }
   lines.push({ role: "taps", text: taps });
