@@ -102,6 +102,38 @@ def strip_widget_outputs(nb) -> int:
     return changed
 
 
+def pre_save_hook(model: dict, **kwargs) -> None:
+    """Jupyter Server's pre-save hook: store a notebook as it reopens without a kernel.
+
+    JupyterLab saves an executed widget cell with its widget view, and with no
+    saved widget state (JupyterLab's default) the reopened notebook, nbconvert
+    and the website show "Error displaying widget: model not found" or nothing
+    in that cell. This hook applies :func:`strip_widget_outputs` to every
+    notebook the server writes, so the file keeps each explorer's standalone
+    HTML and picture (and each widget's picture); the open browser tab keeps
+    its live widgets. The course installs it for the environment it is
+    installed in (``etc/jupyter/jupyter_server_config.d/strides_and_holes.json``,
+    package data); other notebooks are stored unchanged unless they hold widget views.
+
+    Examples
+    --------
+    >>> model = {"type": "notebook", "content": {"cells": [{"cell_type": "code", "source": "", "metadata": {},
+    ...     "execution_count": 1, "outputs": [{"output_type": "display_data", "metadata": {},
+    ...     "data": {WIDGET_VIEW: {"model_id": "x"}, "text/html": "<b>x</b>", "text/plain": "x"}}]}],
+    ...     "metadata": {}, "nbformat": 4, "nbformat_minor": 5}}
+    >>> pre_save_hook(model)
+    >>> sorted(model["content"]["cells"][0]["outputs"][0]["data"])
+    ['text/html', 'text/plain']
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    import nbformat
+
+    nb = nbformat.from_dict(model["content"])
+    if strip_widget_outputs(nb):
+        model["content"] = nb
+
+
 def refresh(path: Path, timeout: int = 120) -> float:
     """Execute ``path`` top to bottom in a fresh kernel and save it in place; return seconds."""
     import nbformat
