@@ -111,9 +111,10 @@ def pre_save_hook(model: dict, **kwargs) -> None:
     in that cell. This hook applies :func:`strip_widget_outputs` to every
     notebook the server writes, so the file keeps each explorer's standalone
     HTML and picture (and each widget's picture); the open browser tab keeps
-    its live widgets. The course installs it for the environment it is
-    installed in (``etc/jupyter/jupyter_server_config.d/strides_and_holes.json``,
-    package data); other notebooks are stored unchanged unless they hold widget views.
+    its live widgets. The course installs it as a server extension of the
+    environment it is installed in (``etc/jupyter/jupyter_server_config.d/strides_and_holes.json``,
+    package data; see :func:`_load_jupyter_server_extension`); other notebooks are stored
+    unchanged unless they hold widget views.
 
     Examples
     --------
@@ -132,6 +133,21 @@ def pre_save_hook(model: dict, **kwargs) -> None:
     nb = nbformat.from_dict(model["content"])
     if strip_widget_outputs(nb):
         model["content"] = nb
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """This module is a Jupyter Server extension: it registers :func:`pre_save_hook`."""
+    return [{"module": "helpers.notebook_tools"}]
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    """Register :func:`pre_save_hook` with the server's contents manager (the server calls this).
+
+    Enabled by ``etc/jupyter/jupyter_server_config.d/strides_and_holes.json``, which the package
+    installs; ``jupyter server extension list`` names it.
+    """
+    serverapp.contents_manager.register_pre_save_hook(pre_save_hook)
+    serverapp.log.info("Strides & Holes: notebooks are saved without widget views (helpers.notebook_tools.pre_save_hook)")
 
 
 def refresh(path: Path, timeout: int = 120) -> float:
