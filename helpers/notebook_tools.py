@@ -3,6 +3,10 @@
 ``python -m helpers.notebook_tools refresh [NOTEBOOK ...]``
     Re-execute notebooks in place, each from a fresh kernel of the current
     environment, so the stored outputs that nbval compares are current.
+``python -m helpers.notebook_tools enable-save-hook``
+    Enable :func:`pre_save_hook` (a Jupyter Server extension) in this environment: writes
+    ``<sys.prefix>/etc/jupyter/jupyter_server_config.d/strides_and_holes.json``, the file a
+    regular install (``pip install .``) puts there and an editable install does not.
 ``python -m helpers.notebook_tools figures [NOTEBOOK ...] [--out DIR]``
     Write every stored PNG output to ``DIR`` (default ``build/figures``) as
     ``<notebook>-cell<NN>-<k>.png``, to look at the figures without a browser.
@@ -150,6 +154,25 @@ def _load_jupyter_server_extension(serverapp) -> None:
     serverapp.log.info("Strides & Holes: notebooks are saved without widget views (helpers.notebook_tools.pre_save_hook)")
 
 
+SERVER_CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.d" / "strides_and_holes.json"
+
+
+def enable_save_hook(prefix: Path | None = None) -> Path:
+    """Write the server config that enables the save hook into ``prefix`` (default ``sys.prefix``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     enable_save_hook(Path(tmp)).relative_to(tmp).as_posix()
+    'etc/jupyter/jupyter_server_config.d/strides_and_holes.json'
+    """
+    target = Path(prefix or sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / SERVER_CONFIG.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(SERVER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
 def refresh(path: Path, timeout: int = 120) -> float:
     """Execute ``path`` top to bottom in a fresh kernel and save it in place; return seconds."""
     import nbformat
@@ -191,7 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     p_fig = sub.add_parser("figures", help="export stored PNG outputs")
     p_fig.add_argument("notebooks", nargs="*")
     p_fig.add_argument("--out", default=str(ROOT / "build" / "figures"))
+    sub.add_parser("enable-save-hook", help="save notebooks without widget views in this environment's Jupyter Server")
     args = parser.parse_args(argv)
+    if args.command == "enable-save-hook":
+        print(f"{enable_save_hook()}: restart Jupyter to use it")
+        return 0
     for path in _notebooks(args.notebooks):
         if args.command == "refresh":
             print(f"{path.name}: executed in {refresh(path, args.timeout):.1f} s")
