@@ -154,7 +154,9 @@ def _load_jupyter_server_extension(serverapp) -> None:
     serverapp.log.info("Strides & Holes: notebooks are saved without widget views (helpers.notebook_tools.pre_save_hook)")
 
 
-SERVER_CONFIG = ROOT / "jupyter-config" / "jupyter_server_config.d" / "strides_and_holes.json"
+#: The server config that enables the save hook (the same as jupyter-config/jupyter_server_config.d/).
+SERVER_CONFIG_NAME = "strides_and_holes.json"
+SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"helpers.notebook_tools": True}}}
 
 
 def enable_save_hook(prefix: Path | None = None) -> Path:
@@ -167,9 +169,11 @@ def enable_save_hook(prefix: Path | None = None) -> Path:
     ...     enable_save_hook(Path(tmp)).relative_to(tmp).as_posix()
     'etc/jupyter/jupyter_server_config.d/strides_and_holes.json'
     """
-    target = Path(prefix or sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / SERVER_CONFIG.name
+    import json
+
+    target = Path(prefix or sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / SERVER_CONFIG_NAME
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(SERVER_CONFIG.read_text(encoding="utf-8"), encoding="utf-8")
+    target.write_text(json.dumps(SERVER_CONFIG, indent=2) + "\n", encoding="utf-8")
     return target
 
 
