@@ -448,7 +448,10 @@ def test_refresh_keeps_an_explorers_static_rendering():
 
 def test_the_installed_server_config_enables_the_save_hook():
     """The data file pyproject installs, enable-save-hook's copy and the extension module agree."""
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     from helpers import notebook_tools
 
