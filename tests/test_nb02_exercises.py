@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import conv_output_size, exercises, tap_counts
+from helpers import exercises
 
 
 def _interior_unread_residues(n: int, k: int, s: int, d: int) -> set[int]:
-    counts = tap_counts(n, k, stride=s, dilation=d)
-    out = conv_output_size(n, k, stride=s, dilation=d)
-    return {x % s for x in range((k - 1) * d, (out - 1) * s + 1) if counts[x] == 0}
+    """Remainders mod ``s`` of the interior rows no tap reads: every window of the unpadded input, listed tap by tap."""
+    read = [0] * n
+    start = 0
+    while start + d * (k - 1) < n:  # a window is kept while its last tap is inside
+        for t in range(k):
+            read[start + t * d] += 1
+        last_start = start
+        start += s
+    return {x % s for x in range((k - 1) * d, last_start + 1) if read[x] == 0}
 
 
 def test_skipped_rows_answer_matches_brute_force():

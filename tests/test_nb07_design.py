@@ -19,9 +19,9 @@ from helpers import (
     heatmap_size,
     output_sizes,
     resnet50,
-    valid_weight_fraction,
 )
 from helpers.receptive import Layer
+from oracles import valid_tap_shares
 
 # ---------------------------------------------------------------------------
 # cell_collision_fraction: exact against counting grid offsets
@@ -240,8 +240,8 @@ def test_holes_hdc_and_warnings():
 def test_degenerate_rate_warning(n, os_, rate):
     # DeepLabv3 Fig. 4: as the rate approaches the map size, only the centre tap stays valid
     r = design_report(n, os_, rates=(rate,))
-    shares = valid_weight_fraction(r.feature_size, rate)
-    assert r.centre_only_share == pytest.approx(shares[1]) and r.centre_only_share >= 0.5
+    shares = valid_tap_shares(r.feature_size, rate)  # oracle: every position, every tap
+    assert r.centre_only_share == pytest.approx(shares.get(1, 0.0)) and r.centre_only_share >= 0.5
     assert any(w.startswith("degenerate rate") for w in r.warnings)
 
 
@@ -249,7 +249,7 @@ def test_large_rate_warning_follows_the_valid_tap_counts():
     # ASPP at OS 16 on a 513 crop (33x33 map): rate 6 keeps most taps, rates 12 and 18 lose most of them
     for rate, warned in [(6, False), (12, True), (18, True)]:
         r = design_report(513, 16, rates=(rate,))
-        few = sum(v for taps, v in valid_weight_fraction(33, rate).items() if taps <= 4)
+        few = sum(v for taps, v in valid_tap_shares(33, rate).items() if taps <= 4)
         assert r.few_taps_share == pytest.approx(few)
         assert any(w.startswith("large rate") for w in r.warnings) == warned
 
