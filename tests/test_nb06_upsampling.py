@@ -241,7 +241,17 @@ def test_issue12_item5_resize_conv_runs_as_a_k4_deconv(seed, n):
             v[a : a + 3, b : b + 3] += w3[::-1, ::-1]
     naive = conv2d(x.repeat(2, axis=0).repeat(2, axis=1), w3, padding=1)
     assert np.allclose(naive, conv_transpose2d(x, v, stride=2, padding=1), atol=1e-9)
-    assert (2 * n) ** 2 * 9 / (n**2 * 16) == 2.25  # naive multiply-adds over the deconv's, per channel pair
+    # cost, from code: the naive layer's multiply-adds by layer_costs, the deconv's by counting its scatter's products
+    from helpers import Layer, layer_costs
+
+    naive_macs = layer_costs([Layer(3, padding=1, channels=1)], (2 * n, 2 * n), in_channels=1)[0].macs
+    deconv_macs = 0
+    scattered = np.zeros((2 * n + 2, 2 * n + 2))
+    for i, j, a, b in itertools.product(range(n), range(n), range(4), range(4)):
+        scattered[2 * i + a, 2 * j + b] += x[i, j] * v[a, b]
+        deconv_macs += 1
+    assert np.allclose(scattered[1:-1, 1:-1], naive, atol=1e-9)  # the products counted are the layer's
+    assert naive_macs / deconv_macs == 2.25  # notebook 06's ratio
 
 
 def test_odena_stacking_compounds_stride1_damps_and_strided_conv_gradients_checker():
