@@ -65,6 +65,20 @@ def _matrix(rule: Any, n_out: int) -> np.ndarray:
     return a
 
 
+def _apply(rule: Any, g: np.ndarray, axis: int) -> np.ndarray:
+    """``A^T g`` along ``axis`` for the clipped path-count matrix A of ``rule``, tap by tap (A is sparse)."""
+    n_out = g.shape[axis]
+    src, valid = clip(rule, *rule.sources(np.arange(n_out)))
+    moved = np.moveaxis(g, axis, 0)
+    out = np.zeros((rule.n_in,) + moved.shape[1:])
+    live = np.flatnonzero(np.abs(moved).reshape(n_out, -1).any(axis=1))
+    for t in range(src.shape[1]):
+        rows = live[valid[live, t]]
+        if len(rows):
+            np.add.at(out, src[rows, t], moved[rows])
+    return np.moveaxis(out, 0, axis)
+
+
 def reach(graph: Graph, target: int, seed: np.ndarray) -> np.ndarray:
     """Path counts from the outputs weighted by ``seed`` (shape of the target map) to every input cell."""
     grads: dict[int, np.ndarray] = {target: np.asarray(seed, dtype=float)}
@@ -78,8 +92,7 @@ def reach(graph: Graph, target: int, seed: np.ndarray) -> np.ndarray:
             for axis, rule in enumerate(edge.rules):
                 if getattr(rule, "is_identity", False) and rule.n_in == c.shape[axis]:
                     continue
-                m = _matrix(rule, node.size[axis])  # (n_out, n_in)
-                c = np.moveaxis(np.tensordot(c, m, axes=([axis], [0])), -1, axis)
+                c = _apply(rule, c, axis)
             grads[edge.source] = grads[edge.source] + c if edge.source in grads else c
     return grads.get(0, np.zeros(graph.nodes[0].size))
 
@@ -114,10 +127,12 @@ def table_rows(graph: Graph, keep: set[int]) -> tuple[dict[int, tuple], list[str
                     continue
                 n = min(node.size[axis], 4096)
                 src, valid = rule.sources(np.arange(n))
-                spans = [int(s[v].max() - s[v].min()) for s, v in zip(src, valid) if v.any()]
-                first = src[0][valid[0]]
-                lo0 = int(first.min()) if len(first) else 0
-                paths.append((r + max(spans, default=0) * abs(jump), jump * rule.jump, start + lo0 * jump))
+                any_valid = valid.any(axis=1)
+                hi = np.where(valid, src, np.iinfo(np.int64).min).max(axis=1)
+                lo = np.where(valid, src, np.iinfo(np.int64).max).min(axis=1)
+                widest = int((hi - lo)[any_valid].max()) if any_valid.any() else 0
+                lo0 = int(lo[0]) if any_valid[0] else 0
+                paths.append((r + widest * abs(jump), jump * rule.jump, start + lo0 * jump))
             if not paths:
                 per_axis.append(state[edges[0].source][axis])
                 continue

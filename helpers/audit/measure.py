@@ -218,13 +218,12 @@ def verify(report: Any, model: Any) -> VerifyResult:
             details.append(f"{label}: predicted but not measured at {only_p}; measured but not predicted at {only_m}")
     seen = seen_all[1]
     for axis in range(nd):
-        lo, hi = report.field[axis]
-        n = report.input_size[axis]
-        clipped = (max(lo, 0), min(hi, n - 1))
         other = tuple(a for a in range(nd) if a != axis)
-        hits = np.flatnonzero(seen.any(axis=other) if other else seen)
-        got = (int(hits[0]), int(hits[-1])) if len(hits) else None
-        checks.append((f"field in image (axis {axis})", clipped, got, got == clipped))
+        spans = []
+        for cells in (report._reach[1], seen):
+            hits = np.flatnonzero(cells.any(axis=other) if other else cells)
+            spans.append((int(hits[0]), int(hits[-1])) if len(hits) else None)
+        checks.append((f"cells reached from first to last (axis {axis})", spans[0], spans[1], spans[0] == spans[1]))
     if details:
         details.append("where they differ, audit the model at earlier modules (at=...) to find the first layer "
                        "whose reading disagrees")
