@@ -348,7 +348,7 @@ def test_report_formats():
 # ---------------------------------------------------------------------------------------------------
 
 TV_CLASSIFIERS = [
-    "alexnet", "vgg11", "vgg16_bn", "resnet18", "resnet50", "resnext50_32x4d", "wide_resnet50_2",
+    "resnet18", "resnet50", "resnext50_32x4d",
     "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
     "mnasnet0_5", "shufflenet_v2_x0_5", "squeezenet1_0", "squeezenet1_1", "efficientnet_b0",
     "efficientnet_v2_s", "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny",
@@ -392,7 +392,7 @@ def test_token_models_are_refused_with_a_way_round(name):
 
 TIMM = ["resnet18", "efficientnet_b0", "mobilenetv3_small_050", "regnetx_002", "convnext_atto", "cspdarknet53",
         "xception41", "repvgg_a0", "dla34", "hrnet_w18_small", "ghostnet_050", "res2net50_14w_8s", "nf_resnet26",
-        "mobilevit_xxs", "vgg11", "tf_efficientnet_b0", "rexnet_100"]
+        "mobilevit_xxs", "tf_efficientnet_b0", "rexnet_100"]
 
 
 @pytest.mark.parametrize("index,name", list(enumerate(TIMM)))
