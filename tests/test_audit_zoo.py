@@ -350,11 +350,10 @@ def test_report_formats():
 # the zoo: torchvision (and timm when installed) with weights=None
 # ---------------------------------------------------------------------------------------------------
 
-TV_CLASSIFIERS = [
-    "resnet18", "resnet50", "resnext50_32x4d",
-    "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small",
-    "mnasnet0_5", "shufflenet_v2_x0_5", "squeezenet1_0", "squeezenet1_1", "efficientnet_b0",
-    "efficientnet_v2_s", "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny",
+TV_CLASSIFIERS = [  # one or two per family (CI time); resnet50 and VGG-16 are in tests/test_audit.py
+    "resnet18", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large",
+    "mobilenet_v3_small", "mnasnet0_5", "shufflenet_v2_x0_5", "squeezenet1_1", "efficientnet_b0",
+    "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny",
 ]
 TV_REFUSED = ["vit_b_16", "swin_t", "swin_v2_t", "maxvit_t"]  # tokens: positions regrouped or a class token
 SIZES = [(64, 97), (75, 75), (97, 64), (80, 113)]  # none a multiple of 32 on both axes
@@ -389,7 +388,7 @@ def test_segmentation_zoo_against_autograd(name, size, monkeypatch):
 def test_token_models_are_refused_with_a_way_round(name):
     model = getattr(torchvision.models, name)(weights=None)
     with pytest.raises(AuditRefusal) as info:
-        audit(model, 224 if name.startswith("vit") else 64)
+        audit(model, 64 if name.startswith("swin") else 224)  # ViT and MaxViT run only at 224
     assert info.value.operator and "at=" in info.value.way_round
 
 
