@@ -5,7 +5,9 @@ from __future__ import annotations
 from .. import arithmetic
 from ._engine import Exercise, Mistake, register
 
-_N, _K, _S, _P = 7, 3, 2, 1
+# Chosen so that the shortcut ceil(N/S) (right only for "same" padding) gives a different answer (6),
+# and so that each usual slip below gives its own number.
+_N, _K, _S, _P = 11, 5, 2, 1
 
 
 def _size(n: int = _N, k: int = _K, s: int = _S, p: int = _P) -> int:
@@ -26,6 +28,14 @@ register(Exercise(
                 hint="that leaves out the window at position 0 (the +1), or the padding: the padded input has "
                      "N + 2P pixels, and the first window counts too.",
                 value=lambda: (_N + 2 * _P - _K) // _S),
+        Mistake("padding and the +1 both left out",
+                hint="that is (N − K) / S rounded down: two things are missing — the padding (the padded input "
+                     "has N + 2P pixels) and the +1 for the window at position 0.",
+                value=lambda: (_N - _K) // _S),
+        Mistake("ceil(N / S)",
+                hint="ceil(N / S) is the size only for 'same' padding (P = (K − 1)/2 for an odd K); here "
+                     "P is smaller, so count the window positions: floor((N + 2P − K) / S) + 1.",
+                value=lambda: -(-_N // _S)),
         Mistake("input ÷ stride",
                 hint="N / S ignores the kernel and the padding; count where windows can start: floor((N + 2P − K) / S) + 1.",
                 when=lambda ans: isinstance(ans, float) and abs(ans - _N / _S) < 1e-9,
