@@ -272,13 +272,13 @@ def test_frame_slider_follows_the_output_size():
 
 def test_exercises_01_expected_answers_match_brute_force():
     assert exercises._get("01-output-size").expected() == count_windows(28, 5, 3, 0, 0, 1)
-    assert exercises._get("01-never-visited").expected() == never_read(10, 4, 3, 1, 1)
+    assert exercises._get("01-never-visited").expected() == never_read(11, 2, 3, 1, 1)
     assert tuple(exercises._get("01-same-split").expected()) == tf_same_split(7, 4, 2, 1)
 
 
 @pytest.mark.parametrize("key, right, wrong", [
     ("01-output-size", count_windows(28, 5, 3, 0, 0, 1), 9),
-    ("01-never-visited", never_read(10, 4, 3, 1, 1), [8, 9]),
+    ("01-never-visited", never_read(11, 2, 3, 1, 1), [8, 9]),
     ("01-same-split", list(tf_same_split(7, 4, 2, 1)), (2, 1)),
 ])
 def test_exercises_01_accept_right_and_reject_wrong(key, right, wrong, capsys):

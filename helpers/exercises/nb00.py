@@ -16,7 +16,7 @@ def _size(n: int = _N, k: int = _K, s: int = _S, p: int = _P) -> int:
 
 register(Exercise(
     key="00-warmup",
-    question=f"A {_N}-pixel-wide input, a {_K}-tap kernel, stride {_S}, padding {_P}: how wide is the output?",
+    question=f"An {_N}-pixel-wide input, a {_K}-tap kernel, stride {_S}, padding {_P}: how wide is the output?",
     expected=lambda: _size(),
     hint="count the window positions: floor((N + 2P − K) / S) + 1.",
     explanation=lambda: (
