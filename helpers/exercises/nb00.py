@@ -33,8 +33,9 @@ register(Exercise(
                      "has N + 2P pixels) and the +1 for the window at position 0.",
                 value=lambda: (_N - _K) // _S),
         Mistake("ceil(N / S)",
-                hint="ceil(N / S) is the size only for 'same' padding (P = (K − 1)/2 for an odd K); here "
-                     "P is smaller, so count the window positions: floor((N + 2P − K) / S) + 1.",
+                hint="ceil(N / S) is the size with 'same' padding (P = (K − 1)/2 for an odd K)."
+                     "<!-- claim: nb01-keep-size-ceil --> Here P is smaller, so count the window "
+                     "positions: floor((N + 2P − K) / S) + 1.",
                 value=lambda: -(-_N // _S)),
         Mistake("input ÷ stride",
                 hint="N / S ignores the kernel and the padding; count where windows can start: floor((N + 2P − K) / S) + 1.",
@@ -57,14 +58,15 @@ register(Exercise(
     expected=lambda: "b",
     hint="dilation spaces the same taps apart; count the taps, then the pixels from the first to the last.",
     explanation=lambda: (
-        f"only the span: {arithmetic.effective_kernel_size(3, 1)} → {arithmetic.effective_kernel_size(3, 4)} "
+        f"the span grows: {arithmetic.effective_kernel_size(3, 1)} → {arithmetic.effective_kernel_size(3, 4)} "
         f"pixels (K + (K − 1)(d − 1)). The kernel still has 3·3 = 9 weights, and the holes between the taps "
         f"are skipped, not multiplied by zero, so each output value still needs 9 multiply-adds per channel pair."
+        f"<!-- claim: nb00-dilation-cost -->"
     ),
     kind="choice",
     options=_DILATION_OPTIONS,
     mistakes=(
-        Mistake("weights grow", hint="the kernel is still a 3×3 grid of weights; dilation only moves them apart.",
+        Mistake("weights grow", hint="the kernel is still a 3×3 grid of weights; dilation moves them apart and adds no weight.",
                 value=lambda: "a"),
         Mistake("compute grows",
                 hint="the pixels in the holes are skipped, not multiplied by zero: still 9 products per output.",

@@ -38,7 +38,7 @@ register(Exercise(
                      "the input, so count the starts: floor((N + 2P − K) / S) + 1.",
                 value=lambda: -(-28 // 3)),
         Mistake("stride forgotten",
-                hint="that is the count at stride 1 (every start); with stride 3 the window jumps 3 pixels: "
+                hint="that is the count at stride 1 (a window at each start); with stride 3 the window jumps 3 pixels: "
                      "divide the room for starts, N + 2P − K, by S before adding 1.",
                 value=lambda: 28 - 5 + 1),
     ),
@@ -66,7 +66,7 @@ register(Exercise(
         f"{len(_nv_starts())} windows start at padded rows {_nv_starts()} and each covers {_NV['k']} rows: "
         f"padded rows {[r for a in _nv_starts() for r in range(a, a + _NV['k'])]}. Subtract P = {_NV['p']} for "
         f"input rows; the stride ({_NV['s']}) is larger than the kernel ({_NV['k']}), so rows between windows are "
-        f"skipped too. Never read: {_never_read(**_NV)}"
+        f"skipped too. Read by no window: {_never_read(**_NV)}"
     ),
     kind="list",
     mistakes=(
@@ -78,8 +78,8 @@ register(Exercise(
                      "the padded length N + 2P.",
                 value=lambda: _never_read(_NV["n"], _NV["k"], _NV["s"], 0)),
         Mistake("only after the last window",
-                hint="here the stride is larger than the kernel: the window jumps over rows between two "
-                     "positions too, not only after the last one.",
+                hint="here the stride is larger than the kernel: besides the rows after the last window, the "
+                     "window jumps over rows between two positions.",
                 value=lambda: [i for i in _never_read(**_NV) if i > _nv_starts()[-1] + _NV["k"] - 1 - _NV["p"]]),
     ),
 ))
@@ -132,15 +132,15 @@ register(Exercise(
     question=("Decide before you run anything: a stride-2 convolution, and the input moves one pixel to the right. "
               "Is the new output the old output moved by a whole number of output pixels? Answer True or False."),
     expected=lambda: _shift_demo()[0],
-    hint="write the strided output as the dense output with every 2nd value kept; what does a one-pixel shift do "
+    hint="write the strided output as the dense output with the values at even positions kept; what does a one-pixel shift do "
          "to the dense output, and which of its values are kept afterwards?",
     explanation=lambda: (
         "The dense (stride-1) output moves one pixel along with the input "
         f"(checked: {bool(_shift_demo()[1])}), but the stride keeps the dense values at even positions, and after "
         "the shift those hold what used to sit at odd positions — values the old strided output had thrown away. "
         f"Checked on a random row: the new output equals a shift of the old one: {_shift_demo()[0]}. "
-        "A strided layer is not shift-equivariant: a shift by a whole multiple of S moves its output by whole "
-        "output pixels, a one-pixel shift (as here) does not."
+        "A strided layer is not shift-equivariant: a shift by S pixels moves its output by one output pixel "
+        "away from the borders, a one-pixel shift (as here) does not.<!-- claim: nb01-shift-by-s -->"
     ),
     kind="bool",
     mistakes=(
@@ -180,7 +180,7 @@ register(Exercise(
     mistakes=(
         Mistake("total vs per side", value=lambda: "a",
                 hint="2 per side is 4 zeros in total, one more than the K − 1 = 3 the layer removes: the output grows."),
-        Mistake("half pixels", value=lambda: "b", hint="padding is whole pixels: 1.5 zeros cannot be added."),
+        Mistake("half pixels", value=lambda: "b", hint="padding is whole pixels: there is no half zero."),
         Mistake("symmetric only", value=lambda: "d",
                 hint="no *symmetric* padding works, but the two sides may differ."),
     ),
