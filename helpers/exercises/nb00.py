@@ -34,7 +34,7 @@ register(Exercise(
                 value=lambda: (_N - _K) // _S),
         Mistake("ceil(N / S)",
                 hint="ceil(N / S) is the size with 'same' padding (P = (K − 1)/2 for an odd K)."
-                     "<!-- claim: nb01-keep-size-ceil --> Here P is smaller, so count the window "
+                     " Here P is smaller, so count the window "
                      "positions: floor((N + 2P − K) / S) + 1.",
                 value=lambda: -(-_N // _S)),
         Mistake("input ÷ stride",
