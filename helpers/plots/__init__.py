@@ -37,6 +37,7 @@ from .stride import (  # noqa: F401
     pooling_windows,
     strided_vs_dense,
     shift_and_stride,
+    shift_on_image,
 )
 from .dilation import (  # noqa: F401
     dilated_taps,
@@ -107,6 +108,7 @@ __all__ = [
     "pooling_windows",
     "strided_vs_dense",
     "shift_and_stride",
+    "shift_on_image",
     "dilated_taps",
     "subgrids",
     "output_size_vs_dilation",
