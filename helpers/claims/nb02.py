@@ -241,3 +241,19 @@ def _taps_per_output_2d():
                         seen = both.any(axis=(0, 1))
                         if not np.array_equal(seen, np.outer(on.any(0), on.any(0))):
                             yield {"n": n, "k": k, "s": s, "d": d, "p": p, "what": "weights that see the image"}
+
+
+@claim(
+    "nb02-one-subgrid",
+    statement="All taps of one dilated window share one pair (row mod d, column mod d): each output of a "
+              "dilated layer reads one of the d × d interleaved sub-grids.",
+    domain=Domain(params={"k": _K, "d": _D, "offset": tuple(range(0, 24))}, kinds=("conv",), dims=(2,)),
+)
+def _one_subgrid():
+    for k in _K:
+        for d in _D:
+            for r0 in range(0, 24):
+                for c0 in range(0, 24, 5):          # diagonal and off-diagonal window corners
+                    pairs = {((r0 + a * d) % d, (c0 + b * d) % d) for a in range(k) for b in range(k)}
+                    if len(pairs) != 1:
+                        yield {"k": k, "d": d, "offset": (r0, c0)}
