@@ -148,8 +148,10 @@ def rf_growth(
         for i, b in enumerate(boundaries):
             ax.axvline(b + 0.5, color=COLORS["neutral"], ls=":", lw=1.2,
                        label=boundary_label if i == 0 and ax is axes[0] else None)
-            ax.annotate(f"end of block {i + 1}", (b + 0.5, 1.0), xycoords=("data", "axes fraction"), xytext=(-3, -4),
-                        textcoords="offset points", rotation=90, ha="right", va="top", fontsize=9, color="0.35")
+            if ax is axes[0]:   # labelled on the linear panel, where the top is free
+                ax.annotate(f"end of block {i + 1}", (b + 0.5, 1.0), xycoords=("data", "axes fraction"),
+                            xytext=(-3, -4), textcoords="offset points", rotation=90, ha="right", va="top",
+                            fontsize=9, color="0.35")
         ax.set_xlabel("layer $l$ (depth)", fontsize=10)
         ax.set_ylabel("receptive field $r_l$ (input pixels)", fontsize=10)
         ax.set_title(panel_title, fontsize=10)
