@@ -91,7 +91,7 @@ register(Exercise(
     options=_SKIP_OPTIONS,
     mistakes=(
         Mistake("coprime is safe", value=lambda: "a",
-                hint="no shared factor is not enough: K = 3 taps leave at most 3 of the 4 remainders mod 4."),
+                hint="no shared factor is not enough: K = 3 taps reach 3 of the 4 remainders mod 4, not 4."),
         Mistake("S = d = 2 pattern", value=lambda: "c",
                 hint="one row in two is the pattern of a shared factor 2 (S = d = 2); here list 0, 3, 6 mod 4."),
         Mistake("mod d instead of mod S", value=lambda: "d",
@@ -118,7 +118,7 @@ register(Exercise(
     question=("Stride 4, a 3-tap kernel with dilation 2 leaves rows unread. Which change leaves no interior row "
               "unread? " + "; ".join(f"{k}) {v}" for k, v in _FIX_OPTIONS.items())),
     expected=lambda: next(key for key, (k, d) in _FIX_SETTINGS.items() if _full(k, d)),
-    hint="two conditions must hold together: no factor shared by S and d, and at least S taps.",
+    hint="two conditions together: no factor shared by S and d, and K ≥ S taps.",
     explanation=lambda: "; ".join(
         f"{key}) K={k}, d={d}: gcd(4, {d}) = {gcd(4, d)}, remainders reached {tap_residues(k, stride=4, dilation=d)}"
         for key, (k, d) in _FIX_SETTINGS.items()
