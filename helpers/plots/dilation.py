@@ -309,8 +309,9 @@ def stride_and_dilation(n: int = 9) -> Figure:
 def read_strip(n: int, kernel: int, *, dilation: int = 1, stride: int = 1, padding: int = 0) -> Figure:
     """One axis of a dilated layer as a strip: every window's taps, the pixels they read, the interior.
 
-    Top row: the padded input, each pixel coloured read (blue), never read (pink) or padding (grey),
-    with its index. Below it, one line per window with a dot on each tap. A bracket marks the
+    Top row: the padded input, each pixel coloured read (blue), never read (pink) or padding (grey);
+    input indices are written on every pixel of a short strip, else on every fourth, the last and
+    each unread one. Below it, one line per window with a dot on each tap. A bracket marks the
     interior, padded positions ``d(K − 1) … (N_out − 1)·S``; at large rates it is empty, and pixels in
     the middle of the input can go unread even at stride 1.
 
@@ -339,9 +340,11 @@ def read_strip(n: int, kernel: int, *, dilation: int = 1, stride: int = 1, paddi
     colors[:p], colors[length - p:] = COLORS["padding"], COLORS["padding"]
     fig, ax = plt.subplots(figsize=(max(8.5, 0.3 * length + 1.2), 1.9 + 0.22 * n_out))
     draw_cells(ax, colors[None, :])
+    step = 1 if n <= 20 else 4       # long strips: every 4th index, the ends, and each unread pixel
     for x in range(length):
-        ax.text(x + 0.5, 0.5, str(x - p), ha="center", va="center", fontsize=8 if length > 40 else 9, color="white"
-                if read[x] or p <= x < length - p else "0.3")
+        i = x - p
+        if 0 <= i < n and (i % step == 0 or i == n - 1 or not read[x]):
+            ax.text(x + 0.5, 0.5, str(i), ha="center", va="center", fontsize=9, color="white")
     for i, row in enumerate(taps):
         y = 1.6 + 0.45 * i
         ax.plot([row[0] + 0.5, row[-1] + 0.5], [y, y], color=COLORS["kernel"], linewidth=1.2, alpha=0.6)
