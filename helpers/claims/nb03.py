@@ -24,6 +24,35 @@ def _field(layers: "list[tuple[int, int, int]]") -> int:
 _KS = (2, 3, 4, 5)
 
 
+def _torch_field(layers: "list[tuple[int, int, int]]") -> int:
+    """Span of the input rows with a non-zero gradient of one output of a PyTorch conv1d stack (ones)."""
+    import torch
+
+    r = _field(layers)
+    n = 2 * r + 8                                   # room for the whole field of the first output
+    x = torch.ones(1, 1, n, requires_grad=True)
+    y = x
+    for k, s, d in layers:
+        y = torch.nn.functional.conv1d(y, torch.ones(1, 1, k), stride=s, dilation=d)
+    y[0, 0, 0].backward()
+    rows = torch.nonzero(x.grad[0, 0]).flatten()
+    return int(rows.max() - rows.min() + 1)
+
+
+def _torch_periodic():
+    """The periodic stacks of the sweep (periods 1–3) through PyTorch's conv1d and autograd."""
+    for k in (2, 3):
+        for g in (2, 3):
+            for m in (1, 3):
+                for how in ("stride", "rate"):
+                    stack = [(k, g if (how == "stride" and i % m == m - 1) else 1,
+                              g ** (i // m) if how == "rate" else 1) for i in range(3 * m)]
+                    a = _torch_field(stack[:m]) - 1
+                    for j in range(1, 4):
+                        if _torch_field(stack[: j * m]) != 1 + a * (g ** j - 1) // (g - 1):
+                            yield {"k": k, "s": g, "layers": m, "rates": how, "offset": j}
+
+
 @claim(
     "nb03-periodic-exponential",
     statement="When the jump or the rate is multiplied by g ≥ 2 once every m layers (a stride g every m-th "
@@ -34,6 +63,7 @@ _KS = (2, 3, 4, 5)
                           "offset": tuple(range(1, 6))}, kinds=("conv",), dims=(1,)),
     breaks=({"k": 3, "s": 2, "layers": 3, "rates": "stride", "offset": 4},
             {"k": 3, "s": 3, "layers": 1, "rates": "rate", "offset": 4}),
+    torch_check=_torch_periodic,
 )
 def _periodic_exponential():
     for k in _KS:
