@@ -111,13 +111,16 @@ def _first_window(k: int, s: int, d: int, length: int) -> np.ndarray:
 
 def _read_matrix(k: int, s: int, d: int) -> "tuple[np.ndarray, np.ndarray, np.ndarray]":
     """Rows: every padded length of the domain; columns: padded positions. ``read[L, x]`` is true when
-    a tap of one of the windows that fit a row of length L lands on x; also n_out per length."""
+    a tap of one of the windows that fit a row of length L lands on x; ``interior[L, x]`` marks the
+    positions d(K − 1) … (N_out − 1)·S of that row. Returns the lengths, ``read`` and ``interior``."""
     lengths = np.array(_padded_lengths())
     first = _first_window(k, s, d, int(lengths.max()))
     span = d * (k - 1) + 1
     n_out = np.where(lengths >= span, (lengths - span) // s + 1, 0)
     read = first[None, :] < n_out[:, None]
-    return lengths, n_out, read
+    x = np.arange(read.shape[1])[None, :]
+    interior = (x >= d * (k - 1)) & (x <= (n_out[:, None] - 1) * s)
+    return lengths, read, interior
 
 
 def _torch_read(n: int, k: int, s: int, d: int, p: int) -> np.ndarray:
@@ -157,9 +160,8 @@ def _residue_interior():
     for k in _K:
         for s in _S:
             for d in _D:
-                lengths, n_out, read = _read_matrix(k, s, d)
+                lengths, read, interior = _read_matrix(k, s, d)
                 x = np.arange(read.shape[1])
-                interior = (x[None, :] >= d * (k - 1)) & (x[None, :] <= (n_out[:, None] - 1) * s)
                 reached = np.zeros(s, dtype=bool)
                 reached[[a * d % s for a in range(k)]] = True
                 bad = interior & (read != reached[x % s][None, :])
@@ -180,9 +182,7 @@ def _residue_all_read():
     for k in _K:
         for s in _S:
             for d in _D:
-                lengths, n_out, read = _read_matrix(k, s, d)
-                x = np.arange(read.shape[1])
-                interior = (x[None, :] >= d * (k - 1)) & (x[None, :] <= (n_out[:, None] - 1) * s)
+                lengths, read, interior = _read_matrix(k, s, d)
                 all_read = ~(interior & ~read).any(axis=1)
                 size = interior.sum(axis=1)
                 rule = gcd(s, d) == 1 and k >= s
