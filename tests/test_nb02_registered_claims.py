@@ -67,3 +67,10 @@ def test_the_sweeps_catch_the_old_sentences(monkeypatch):
     # the keep-size sweep reports a wrong size formula
     monkeypatch.setattr(nb02, "_windows", lambda length, k, s, d: [0] * (length // s))
     assert list(nb02._keep_size())
+
+
+def test_residue_sweeps_catch_a_wrong_rule(monkeypatch):
+    """Drop the gcd condition ("coprime is not needed"): the all-read sweep must report S = d = 2."""
+    monkeypatch.setattr(nb02, "gcd", lambda a, b: 1)
+    found = list(nb02._residue_all_read())
+    assert any(c["s"] == 2 and c["d"] == 2 for c in found)
