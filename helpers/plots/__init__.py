@@ -45,6 +45,7 @@ from .dilation import (  # noqa: F401
     output_size_vs_dilation,
     stride_and_dilation,
     dilated_window,
+    read_strip,
 )
 from .receptive import (  # noqa: F401
     synthetic_scene,
@@ -114,6 +115,7 @@ __all__ = [
     "output_size_vs_dilation",
     "stride_and_dilation",
     "dilated_window",
+    "read_strip",
     "synthetic_scene",
     "rf_growth",
     "network_rf",
