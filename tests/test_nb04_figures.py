@@ -65,8 +65,27 @@ def test_exercise_aspp_rates():
     assert exercises.mistake_for("04-aspp-rates", [12, 24, 36]) == "OS 8's rates"
 
 
+def test_exercise_predict_aspp_slips_get_their_own_hints():
+    """Issue 20: 33 (the 513 crop's answer reused) and the encoder–decoder's early stops each get a hint."""
+    assert exercises.mistake_for("04-predict-aspp", math.ceil(513 / 16)) == "the 513 crop's answer reused"
+    enc = math.ceil(150 / 32)
+    assert [exercises.mistake_for("04-encdec-size", enc * 2**k) for k in range(3)] == [
+        "stopped after the encoder", "stopped after one transposed convolution", "stopped after two transposed convolutions"]
+
+
+def test_exercise_paint_vs_look_from_the_definitions():
+    """04-paint-vs-look: align_corners moves the painted pixel (511 vs 503.5 for cell 31 of 32 on 512),
+    a larger rate keeps the 32-cell map (padding = rate), OS 8 changes the map (64 cells)."""
+    # PyTorch's two conventions written out: True -> u(N-1)/(n-1); False -> (u + 0.5) N/n - 0.5
+    assert 31 * 511 / 31 != (31 + 0.5) * 512 / 32 - 0.5
+    assert exercises.check_answer("04-paint-vs-look", "a")[0]
+    assert exercises.mistake_for("04-paint-vs-look", "b") == "the rate moves the cell"
+    assert exercises.mistake_for("04-paint-vs-look", "c") == "the output stride moves only the painting"
+
+
 @pytest.mark.parametrize(
-    "key", ["04-predict-aspp", "04-which-doubles", "04-encdec-size", "04-mismatched-padding", "04-aspp-rates"]
+    "key", ["04-predict-aspp", "04-which-doubles", "04-encdec-size", "04-mismatched-padding", "04-aspp-rates",
+            "04-paint-vs-look"]
 )
 def test_exercise_solutions_print_the_computed_answer(key, capsys):
     out = exercises.solution_text(key)

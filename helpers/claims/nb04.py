@@ -230,7 +230,7 @@ def _rate_forward_torch():
 @claim(
     "nb04-rate-forward",
     statement="For a forward convolution whose padding is fixed or matched to the rate "
-    "(P = d(K−1)/2, odd K), a larger rate never gives a larger output; padding that grows faster "
+    "(P = d(K−1)/2, odd K), a larger rate never gives a larger output (matched: ceil(N/s) at every rate); padding that grows faster "
     "than that (P = 2d) and a dilated transposed convolution (ConvTranspose, k=4, s=2, p=1) both "
     "grow the map with the rate.",
     domain=Domain(
@@ -253,9 +253,9 @@ def _rate_forward():
                     sizes = [_windows(n, k, s, d, p, p) for d in _RATE_D]
                     if any(b > a for a, b in zip(sizes, sizes[1:])):
                         yield {"n": n, "k": k, "s": s, "p": p, "padding": "fixed", "kind": "conv"}
-                if k % 2:  # matched padding d(k-1)/2
+                if k % 2:  # matched padding d(k-1)/2: ceil(n/s) at every rate
                     sizes = [_windows(n, k, s, d, d * (k - 1) // 2, d * (k - 1) // 2) for d in _RATE_D]
-                    if any(b > a for a, b in zip(sizes, sizes[1:])):
+                    if any(size != -(-n // s) for size in sizes):
                         yield {"n": n, "k": k, "s": s, "padding": "matched", "kind": "conv"}
     # the two growths the sentence names
     if [_windows(65, 3, 1, d, 2 * d, 2 * d) for d in (1, 2, 3, 4)] != [67, 69, 71, 73]:
@@ -382,3 +382,21 @@ def _encdec_windows():
         yield {"v": 65}
 
 
+
+
+@claim(
+    "nb04-encdec-size",
+    statement="A 'same'-padded encoder of output stride 32 followed by three transposed convolutions "
+    "(k=4, s=2, p=1) gives 8·ceil(N/32) cells, never fewer than ceil(N/4), and equal to it when 32 divides N "
+    "or N is 1 to 3 below a multiple of 32.",
+    domain=Domain(params={"n": tuple(range(1, 1026))}, kinds=("conv", "transposed"), dims=(1,), reach=("widget.heatmap",)),
+    scope="transposed",
+)
+def _encdec_size():
+    for n in range(1, 1026):
+        m = len(range(0, n, 32))  # 'same' encoder: one cell per started 32-pixel block
+        for _ in range(3):
+            m = _transposed_size(m, 4, 2, 1, 1)
+        quarter = len(range(0, n, 4))
+        if m != 8 * len(range(0, n, 32)) or m < quarter or (m == quarter) != (n % 32 in (0, 29, 30, 31)):
+            yield {"n": n}
