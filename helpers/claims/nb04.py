@@ -14,7 +14,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._core import Domain, claim, control
+from ._core import Domain, claim
+from .reach import control
 
 # --------------------------------------------------------------------------------------------
 # Brute-force primitives (definitions, not the course's size functions)

@@ -50,8 +50,8 @@ register(
             "per side now?"
         ),
         expected=lambda: _aspp_heatmap(24),
-        hint="the rate enters a layer's size only through its span d(K-1)+1, and padding = d(K-1)/2 cancels it; "
-        "the strides alone set the size.",
+        hint="the rate enters a layer's size through its span d(K-1)+1, and padding = d(K-1)/2 cancels it; "
+        "the strides set the size.",
         explanation=lambda: (
             f"The backbone gives ceil({_CROP}/16) = {arithmetic.heatmap_size(_CROP, 16)} cells. The 3×3 head at "
             f"rate d with padding d outputs N + 2d - 2d = N cells: {_aspp_heatmap(12)} at rate 12, "
@@ -107,7 +107,7 @@ register(
         ),
         kind="choice",
         options={
-            "a": "doubling every atrous rate (padding = rate)",
+            "a": "doubling the atrous rates (padding = rate)",
             "b": "removing the last stride (output stride 8), rates unchanged",
             "c": "neither alone: both together are needed",
         },
@@ -124,13 +124,13 @@ register(
         mistakes=(
             Mistake(
                 "rates set the size",
-                hint="with padding = rate, a 3×3 layer keeps its input size at every rate: rates change what a "
+                hint="with padding = rate, a 3×3 layer keeps its input size at each rate: rates change what a "
                 "cell sees, not how many cells there are.",
                 value=lambda: "a",
             ),
             Mistake(
                 "both are needed",
-                hint="DeepLab does both, but the heatmap doubles from the stride alone; the doubled rates only "
+                hint="DeepLab does both, but the heatmap doubles from the stride alone; the doubled rates "
                 "restore each cell's field of view.",
                 value=lambda: "c",
             ),
@@ -159,7 +159,7 @@ register(
             Mistake(
                 "ceil(N/OS) for an encoder-decoder",
                 hint="ceil(N/4) is the rule for a network without upsampling; here the encoder rounds up at 32 "
-                "first, and the decoder doubles that rounded size exactly.",
+                "first, and the decoder doubles that rounded size.",
                 value=lambda: arithmetic.heatmap_size(150, 4),
             ),
             Mistake(
@@ -212,7 +212,7 @@ register(
         explanation=lambda: (
             f"each layer: N + 2·1 - 2·{_RATE} = N - {2 * _RATE - 2}, so {_MAP} -> "
             + " -> ".join(str(_copied(depth=k)) for k in range(1, _DEPTH + 1))
-            + f". With padding {_RATE} (= rate) every layer keeps {_copied(padding=_RATE)}."
+            + f". With padding {_RATE} (= rate) each layer keeps {_copied(padding=_RATE)}."
         ),
         mistakes=(
             Mistake(
