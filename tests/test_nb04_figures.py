@@ -223,3 +223,30 @@ def test_heatmap_grids_squares_sit_on_the_real_cell_centres():
         (cx,) = {b.get_x() + os_ / 2 for b in boxes}
         assert cx in centers
     plt.close(fig)
+
+
+def test_heatmap_grids_lighter_when_dense_and_centres_in_the_legend():
+    """Issue 20: the OS-8 grid is lighter than the OS-32 grid so the filled cell and the dots show; the dots are
+    in the legend."""
+    fig = plots.heatmap_grids(256, output_strides=(32, 8))
+    alphas = []
+    for ax in fig.axes:
+        lines = [c for c in ax.collections if isinstance(c, LineCollection)]
+        alphas.append(min(c.get_alpha() if c.get_alpha() is not None else 1.0 for c in lines))
+    assert alphas[1] < alphas[0]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("cell centres" in label for label in labels)
+
+
+def test_heatmap_cell_keypoint_drawn_above_the_grid():
+    fig = plots.heatmap_cell(513, 16, 6)
+    left = fig.axes[0]
+    key = [line for line in left.lines if line.get_marker() == "P"][0]
+    grid = [c for c in left.collections if isinstance(c, LineCollection)]
+    assert all(key.get_zorder() > c.get_zorder() for c in grid)
+    assert all(key.get_zorder() > p.get_zorder() for p in left.patches)
+
+
+def test_widget_sentence_has_no_html_entity():
+    _, text = widgets.heatmap_view(513, 16, 12, "one")
+    assert "&lt;" not in text and "less than the rate" in text

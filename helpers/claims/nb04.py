@@ -147,17 +147,56 @@ def _ceil_same():
         yield {"n": int(i + 1), "a": int(j + 1), "b": int(k + 1)}
 
 
+def _smaller_os_torch():
+    """torchvision ResNet-50 (weights=None, meta device: shapes only) at OS 8 (replace_stride_with_dilation), N = 256;
+    then padding 1 copied onto every dilated 3×3 of the OS-8 network. With its shortcuts the network stops at the
+    first residual addition (mismatched shapes); its main path alone (each unit's three convolutions in a row, no
+    shortcut) gives the sizes of the layer list, at N = 256 and 224."""
+    import torch
+    import torchvision
+
+    def body_of(dilate):
+        net = torchvision.models.resnet50(weights=None, replace_stride_with_dilation=[False, dilate, dilate])
+        return torch.nn.Sequential(*list(net.children())[:-2]).to("meta").eval()
+
+    def main_path(body):
+        stem = list(body.children())[:4]  # conv1, bn1, relu, maxpool
+        units = [m for m in body.modules() if isinstance(m, torchvision.models.resnet.Bottleneck)]
+        return torch.nn.Sequential(*stem, *[c for u in units for c in (u.conv1, u.conv2, u.conv3)])
+
+    def side(net, n):
+        with torch.no_grad():
+            try:
+                return net(torch.empty(1, 3, n, n, device="meta")).shape[-1]
+            except RuntimeError:  # mismatched shapes at a residual addition, or a kernel larger than its input
+                return None
+
+    os8 = body_of(True)
+    if side(os8, 256) != _stack_size(_net(8, "torchvision", "matched"), 256):
+        yield {"n": 256, "os": 8, "layout": "torchvision", "padding": "matched"}
+    for module in os8.modules():
+        if isinstance(module, torch.nn.Conv2d) and module.dilation[0] > 1:
+            module.padding = (1, 1)
+    if side(os8, 256) is not None:  # the residual additions must refuse the shrunken main path
+        yield {"n": 256, "os": 8, "layout": "torchvision", "padding": "copied"}
+    for n in (256, 224):
+        if (side(main_path(os8), n) or 0) != _stack_size(_net(8, "torchvision", "copied"), n):
+            yield {"n": n, "os": 8, "layout": "torchvision", "padding": "copied"}
+
+
 @claim(
     "nb04-smaller-os",
     statement="For the same network (ResNet-50, either layout) with every dilated layer padded by its "
     "rate, a smaller output stride (32 → 16 → 8) never gives a smaller heatmap. With padding 1 "
-    "copied onto the dilated layers it can: N = 256 gives 8 cells at OS 32 but 2 at OS 8, and "
-    "N = 224 gives none.",
+    "copied onto the dilated layers its main path can (TF-Slim layout: N = 256 gives 8 cells at OS 32 "
+    "but 2 at OS 8, and N = 224 gives none); the full residual network then stops at its first "
+    "addition, on mismatched shapes.",
     domain=Domain(
         params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "padding": ("matched", "copied")},
         kinds=("conv", "pool"), dims=(1,), reach=("widget.heatmap",),
     ),
     scope="padding matched to the rate",
+    torch_check=_smaller_os_torch,
     breaks=(
         {"n": 256, "os": 8, "layout": "slim", "padding": "copied"},
         {"n": 224, "os": 8, "layout": "slim", "padding": "copied"},
