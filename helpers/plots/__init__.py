@@ -145,3 +145,9 @@ __all__ = [
     "update_design_figure",
     "audit_field",
 ]
+
+
+# Notebook 05, third edition: the HDC recurrence's three cases as a 1-D picture.
+from .gridding import gap_split_view  # noqa: E402,F401
+
+__all__ += ["gap_split_view"]
