@@ -31,6 +31,7 @@ __all__ = [
     "GriddingKinds",
     "gridding_by_definition",
     "gap_pieces",
+    "gridding_sentence",
 ]
 
 
@@ -668,3 +669,52 @@ def gap_pieces(gap: int, rate: int) -> "tuple[tuple[int, ...], tuple[int, ...]]"
     inside = tuple(sorted({p for p in (d, m - d) if 0 < p < m}))
     edges = (0, *inside, m)
     return inside, tuple(b - a for a, b in zip(edges, edges[1:]))
+
+
+def gridding_sentence(rep: "HDCReport", *, shared: "float | None" = None) -> str:
+    """The widget's sentence for one :class:`helpers.HDCReport`: field, holes, neighbours and the HDC verdict.
+
+    Pure text, no figure (the sentence of notebook 05's widget,
+    :func:`helpers.widgets.gridding_view`). ``shared`` (the share of an output's input pixels
+    that its neighbour also reads, :func:`helpers.gridding_by_definition`)
+    adds whether the stack grids in the course's sense. The verdicts are
+    checked against brute force for each setting the widget offers (claim
+    ``widget-gridding-verdict`` in ``helpers/claims/nb05.py``).
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> gridding_sentence(hdc_report((1, 2, 5), kernel=2)).split(". ")[-1]
+    'HDC rule: fails (M₂ = 3 > K = 2), and brute force agrees: holes.'
+    """
+    r = 1 + (rep.kernel - 1) * sum(rep.rates)
+    listed = ", ".join(str(v) for v in rep.rates)
+    head = (
+        f"Rates {listed} with {rep.kernel}×{rep.kernel} kernels: receptive field {r}×{r}, "
+        f"{rep.holes} holes ({100 * rep.holes / r**2:.0f} % of the field unreached). "
+    )
+    if shared is not None:
+        head += (f"Neighbouring outputs share {100 * shared:.0f} % of their input pixels"
+                 + (": they read disjoint sets, the gridding of notebook 05. " if shared == 0 else ". "))
+    reasons = []
+    if rep.rates[0] != 1:
+        reasons.append(f"d₁ = {rep.rates[0]} ≠ 1")
+    if rep.common_factor > 1:
+        reasons.append(f"common factor {rep.common_factor}")
+    if rep.max_gap > rep.kernel:
+        reasons.append(f"M₂ = {rep.max_gap} > K = {rep.kernel}")
+    if rep.hdc and rep.holes == 0:
+        verdict = (f"HDC rule: passes (d₁ = 1, M₂ = {rep.max_gap} ≤ K = {rep.kernel}), "
+                   "and indeed no holes.")
+    elif rep.hdc:  # does not happen on the widget's range (claim nb05-hdc-sufficient); say so rather than lie
+        verdict = "HDC rule: passes, yet brute force finds holes: please report this as a bug."
+    elif rep.holes == 0:
+        verdict = (f"HDC rule: fails ({'; '.join(reasons)}), yet there are no holes: the rule is a design rule, "
+                   "not a test.")
+    elif rep.paper_rule:
+        verdict = (f"The paper's two conditions hold (no common factor, M₂ = {rep.max_gap} ≤ K), "
+                   f"but d₁ = {rep.rates[0]} ≠ 1 and there are holes: is_hdc rejects it.")
+    else:
+        verdict = f"HDC rule: fails ({'; '.join(reasons)}), and brute force agrees: holes."
+    return head + verdict

@@ -52,6 +52,32 @@ def test_exercise_degenerate_rate():
     assert not exercises.check_answer("05-degenerate-rate", size)[0]
 
 
+def test_exercise_predict_235_and_its_solution():
+    reached = reach_1d((2, 3, 5))
+    missing = sorted(set(range(2 * (2 + 3 + 5) + 1)) - reached)
+    assert missing == [1, 19]
+    holes = 21**2 - len(reached) ** 2  # the 2-D field is the outer product of the 1-D one
+    assert exercises.check_answer("05-predict-235", holes > 0)[0]
+    wrong = exercises.check_answer("05-predict-235", False)[1]
+    assert "offset 1" in wrong
+    text = exercises.solution_text("05-predict-235")
+    assert f"{holes} holes" in text and "miss 1 and 19" in text
+    assert "neither is" not in text  # issue 21: "offset 1 is not among them, and neither is [1, 19]"
+
+
+def test_exercise_which_grids_independent_answer_and_hints():
+    def neighbours_share(rates):
+        r = reach_1d(rates)
+        return any(o + 1 in r for o in r)
+
+    expected = "a" if (not neighbours_share((2, 4, 8)) and neighbours_share((1, 2, 9))) else "?"
+    assert exercises.check_answer("05-which-grids", expected)[0]
+    hints = {k: exercises.check_answer("05-which-grids", k)[1] for k in ("b", "c")}
+    assert "common factor" not in hints["b"].split(":")[0]  # the hint no longer says gridding *is* a common factor
+    assert not any("a matter of a common factor" in h for h in hints.values())
+    assert "2, 7" in exercises.solution_text("05-which-grids")  # a coprime stack that grids
+
+
 @pytest.mark.parametrize("key", ["05-reached", "05-largest-hole-free", "05-degenerate-rate"])
 def test_exercise_solutions_print_the_answer(key, capsys):
     out = exercises.solution_text(key)
@@ -67,9 +93,9 @@ def test_exercise_solutions_print_the_answer(key, capsys):
 @pytest.mark.parametrize(
     "setting, words",
     [
-        (dict(layers=3, rate1=2, rate2=4, rate3=8), ["841", "brute force agrees: holes"]),
+        (dict(layers=3, rate1=2, rate2=4, rate3=8), ["841", "brute force agrees: holes", "share 0 %", "disjoint sets"]),
         (dict(layers=3, rate1=1, rate2=2, rate3=5), ["field 17×17, 0 holes", "passes", "indeed no holes"]),
-        (dict(layers=3, rate1=1, rate2=3, rate3=2), ["field 13×13, 0 holes", "sufficient, not necessary"]),
+        (dict(layers=3, rate1=1, rate2=3, rate3=2), ["field 13×13, 0 holes", "a design rule, not a test", "share 92 %"]),
         (dict(layers=3, rate1=2, rate2=3, rate3=5), ["paper's two conditions hold", "d₁ = 2 ≠ 1"]),
         (dict(layers=2, rate1=3, rate2=6, rate3=1), ["Rates 3, 6 ", "common factor 3"]),
         (dict(layers=4, rate1=1, rate2=2, rate3=5, rate4=9, kernel=5), ["Rates 1, 2, 5, 9 with 5×5"]),
