@@ -101,13 +101,21 @@ register(Exercise(
         "the first layer has rate 1 and M₂ ≤ K (here d₁ = 2)."),
 ))
 
+_WHICH = ((2, 6, 10), (1, 4, 7), (5, 7))
+
+
+def _which_grids() -> str:
+    grids = tuple(not _shares_pixels(r) for r in _WHICH)
+    return {(True, False, False): "a", (True, False, True): "b", (True, True, True): "c"}.get(grids, "?")
+
+
 register(Exercise(
     key="05-which-grids",
-    question=("Rates 2, 4, 8 and rates 1, 2, 9 (3×3 kernels) both leave holes. Which of them grids in this "
-              "course's sense, two neighbouring outputs reading disjoint sets of input pixels?"),
-    options={"a": "2, 4, 8 alone", "b": "1, 2, 9 alone", "c": "both, since holes mean gridding"},
-    expected=lambda: {(True, False): "a", (False, True): "b", (True, True): "c"}[
-        (not _shares_pixels((2, 4, 8)), not _shares_pixels((1, 2, 9)))],
+    question=("Three stacks of 3×3 kernels leave holes: rates 2, 6, 10; 1, 4, 7; 5, 7. Which grid in this course's "
+              "sense (neighbouring outputs read disjoint pixel sets)?"),
+    options={"a": "2, 6, 10 alone, the stack with a common factor", "b": "2, 6, 10 and 5, 7",
+             "c": "the three, since holes mean gridding"},
+    expected=_which_grids,
     kind="choice",
     hint=("Gridding here is about *which* pixels two neighbouring outputs read: list the reached offsets of each "
           "stack along one axis and look for two that differ by 1 (output x+1 reads the field of x moved by one)."),
@@ -116,17 +124,17 @@ register(Exercise(
                 hint=("Holes are unreached pixels; gridding in this course means neighbouring outputs read disjoint "
                       "pixel sets. A rate-1 layer reaches offsets o and o + 1 side by side, so outputs x and x + 1 "
                       "share pixels: holes, but no decoupled sub-networks.<!-- claim: nb05-rate1-shares -->")),
-        Mistake("larger rate grids", value=lambda: "b",
-                hint=("Large rates do not decide it: look for two reached offsets that differ by 1. Rates 1, 2, 9 "
-                      "have a rate-1 layer; rates 2, 4, 8 share the factor 2.")),
+        Mistake("a common factor is needed", value=lambda: "a",
+                hint=("A common factor is one way to grid; there are others. Write out the offsets of 5, 7: "
+                      "5t₁ + 7t₂ with t in 0, 1, 2. Do two of them differ by 1?")),
     ),
     explanation=lambda: (
-        "a: rates 2, 4, 8 share the factor 2, so each reached offset is even and output x+1 reads pixels of the "
-        "other parity alone<!-- claim: nb05-gcd-lattice nb05-gcd-disjoint --> "
-        f"(shared: {_shared_share((2, 4, 8)):.0%}). Rates 1, 2, 9 leave "
-        f"{_holes((1, 2, 9))} holes, but neighbouring outputs still share most pixels "
-        f"(shared: {_shared_share((1, 2, 9)):.0%}). A common factor is one way to grid, not the "
-        "only one: rates 2, 7 share no factor and still grid.<!-- claim: nb05-gcd-disjoint nb05-gcd-not-necessary -->"),
+        f"{_which_grids()}. Rates 2, 6, 10 share the factor 2, so each reached offset is even and output x+1 reads "
+        "pixels of the other parity alone<!-- claim: nb05-gcd-lattice nb05-gcd-disjoint --> "
+        f"(shared: {_shared_share((2, 6, 10)):.0%}). Rates 5, 7 share no factor, yet their offsets "
+        f"{', '.join(map(str, sorted(set(range(25)) - set(_missing_offsets((5, 7))))))} have no two neighbours "
+        f"(shared: {_shared_share((5, 7)):.0%}). Rates 1, 4, 7 leave {_holes((1, 4, 7))} holes, but the rate-1 "
+        f"layer makes neighbouring outputs share most pixels (shared: {_shared_share((1, 4, 7)):.0%})."),
 ))
 
 register(Exercise(
