@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from functools import lru_cache
 
 from ._core import Domain, claim
@@ -92,6 +93,56 @@ def _share_2d(seen, dy: int, dx: int) -> int:
 NEIGHBOURS = ((0, 1), (1, 0), (1, 1), (1, -1))
 
 
+def _torch_support(rates: tuple, k: int, outputs) -> list:
+    """Input pixels each given output reads, from PyTorch autograd (ones weights, 'same' padding)."""
+    import torch
+    import torch.nn.functional as F
+
+    n = 2 * (k - 1) * sum(rates) + 5
+    found = []
+    for y, x in outputs:
+        img = torch.zeros(1, 1, n, n, dtype=torch.float64, requires_grad=True)
+        out = img
+        with warnings.catch_warnings():  # even kernels with 'same' padding: PyTorch pads a copy, and says so
+            warnings.simplefilter("ignore", UserWarning)
+            for d in rates:
+                out = F.conv2d(out, torch.ones(1, 1, k, k, dtype=torch.float64), dilation=d, padding="same")
+        c = n // 2
+        out[0, 0, c + y, c + x].backward()
+        found.append(img.grad[0, 0] != 0)
+    return found
+
+
+def _disjoint_torch():
+    """Common factor -> disjoint neighbours (4 directions); (2, 7), (5, 7), (2, 2, 11) too; (1, 2, 9) shares."""
+    cases = [((2, 4, 8), 3, True), ((2, 2, 2), 3, True), ((3, 6), 2, True), ((2, 4), 4, True), ((4, 8, 12), 5, True),
+             ((2, 7), 3, True), ((5, 7), 3, True), ((2, 2, 11), 3, True), ((1, 2, 9), 3, False), ((1, 4, 7), 3, False)]
+    for rates, k, disjoint in cases:
+        centre, *others = _torch_support(rates, k, [(0, 0), (0, 1), (1, 0), (1, 1), (1, -1)])
+        shared = [bool((centre & o).any()) for o in others]
+        if disjoint and any(shared) or not disjoint and not all(shared):
+            yield {"rates": rates, "k": k, "shared": shared}
+
+
+def _hdc_sufficient_torch():
+    """A seeded sample of stacks that pass the rule: PyTorch's gradient reaches each pixel of the field."""
+    import random
+
+    rnd = random.Random(0)
+    tried = 0
+    while tried < 12:
+        n = rnd.choice(LAYERS)
+        k = rnd.choice(KERNELS)
+        rates = (1, *(rnd.choice(RATES) for _ in range(n - 1)))
+        if _m2(rates, k) > k:
+            continue
+        tried += 1
+        (seen,) = _torch_support(rates, k, [(0, 0)])
+        r = (k - 1) * sum(rates) + 1
+        if int(seen.sum()) != r * r:
+            yield {"rates": rates, "k": k, "layers": n}
+
+
 @claim(
     "nb05-gcd-lattice",
     statement="If the rates of a stride-1 stack of K-tap dilated convolutions share a factor g > 1, every "
@@ -118,6 +169,7 @@ def _gcd_lattice():
               "sufficient for gridding in the course's sense. In the widget's range (3×3 kernels, three "
               "layers, rates 1–12) every triple with a common factor gives disjoint neighbours.",
     domain=_domain(),
+    torch_check=_disjoint_torch,
 )
 def _gcd_disjoint():
     for rates in _stacks():
@@ -195,6 +247,7 @@ def _hdc_sufficient_sweep(layers, rates_range):
     breaks=({"rates": (1, 2, 5), "k": 2, "layers": 3},),
     sources=("Wang et al. 2018",),
     where=("widget:gridding", "docstring:helpers.gridding.is_hdc"),
+    torch_check=_hdc_sufficient_torch,
 )
 def _hdc_sufficient():
     yield from _hdc_sufficient_sweep(LAYERS, RATES)
