@@ -140,8 +140,8 @@ def test_coverage_maps_titles_hold_the_counts():
     try:
         titles = [ax.get_title() for ax in fig.axes[:2]]
         # 2 layers of rate 2: offsets 0, 2, ..., 8 -> 5 of 9 per axis
-        assert titles[0] == f"a\n{5 * 5} of 9×9 reached ({100 * 25 / 81:.0f} %)"
-        assert titles[1].startswith("b\n49 of 7×7 reached (100 %)")
+        assert titles[0] == f"a\n{5 * 5} of 9×9 reached ({100 * 25 / 81:.1f} %)"
+        assert titles[1].startswith("b\n49 of 7×7 reached (100.0 %)")
         fig.canvas.draw()
     finally:
         plt.close(fig)

@@ -58,7 +58,7 @@ def _draw_coverage(ax: Axes, layers: "list[Layer]", half: float, title: str) -> 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     stats = coverage_stats(layers)
-    ax.set_title(f"{title}\n{stats.reached} of {r}×{r} reached ({100 * stats.fraction:.0f} %)", fontsize=10)
+    ax.set_title(f"{title}\n{stats.reached} of {r}×{r} reached ({100 * stats.fraction:.1f} %)", fontsize=10)
     ax.tick_params(labelsize=9)
     return im
 
