@@ -200,3 +200,9 @@ def _install_picture_words() -> None:
 
 
 _install_picture_words()
+
+
+# Notebook 05, third edition: the HDC recurrence's three cases as a 1-D picture.
+from .gridding import gap_split_view  # noqa: E402,F401
+
+__all__ += ["gap_split_view"]
