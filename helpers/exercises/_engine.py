@@ -511,6 +511,20 @@ def _judge(key: str, answer: Any) -> tuple[bool, str, Mistake | None]:
     return False, f"Not quite. Hint: {exercise.hint}", None
 
 
+_CLAIM_MARKER = re.compile(r"<!--\s*claim:[^>]*?-->", re.I)
+
+
+def _displayed(text: str) -> str:
+    """``text`` as a reader sees it: claim markers (``<!-- claim: ID -->``, see helpers.claims) removed.
+
+    Examples
+    --------
+    >>> _displayed("Always.<!-- claim: nb99-a --> Fine.")
+    'Always. Fine.'
+    """
+    return _CLAIM_MARKER.sub("", text)
+
+
 def check_answer(key: str, answer: Any) -> tuple[bool, str]:
     """Compare ``answer`` with the exercise's computed answer; return ``(correct, message)``.
 
@@ -527,7 +541,7 @@ def check_answer(key: str, answer: Any) -> tuple[bool, str]:
     "Expected a whole number, got 'four' (a string): write the number without quotes. Try again."
     """
     ok, message, _ = _judge(key, answer)
-    return ok, message
+    return ok, _displayed(message)
 
 
 def mistake_for(key: str, answer: Any) -> str | None:
@@ -577,7 +591,7 @@ def solution_text(key: str) -> str:
         shown = _set_repr(expected)
     else:
         shown = repr(_plain(exercise.expected()))
-    return f"Answer: {shown}. {exercise.explanation()}"
+    return _displayed(f"Answer: {shown}. {exercise.explanation()}")
 
 
 def _set_repr(value: frozenset) -> str:

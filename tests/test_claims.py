@@ -1,0 +1,191 @@
+"""The claim registry (issue 18): every universal sentence is linked to a swept claim.
+
+- every marker names a registered claim, and every notebook claim is linked from somewhere;
+- every claim's brute-force sweep finds no counter-example;
+- each claim's domain covers the control ranges it names, follows the domain rule of its notebook,
+  and the words of its ``scope`` stand in every sentence linked to it;
+- every flagged universal sentence is marked, allowed, or still listed in ``pending.py``, and
+  the pending list holds nothing stale.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import claims
+from helpers.claims import Domain, registry
+from helpers.claims.pending import PENDING
+from helpers.claims.scan import exercise_sentences, flagged, normalise, notebook_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+CLAIMS = registry()
+
+
+def _all_sentences():
+    out = []
+    for nb in NOTEBOOKS:
+        out.extend(notebook_sentences(nb))
+    out.extend(exercise_sentences())
+    return out
+
+
+SENTENCES = _all_sentences()
+
+
+def _linked(claim_id: str):
+    return [s for s in SENTENCES if claim_id in s.claims]
+
+
+def test_every_marker_names_a_registered_claim():
+    unknown = sorted({(s.where, s.cell, cid) for s in SENTENCES for cid in s.claims if cid not in CLAIMS},
+                     key=str)
+    assert not unknown, f"markers naming no registered claim: {unknown}"
+
+
+def test_every_claim_is_linked_from_the_course():
+    unlinked = [cid for cid, c in CLAIMS.items() if not _linked(cid) and not c.where]
+    assert not unlinked, f"registered claims that no sentence names (add the marker, or where=): {unlinked}"
+
+
+@pytest.mark.parametrize("claim_id", list(CLAIMS))
+def test_claim_holds_on_its_domain(claim_id):
+    bad = CLAIMS[claim_id].counterexamples()
+    assert not bad, f"{claim_id}: counter-examples {bad}"
+
+
+@pytest.mark.parametrize("claim_id", [cid for cid, c in CLAIMS.items() if c.domain.reach])
+def test_domain_covers_the_control_ranges_it_names(claim_id):
+    c = CLAIMS[claim_id]
+    for name in c.domain.reach:
+        for param, values in claims.ranges(name).items():
+            if param in c.domain.params:
+                missing = sorted(set(values) - set(c.domain.params[param]))
+                assert not missing, f"{claim_id}: {name} offers {param} = {missing} outside the domain"
+
+
+def _span(domain: Domain) -> int:
+    k = max(domain.params.get("k", (1,)))
+    d = max(domain.params.get("d", (1,)))
+    return d * (k - 1) + 1
+
+
+@pytest.mark.parametrize("claim_id", list(CLAIMS))
+def test_domain_rule(claim_id):
+    """Dilation once 02 has taught it, transposed layers once 06 has, small inputs; else a scope."""
+    c = CLAIMS[claim_id]
+    params, nb = c.domain.params, c.notebook
+    if c.scope:
+        return  # a narrower domain, said in words (checked below)
+    if nb is not None and nb >= "02" and "d" in params:
+        assert max(params["d"]) > 1, f"{claim_id}: notebook {nb} has taught dilation; sweep d > 1 or scope it"
+    if nb is not None and nb >= "06" and c.domain.kinds and {"conv", "pool"} & set(c.domain.kinds):
+        assert "transposed" in c.domain.kinds, f"{claim_id}: notebook {nb} has taught transposed layers"
+    if "n" in params and all(isinstance(v, int) for v in params["n"]):
+        assert min(params["n"]) <= 2, f"{claim_id}: small inputs (N = 1, 2) are outside the domain"
+        assert max(params["n"]) >= min(2 * _span(c.domain), 64), f"{claim_id}: N stops below twice the span"
+
+
+@pytest.mark.parametrize("claim_id", [cid for cid, c in CLAIMS.items() if c.scope])
+def test_scope_is_said_in_every_linked_sentence(claim_id):
+    c = CLAIMS[claim_id]
+    words = normalise(c.scope).lower()
+    missing = [(s.where, s.cell, s.text) for s in _linked(claim_id) if words not in s.text.lower()]
+    assert not missing, f"{claim_id}: the sentence must say its scope {c.scope!r}: {missing}"
+
+
+def _pending_key(s) -> str:
+    if s.where.startswith("exercise:"):
+        return "exercises " + s.where.split(":")[1][:2]
+    return s.where
+
+
+def _flagged_by_key():
+    out: dict[str, set[str]] = {}
+    for s in flagged(SENTENCES):
+        out.setdefault(_pending_key(s), set()).add(normalise(s.text))
+    return out
+
+
+def test_every_universal_sentence_is_a_claim_or_pending():
+    flagged_now = _flagged_by_key()
+    new = []
+    for key, texts in flagged_now.items():
+        entries = PENDING.get(key, [])
+        new += [(key, t) for t in sorted(texts) if not any(t.startswith(e) for e in entries)]
+    assert not new, (
+        "universal sentences with no claim id: mark each with <!-- claim: ID --> after the sentence and "
+        "register the claim in helpers/claims/nbNN.py, or rephrase it (see README, 'Adding a claim'):\n"
+        + "\n".join(f"  {k}: {t}" for k, t in new))
+
+
+def test_pending_list_has_no_stale_entries():
+    flagged_now = _flagged_by_key()
+    stale = [(key, e) for key, entries in PENDING.items() for e in entries
+             if not any(t.startswith(e) for t in flagged_now.get(key, ()))]
+    assert not stale, f"pending.py entries that no longer match a flagged sentence (remove them): {stale}"
+
+
+# ----------------------------------------------------------------------------------- the mechanism
+
+
+def test_scanner_flags_an_unmarked_universal_sentence_and_accepts_a_marked_one():
+    nb = {"cells": [{"cell_type": "markdown", "source": [
+        "Stride never changes the field.<!-- claim: nb99-x --> Dilation always does.\n",
+        "Run every cell first. Code like `all(x)` and math $\\forall$ do not count.",
+    ]}]}
+    flagged_texts = [s.text for s in flagged(notebook_sentences(nb, "fixture.ipynb"))]
+    assert flagged_texts == ["Dilation always does."]
+
+
+def test_marker_before_the_full_stop_and_after_a_space_both_attach():
+    texts = claims.sentences("A holds always<!-- claim: nb99-a -->. B holds always. <!-- claim: nb99-b --> C.")
+    assert [(s.text, s.claims) for s in texts] == [
+        ("A holds always.", ("nb99-a",)), ("B holds always.", ("nb99-b",)), ("C.", ())]
+
+
+def test_a_break_outside_the_domain_is_refused():
+    with pytest.raises(ValueError, match="outside the claim's domain"):
+        claims.claim("nb99-too-narrow", statement="x", domain=Domain(params={"d": (1,)}),
+                     breaks=[{"d": 2}])(lambda: [])
+
+
+def test_a_registered_check_that_finds_a_counterexample_reports_it():
+    from helpers.claims import _core
+
+    claims.claim("nb99-false", statement="every k is odd", domain=Domain(params={"k": range(1, 5)}))(
+        lambda: [k for k in range(1, 5) if k % 2 == 0])
+    try:
+        assert claims.get("nb99-false").counterexamples() == [2, 4]
+    finally:
+        _core._REGISTRY.pop("nb99-false")
+
+
+def test_bad_ids_and_domains_are_refused_with_a_reason():
+    with pytest.raises(ValueError, match="nbNN-short-slug"):
+        claims.claim("Bad Id", statement="x", domain=Domain())
+    with pytest.raises(ValueError, match="not one of"):
+        Domain(kinds=("deconv",))
+    with pytest.raises(TypeError, match="non-empty tuple or range"):
+        Domain(params={"k": []})
+
+
+def test_markers_render_as_nothing_in_exercise_messages():
+    from helpers.exercises import _engine
+
+    assert "claim:" not in _engine._displayed("Always.<!-- claim: nb99-a --> Fine.")
+
+
+def test_census_prints_every_claim():
+    out = subprocess.run([sys.executable, "-m", "helpers.claims", "--no-check"], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    for cid in CLAIMS:
+        assert cid in out.stdout
+    assert f"{len(CLAIMS)} claims" in out.stdout
