@@ -148,6 +148,13 @@ def _backbone_costs(output_stride: int, n: int) -> tuple[tuple[tuple[str, float,
     return tuple(rows), channels
 
 
+@lru_cache(maxsize=64)
+def _backbone_size_and_field(output_stride: int, n: int) -> tuple[int, int]:
+    """Feature-map side and receptive field of ResNet-50 at this output stride on an n-pixel input."""
+    backbone = resnet50(output_stride)
+    return output_sizes(backbone, n)[-1], receptive_field(backbone, input_size=n)[-1].r
+
+
 def _spans(ops: Sequence[np.ndarray]) -> int:
     """Largest spread (last - first) of coarse cells that one output depends on, through boolean maps."""
     dep = None
@@ -228,11 +235,12 @@ def design_report(
     True
     """
     n, os_, rs, up, mode = _check_design(input_size, output_stride, rates, upsample, upsample_mode)
-    backbone = resnet50(os_)
     head = [Layer(3, dilation=r, padding=r, name="head", channels=HEAD_CHANNELS) for r in rs]
-    feature = output_sizes(backbone, n)[-1]
+    feature, backbone_r = _backbone_size_and_field(os_, n)
     heatmap, mixed_cells = _upsampled_size_and_spread(feature, up, mode)
-    rf = receptive_field(backbone + head, input_size=n)[-1].r + mixed_cells * os_
+    # each stride-1 head layer adds (effective kernel − 1)·jump, the jump being os_ (receptive_field's recurrence)
+    head_r = sum((layer.effective_kernel - 1) * os_ for layer in head)
+    rf = backbone_r + head_r + mixed_cells * os_
     taps = _head_taps(head, feature)
     share = _neighbour_share(rs)
     breakdown = _cost_breakdown(n, os_, head, feature, up, mode)
