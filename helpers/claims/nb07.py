@@ -182,9 +182,9 @@ def _resize_side_by_side_torch():
         return _peak_count(np.where(np.isfinite(masked), h, 0.0), 0.1 * h.max()) if cand.any() else 0
 
     for s in (8, 16):
-        for d in range(4, 65, 8):
+        for d in (4, 12, 28, 60):
             cells = (4 * s + 64 + s) // s + 1
-            for o in range(0, s, 3):
+            for o in range(0, s, 4):
                 h = _side_by_side(d, s, o, cells)
                 for f in (2, 4, 8):
                     if f > s:
