@@ -122,7 +122,8 @@ register(Exercise(
     question=("A stride-16 heatmap has 1.0 in one cell and 0.9 in the cell directly to its right, zeros elsewhere: "
               "one 3×3 peak. After bilinear ×4 (align_corners=False), which of the two placements of the 0.9 — to "
               "the right, as here, or on the diagonal as in step 3 — gives two peaks?"),
-    options={"a": "to the right only", "b": "on the diagonal only", "c": "both", "d": "neither"},
+    options={"a": "to the right, not on the diagonal", "b": "on the diagonal, not to the right", "c": "both",
+             "d": "neither"},
     expected=lambda: {(True, True): "c", (True, False): "a", (False, True): "b", (False, False): "d"}[
         (_gains_a_peak(0, 1), _gains_a_peak(1, 1))],
     kind="choice",
@@ -142,7 +143,7 @@ register(Exercise(
                       "from 1.0 to 0.9, with no dip that could isolate the 0.9.")),
     ),
     explanation=lambda: (
-        "b, on the diagonal only. Resizing adds no learned detail, but the 3×3 test counts output cells: after ×4 it "
+        "b: on the diagonal, not to the right. Resizing adds no learned detail, but the 3×3 test counts output cells: after ×4 it "
         "compares samples 4 px apart instead of 16. Between two diagonal cells the bilinear surface is a saddle (the "
         "other two cells of the block are 0), so the fine samples near the 0.9 have no larger neighbour within reach: "
         "a second peak. Along a row the interpolation is linear, falling straight from 1.0 to 0.9, so the 0.9's fine "
