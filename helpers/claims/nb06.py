@@ -77,14 +77,14 @@ def _transposed_size_torch():
     "nb06-transposed-size",
     statement="A transposed convolution (PyTorch's ConvTranspose) of N inputs has (N−1)S − 2P + d(K−1) + "
               "output_padding + 1 outputs, for output_padding < max(S, d).",
-    domain=Domain(params={"n": tuple(range(1, 17)), "k": _K, "s": _S, "p": tuple(range(0, 4)),
+    domain=Domain(params={"n": tuple(range(1, 59)), "k": _K, "s": _S, "p": tuple(range(0, 4)),
                           "d": tuple(range(1, 5)), "op": tuple(range(0, 4))},
                   kinds=("transposed",), dims=(1,), reach=()),
     breaks=({"n": 16, "k": 4, "s": 2, "p": 1, "d": 2, "op": 0},),
     torch_check=_transposed_size_torch,
 )
 def _transposed_size():
-    for n in range(1, 17):
+    for n in range(1, 59):
         for k in _K:
             for s in _S:
                 for d in range(1, 5):
@@ -92,7 +92,7 @@ def _transposed_size():
                         for op in range(0, max(s, d)):
                             if op > 3:
                                 continue
-                            last = max(i * s + a * d for i in range(n) for a in range(k))  # last write
+                            last = int(np.add.outer(np.arange(n) * s, np.arange(k) * d).max())  # last write
                             size = last + 1 + op - 2 * p
                             if size < 1:
                                 continue
@@ -105,14 +105,14 @@ def _transposed_size():
     statement="A transposed convolution equals: S − 1 zeros between neighbouring inputs, d(K−1) − P zeros on "
               "each side (cropping when negative) plus output_padding zeros at the far end, then a stride-1 "
               "convolution with the flipped kernel, its taps d apart.",
-    domain=Domain(params={"n": tuple(range(1, 9)), "k": tuple(range(1, 6)), "s": _S, "p": tuple(range(0, 4)),
+    domain=Domain(params={"n": tuple(range(1, 21)), "k": tuple(range(1, 5)), "s": _S, "p": tuple(range(0, 4)),
                           "d": tuple(range(1, 4)), "op": tuple(range(0, 3))},
                   kinds=("transposed",), dims=(1,)),
 )
 def _zero_insertion():
     rng = np.random.default_rng(0)
-    for n in range(1, 9):
-        for k in range(1, 6):
+    for n in range(1, 21):
+        for k in range(1, 5):
             for s in _S:
                 for d in range(1, 4):
                     for p in range(0, 4):
@@ -130,8 +130,9 @@ def _zero_insertion():
                                     np.concatenate([spread, np.zeros(op)])[-edge: len(spread) + op + edge]
                             wf = w[::-1]
                             span = d * (k - 1)
-                            got = np.array([sum(wf[a] * padded[o + a * d] for a in range(k))
-                                            for o in range(len(padded) - span)])
+                            length = len(padded) - span   # outputs of the stride-1 window, tap by tap
+                            got = sum(wf[a] * padded[a * d: a * d + length] for a in range(k)) if length > 0 \
+                                else np.zeros(0)
                             if got.shape != want.shape or not np.allclose(got, want, atol=1e-9):
                                 yield {"n": n, "k": k, "s": s, "p": p, "d": d, "op": op}
 
@@ -165,10 +166,10 @@ def _overlap_phase_torch():
     statement="With all-ones weights and stride S, an interior output of phase r (its position mod S) gets one "
               "copy per tap a with a·d ≡ r (mod S). So the counts are even iff S divides K and gcd(S, d) = 1; "
               "with d = 1 they are ⌊K/S⌋ or ⌈K/S⌉.",
-    domain=Domain(params={"k": _K, "s": _S, "d": _D, "n": (12,)}, kinds=("transposed",), dims=(1, 2),
+    domain=Domain(params={"k": _K, "s": _S, "d": _D}, kinds=("transposed",), dims=(1, 2),
                   reach=("explorer.conv", "widget.overlap"),
-                  note="2-D counts are products of the 1-D ones (separable kernel of ones); swept in 1-D and, "
-                       "for d ≤ 3, in 2-D"),
+                  note="interior outputs of 12 inputs of ones (the counts there do not depend on the input size); "
+                       "2-D counts are products of the 1-D ones, swept in 2-D for k ≤ 5, d ≤ 3"),
     breaks=({"k": 4, "s": 2, "d": 2}, {"k": 3, "s": 2, "d": 2}),
     sources=("Odena, Dumoulin & Olah 2016",),
     torch_check=_overlap_phase_torch,
@@ -407,13 +408,13 @@ def _bilinear_is_deconv():
     "nb06-adjoint",
     statement="The transposed convolution with the same weights, stride, padding and dilation (and the "
               "output_padding that gives the input size back) is the transpose Cᵀ of the convolution's matrix C.",
-    domain=Domain(params={"n": tuple(range(1, 13)), "k": tuple(range(1, 5)), "s": (1, 2, 3), "p": (0, 1, 2),
+    domain=Domain(params={"n": tuple(range(1, 21)), "k": tuple(range(1, 5)), "s": (1, 2, 3), "p": (0, 1, 2),
                           "d": (1, 2, 3)}, kinds=("conv", "transposed"), dims=(1,),
                   note="1-D matrices built column by column with loops; seeded weights"),
 )
 def _adjoint():
     rng = np.random.default_rng(3)
-    for n in range(1, 13):
+    for n in range(1, 21):
         for k in range(1, 5):
             for s in (1, 2, 3):
                 for d in (1, 2, 3):

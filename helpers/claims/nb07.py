@@ -199,7 +199,7 @@ def _resize_side_by_side_torch():
     "nb07-resize-side-by-side",
     statement="For two objects side by side in the box model, bilinear resizing (align_corners=False, ×2, ×4 "
               "or ×8, at most the stride) leaves the 3×3 peak count unchanged, tied plateaus counted once.",
-    domain=Domain(params={"dist": tuple(range(4, 65, 4)), "s": (8, 16, 32), "up": (2, 4, 8)},
+    domain=Domain(params={"dist": tuple(range(4, 65, 4)), "s": (8, 16, 32), "up": (1, 2, 4, 8)},
                   kinds=("interpolate",), dims=(2,), reach=("widget.design",),
                   note="all s integer offsets; the map is separable, so along the row the interpolation is linear"),
     scope="side by side",
@@ -212,7 +212,7 @@ def _resize_side_by_side():
             for o in range(s):
                 h = _side_by_side(d, s, o, cells)
                 before = _peaks(h)
-                for f in (2, 4, 8):
+                for f in (1, 2, 4, 8):
                     if f <= s and _peaks(_resize(h, f)) != before:
                         yield {"dist": d, "s": s, "up": f, "offset": o}
 
@@ -248,6 +248,7 @@ def _resize_diagonal_torch():
     domain=Domain(params={"s": (8, 16), "up": (2, 4)}, kinds=("interpolate",), dims=(2,),
                   note="existence: the worked example and the 45° pair at every offset"),
     breaks=({"s": 16, "up": 4},),
+    where=("docstring:helpers.design.DesignReport.peak_stride",),
     torch_check=_resize_diagonal_torch,
 )
 def _resize_diagonal():

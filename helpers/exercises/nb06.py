@@ -84,7 +84,7 @@ register(Exercise(
     hint="A constant input gives, at each output phase, the sum of that phase's taps. When are the four sums equal?",
     mistakes=(
         Mistake("even overlap = flat", value=lambda: "a",
-                hint=("S | k makes every phase hold the same *number* of taps (flat with weights of ones), but with "
+                hint=("With d = 1, S | k gives each phase the same *number* of taps (flat with weights of ones), but with "
                       "random weights the four phase sums differ: a checkerboard anyway.")),
         Mistake("odd kernels", value=lambda: "b",
                 hint="Odd kernels at stride 2 are uneven even with weights of ones (1 or 2 copies per axis)."),
@@ -111,14 +111,14 @@ register(Exercise(
         Mistake("the stride", value=lambda: 3,
                 hint="output_padding must be smaller than the stride (or the dilation): 3 is not allowed here."),
         Mistake("no output_padding", value=lambda: 0,
-                hint=("With output_padding = 0 the transposed layer gives 16 pixels, not 18: 16, 17 and 18 all map "
+                hint=("With output_padding = 0 the transposed layer gives 16 pixels, not 18: 16, 17 and 18 each map "
                       "to 6, and output_padding says which of them you want back.")),
     ),
     explanation=lambda: (
         f"{_matching_output_padding(18, 5, 3, 2)}: with output_padding 0 the transposed layer gives "
         f"({arithmetic.conv_output_size(18, 5, stride=3, padding=2)} − 1)·3 − 4 + 4 + 1 = "
         f"{arithmetic.transposed_output_size(arithmetic.conv_output_size(18, 5, stride=3, padding=2), 5, stride=3, padding=2)}"
-        "; 16, 17 and 18 all map to 6, so output_padding picks which one you get back."),
+        "; 16, 17 and 18 each map to 6, so output_padding picks which one you get back."),
 ))
 
 register(Exercise(
@@ -177,13 +177,13 @@ register(Exercise(
     mistakes=(
         Mistake("dilation ignored", value=lambda: _dilated_overlap_values(dilation=1),
                 hint=("Those are the counts with dilation 1 (1 or 2 copies per axis). With d = 2 the taps sit at "
-                      "0, 2, 4, 6, 8, 10: modulo 4 only two phases are ever hit.")),
+                      "0, 2, 4, 6, 8, 10: modulo 4 they hit phases 0 and 2 and leave 1 and 3 empty.")),
         Mistake("one axis only", value=lambda: {0, 3},
                 hint="Those are the counts along one axis; in 2-D multiply a row count by a column count."),
     ),
     explanation=lambda: (
         f"{sorted(_dilated_overlap_values())}: the taps of one copy land at 0, 2, 4, 6, 8, 10, i.e. at phases "
-        "0, 2, 0, 2, 0, 2 modulo 4. Per axis, phases 0 and 2 get three copies each and phases 1 and 3 none; in 2-D "
+        "0, 2, 0, 2, 0, 2 modulo 4. Per axis, phases 0 and 2 get three copies each and phases 1 and 3 get no copy; in 2-D "
         "the products are 0 (a row or column of holes) and 3·3 = 9. The stride does not divide 6, and it shares "
-        "the factor 2 with the dilation, so some phases get no copy at all."),
+        "the factor 2 with the dilation, so two of the four phases get no copy."),
 ))

@@ -43,7 +43,7 @@ register(
         expected=lambda: _largest_safe_stride(12),
         hint="along one axis they share a cell at a share max(0, 1 - d/s) of the offsets; that must be 0.",
         explanation=lambda: (
-            f"1 - 12/s <= 0 needs s <= 12, so {_largest_safe_stride(12)}; on a 45° diagonal each axis only "
+            f"1 - 12/s <= 0 needs s <= 12, so {_largest_safe_stride(12)}; on a 45° diagonal each axis just "
             f"sees 12/√2 ≈ 8.49 px, and {_largest_safe_stride(12 / 2**0.5, dy=12 / 2**0.5)} still works. An "
             f"empty cell between them at each offset needs s ≤ 6 (<!-- claim: nb07-empty-cell-rule -->): "
             f"{_largest_safe_stride(12, within=1)}."
@@ -97,7 +97,7 @@ def _gains_a_peak(dy: int, dx: int) -> bool:
 register(Exercise(
     key="07-predict-two-peaks",
     question=("Two objects 12 px apart on the 45° diagonal, on a heatmap of stride 6 written by a learned layer. "
-              "Decide before you run anything: does the 3×3 peak test find two peaks at every grid offset? "
+              "Decide before you run anything: does the 3×3 peak test find two peaks at each grid offset? "
               "Answer True or False.<!-- claim: nb07-empty-cell-rule -->"),
     expected=lambda: _two_peaks_everywhere(_DIAG, _DIAG, 6),
     kind="bool",
@@ -106,7 +106,7 @@ register(Exercise(
          "along each axis?",
     mistakes=(
         Mistake("side-by-side rule applied to the diagonal", value=lambda: not _two_peaks_everywhere(_DIAG, _DIAG, 6),
-                hint=("s ≤ d/2 is the rule along one axis. On the 45° diagonal each axis sees only 12/√2 ≈ 8.49 px, "
+                hint=("s ≤ d/2 is the rule along one axis. On the 45° diagonal each axis sees just 12/√2 ≈ 8.49 px, "
                       "and 8.49/6 < 2: at some offsets the two cells touch at a corner, and a corner neighbour is one "
                       "of the 8 the test compares with.")),
     ),
@@ -114,7 +114,7 @@ register(Exercise(
         "False. Along each axis the objects are 12/√2 ≈ 8.49 px apart, so their cell indices differ by 1 or 2 on each "
         "axis. When both differences are 1 the cells are diagonal neighbours and the weaker peak is suppressed; that "
         f"happens at {cell_collision_fraction(_DIAG, _DIAG, 6, within=1):.0%} of offsets (the two axes' shares "
-        "multiply). Two peaks at every offset need an empty cell between them along at least one axis."),
+        "multiply). Two peaks need an empty cell between the objects' cells along one of the axes."),
 ))
 
 register(Exercise(
@@ -133,7 +133,7 @@ register(Exercise(
         Mistake("resizing always adds detail", value=lambda: "c",
                 hint=("Along a row, bilinear interpolation runs in a straight line from 1.0 down to 0.9: the sample "
                       "next to the 0.9, on the 1.0 side, is larger, so the 0.9 stays suppressed. The diagonal gains "
-                      "a peak only because the surface dips between diagonal cells (a saddle).")),
+                      "a peak because the surface dips between diagonal cells (a saddle).")),
         Mistake("resizing changes nothing", value=lambda: "d",
                 hint=("Step 3's diagonal pair does gain a peak: the 3×3 window counts fine cells, so after ×4 it "
                       "reaches 4 px instead of 16, and between diagonal cells the surface dips below the 0.9.")),
@@ -147,7 +147,8 @@ register(Exercise(
         "compares samples 4 px apart instead of 16. Between two diagonal cells the bilinear surface is a saddle (the "
         "other two cells of the block are 0), so the fine samples near the 0.9 have no larger neighbour within reach: "
         "a second peak. Along a row the interpolation is linear, falling straight from 1.0 to 0.9, so the 0.9's fine "
-        "samples each have a larger neighbour on the 1.0 side: still one peak."),
+        "samples each have a larger neighbour on the 1.0 side: still one peak. The box model's pairs side by side "
+        "behave the same way: resizing leaves their peak count unchanged.<!-- claim: nb07-resize-side-by-side -->"),
 ))
 
 register(Exercise(
@@ -181,7 +182,7 @@ register(Exercise(
         Mistake("complement", value=lambda: 1 - cell_collision_fraction(20, 0, 32),
                 hint="That is the share where they land in *different* cells."),
         Mistake("both axes", value=lambda: cell_collision_fraction(20, 0, 32) ** 2,
-                hint="Side by side they differ along one axis only; the other axis always agrees."),
+                hint="Side by side they differ along one axis; along the other they share the row."),
     ),
     explanation=lambda: (
         f"{cell_collision_fraction(20, 0, 32)}: 1 − 20/32 — whenever the left object sits in the first 12 of the "
