@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ._validate import check_int
+from ._pngtext import add_words, figure_words
 
 __all__ = ["Animation", "animate", "MAX_HTML_BYTES"]
 
@@ -230,6 +231,7 @@ def animate(
         if so_far > MAX_HTML_BYTES:  # stop early rather than draw frames that cannot be used
             raise ValueError(_over_budget(so_far, n, dpi, f"after {i + 1} of {n} frames"))
     pngs = _on_common_canvas(images, pngs, boxes, float(dpi))
+    pngs = [add_words(png, image.info.get("sh_words", "")) for png, image in zip(pngs, images)]
     anim = Animation(pngs, list(captions) if captions is not None else returned,
                      interval_ms=interval_ms, key_frame=key_frame, title=title)  # fmt: skip
     if anim.nbytes > MAX_HTML_BYTES:
@@ -281,10 +283,13 @@ def _render(view: Callable[..., Any], kwargs: dict[str, Any], dpi: float, index:
         box = result.get_tightbbox(result.canvas.get_renderer()).padded(0.1)
         # a box with whole pixels at the top-left corner, so frames line up exactly on the canvas
         box = _snap(box, dpi)
+        words = figure_words(result)
         result.savefig(buffer, format="png", dpi=dpi, bbox_inches=box, facecolor="white", metadata={"Software": None})
     finally:
         plt.close(result)
-    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"), box, caption
+    image = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    image.info["sh_words"] = words  # the frame's titles and labels, stored in its PNG (helpers._pngtext)
+    return image, box, caption
 
 
 def _snap(box: Any, dpi: float) -> Any:

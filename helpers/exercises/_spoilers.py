@@ -7,7 +7,9 @@ name from the question, as a factor (``×4``) for "by what factor" questions, or
 in an output line that shares at least four words with the question; lists, pairs and sets as
 ``[a, b]``, ``(a, b)``, ``{a, b}``, ``a×b``; a choice by its option text; plus any
 strings the exercise lists in ``spoiler_forms``. It searches every output and
-markdown cell before the exercise's question (the markdown cells right before
+markdown cell before the exercise's question — in outputs also the words pictures carry (figure
+titles, labels and legends stored in their PNGs by helpers._pngtext, animation frames included) and
+HTML ``alt``, ``title`` and ``aria-label`` text — (the markdown cells right before
 the first code cell that uses the exercise's key). Hidden material is skipped:
 ``<details>`` blocks in markdown, and the outputs of cells that call
 ``exercises.check``, ``exercises.solution`` or ``exercises.reveal``.
@@ -15,6 +17,8 @@ the first code cell that uses the exercise's key). Hidden material is skipped:
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import json
 import re
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .._pngtext import read_words
 from ._engine import Exercise, _plain, registry
 
 __all__ = ["Spoiler", "exercise_cells", "answer_patterns", "find_spoilers"]
@@ -181,7 +186,21 @@ def _line_hits(exercise: Exercise, text: str) -> list[str]:
     return hits
 
 
+_PNG_B64 = re.compile(r"iVBORw0KGgo[A-Za-z0-9+/=\\n]+")
+_ATTRIBUTE = re.compile(r"\b(?:alt|title|aria-label)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+
+
+def _picture_words(b64: str) -> str:
+    """The words a PNG carries (figure titles, labels; see helpers._pngtext), from base64."""
+    try:
+        return read_words(base64.b64decode(b64.replace("\\n", "").replace("\n", ""), validate=False))
+    except (ValueError, binascii.Error):
+        return ""
+
+
 def _output_text(output: Mapping) -> str:
+    """What a reader can read in an output: text, HTML text and attributes (alt, title, aria-label),
+    and the words of every picture (the PNG output and PNGs inside HTML, such as animation frames)."""
     if output.get("output_type") == "stream":
         text = output.get("text", "")
         return "".join(text) if isinstance(text, list) else str(text)
@@ -192,9 +211,15 @@ def _output_text(output: Mapping) -> str:
             value = data[mime]
             value = "".join(value) if isinstance(value, list) else str(value)
             if mime == "text/html":
-                value = html.unescape(_TAG.sub(" ", _DETAILS.sub(" ", value)))
+                visible = _DETAILS.sub(" ", value)
+                parts.extend(html.unescape(m[1:-1]) for m in _ATTRIBUTE.findall(visible))
+                parts.extend(_picture_words(m) for m in _PNG_B64.findall(visible))
+                value = html.unescape(_TAG.sub(" ", visible))
             parts.append(value)
-    return "\n".join(parts)
+    if "image/png" in data:
+        value = data["image/png"]
+        parts.append(_picture_words("".join(value) if isinstance(value, list) else str(value)))
+    return "\n".join(p for p in parts if p)
 
 
 def _visible_texts(cells: list[Mapping], stop: int) -> Iterable[tuple[int, str, str]]:

@@ -18,6 +18,8 @@ drawing primitives in ``_style``. Every figure is re-exported here, so
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._style import (  # noqa: F401
     COLORS,
     message_figure,
@@ -147,3 +149,52 @@ __all__ = [
     "update_design_figure",
     "audit_field",
 ]
+
+
+def _wrap_png_formatter(shell: Any) -> None:
+    """Wrap the inline backend's PNG formatter for figures once (see :func:`_install_picture_words`)."""
+    from matplotlib.figure import Figure
+
+    from .._pngtext import add_words, figure_words
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    current = formatter.type_printers.get(Figure)
+    if current is None or getattr(current, "_sh_words", False):
+        return
+
+    def with_words(fig: Any, _inner: Any = current) -> Any:
+        data = _inner(fig)
+        if data is None:
+            return data
+        words = figure_words(fig)
+        if isinstance(data, str):  # base64, as the inline backend returns it
+            import base64
+
+            return base64.b64encode(add_words(base64.b64decode(data), words)).decode("ascii")
+        return add_words(data, words)
+
+    with_words._sh_words = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, with_words)
+
+
+def _install_picture_words() -> None:
+    """In IPython, store each shown figure's words (titles, labels, texts) inside its PNG output.
+
+    The inline backend registers its PNG formatter when the first figure is made (lazily), so the
+    wrap is tried now and after every cell, before the backend's own ``post_execute`` hook shows
+    the cell's figures. The spoiler check (:mod:`helpers.exercises._spoilers`) then reads an answer
+    written in a figure title like one printed by a cell. Outside IPython nothing happens.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the lab and test extras
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_sh_picture_words", False):
+        return
+    shell._sh_picture_words = True
+    _wrap_png_formatter(shell)
+    shell.events.register("post_execute", lambda: _wrap_png_formatter(shell))
+
+
+_install_picture_words()

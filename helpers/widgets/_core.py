@@ -22,6 +22,7 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython import get_ipython
 from matplotlib.figure import Figure
+from .._pngtext import add_words, figure_words
 
 __all__ = ["build", "Explorer", "figure_png", "live_png", "register", "registry", "sweep_values", "updates", "WIDGET_VIEW"]
 
@@ -32,7 +33,8 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def figure_png(fig: Figure) -> bytes:
-    """``fig`` as the PNG Jupyter's inline backend stores (tight box, the figure's dpi), without metadata.
+    """``fig`` as the PNG Jupyter's inline backend stores (tight box, the figure's dpi), its words in a
+    ``tEXt`` chunk (:mod:`helpers._pngtext`) and no other metadata.
 
     Examples
     --------
@@ -43,7 +45,7 @@ def figure_png(fig: Figure) -> bytes:
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    return buffer.getvalue()
+    return add_words(buffer.getvalue(), figure_words(fig))  # its titles and labels, for the spoiler check
 
 
 #: zlib level of :func:`live_png` (1 = fastest; PNG is lossless, so the pixels do not depend on it).
