@@ -343,11 +343,11 @@ def update_design_figure(fig: Figure, report: DesignReport, *, distance: float =
 
 
 def _design_objects_panel(ax: Axes, r: DesignReport, distance: float) -> None:
-    """Panel (b) of :func:`design_figure`: two objects ``distance`` px apart on the peak grid."""
+    """Panel (b) of :func:`design_figure`: two objects ``distance`` px apart on the grid of the last learned layer."""
     s = r.peak_stride
     share = cell_collision_fraction(distance, 0, s)
     near = cell_collision_fraction(distance, 0, s, within=1)
     window = int(max(3 * s, 2 * distance + 2 * s))
     _two_objects_panel(ax, s, s * 1.25, distance, window=window,
-                       title=f"objects {distance:g} px apart, {s}-px peak grid (least favourable offset):\n"
+                       title=f"objects {distance:g} px apart, {s}-px grid of the last learned layer (least favourable offset):\n"
                              f"same cell at {share:.0%}, same or adjacent at {near:.0%} of offsets")
