@@ -82,6 +82,7 @@ from .upsampling import (  # noqa: F401
     _overlap_input_size,
     overlap_pattern,
     transposed_paint_view,
+    zero_insertion_1d,
     checkerboard_vs_gridding,
     resize_conv_comparison,
 )
@@ -142,6 +143,7 @@ __all__ = [
     "bilinear_sampling_1d",
     "overlap_pattern",
     "transposed_paint_view",
+    "zero_insertion_1d",
     "checkerboard_vs_gridding",
     "resize_conv_comparison",
     "cell_alignment",
