@@ -321,10 +321,8 @@ def profile_frames(browser, preset: str, steps: int, table: C.Table) -> None:
             table.add(preset, where, name, f"{ms_total / steps:.2f}")
 
 
-def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: int = 20, explorers: bool = True, profile: "list[str] | None" = None) -> list[C.Table]:
-    from browser_support import CHROMIUM_ARGS, JupyterServer, find_chromium, missing_requirements
-    from playwright.sync_api import sync_playwright
-
+def make_tables() -> tuple[C.Table, C.Table, C.Table]:
+    """The three empty tables this script fills (explorers, matplotlib widgets, the Chromium profile)."""
     table = C.Table(
         "Explorer latency in the browser (input event → next frame with the new picture)",
         ["where", "explorer", "steps (slider + hover)", "update median ms", "update p95 ms",
@@ -339,6 +337,14 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
         "Where an explorer step's time goes (Chromium trace on the static page, ms per step)",
         ["preset", "thread", "trace event", "ms per step"],
     )
+    return table, wtable, ptable
+
+
+def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: int = 20, explorers: bool = True, profile: "list[str] | None" = None) -> list[C.Table]:
+    from browser_support import CHROMIUM_ARGS, JupyterServer, find_chromium, missing_requirements
+    from playwright.sync_api import sync_playwright
+
+    table, wtable, ptable = make_tables()
     tables = ([table] if explorers else []) + ([wtable] if lab else []) + ([ptable] if profile else [])
     reason = missing_requirements()
     if reason:
@@ -416,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lab", action="store_true", help="only the static page (no JupyterLab, no Voila)")
     parser.add_argument("--no-explorers", action="store_true", help="only the matplotlib widgets (JupyterLab, Voila)")
     parser.add_argument("--profile", nargs="+", metavar="PRESET", help="also trace these presets' steps in Chromium")
+    parser.add_argument("--write-readme", action="store_true", help="store the tables in benchmarks/README.md")
     parser.add_argument("--write", nargs="?", const=str(C.ROOT / "benchmarks" / "results" / "explorers.md"), metavar="FILE",
                         help="also write the report to FILE (default benchmarks/results/explorers.md)")
     args = parser.parse_args(argv)
@@ -426,6 +433,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     info = C.machine()
     text = C.print_report(tables, info)
+    if args.write_readme:
+        command = " ".join(["python benchmarks/bench_explorers.py", *(a for a in (sys.argv[1:] if argv is None else argv) if a != "--write-readme")])
+        label = "**Quick mode** (`--quick`: 20 steps per explorer, 3 per widget).\n\n" if args.quick else ""
+        C.write_block("browser", f"{label}{text}\nCommand: `{command}`.\n")
     if args.write:
         import os
 
