@@ -50,7 +50,8 @@ from .gridding import (
     stack_response,
     valid_weight_fraction,
 )
-from .network_audit import AuditReport, AuditRow, VerifyResult, audit
+from .audit import AuditReport, AuditRow, audit
+from .audit.measure import VerifyResult
 from .receptive import (
     Layer,
     RFRow,
