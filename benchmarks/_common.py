@@ -175,3 +175,37 @@ class CheckFailed(RuntimeError):
 def check(condition: bool, message: str) -> None:
     if not condition:
         raise CheckFailed(message)
+
+
+# --------------------------------------------------------------------- README blocks
+README = ROOT / "benchmarks" / "README.md"
+#: generated blocks of benchmarks/README.md: name -> (start marker, end marker)
+BLOCKS = {
+    "results": ("<!-- results:start (written by run_all.py --write-readme) -->", "<!-- results:end -->"),
+    "browser": ("<!-- browser-results:start (written by bench_explorers.py --write-readme) -->", "<!-- browser-results:end -->"),
+}
+
+
+def write_block(name: str, text: str) -> None:
+    """Replace the generated block ``name`` of benchmarks/README.md with ``text`` (the prose around it is kept)."""
+    start, end = BLOCKS[name]
+    readme = README.read_text()
+    if start not in readme or end not in readme:
+        raise SystemExit(f"{README} has no {start} ... {end} markers")
+    head, rest = readme.split(start, 1)
+    _, tail = rest.split(end, 1)
+    README.write_text(f"{head}{start}\n{text.strip()}\n{end}{tail}")
+    print(f"wrote the tables to {README.relative_to(ROOT)} ({name})")
+
+
+def markdown_tables(text: str) -> dict[str, list[str]]:
+    """``{title: columns}`` of every ``### title`` followed by a markdown table in ``text``."""
+    found = {}
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("### "):
+            for nxt in lines[i + 1 : i + 4]:
+                if nxt.startswith("| "):
+                    found[line[4:].strip()] = [c.strip() for c in nxt.strip().strip("|").split(" | ")]
+                    break
+    return found

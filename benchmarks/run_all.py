@@ -4,6 +4,7 @@
     python benchmarks/run_all.py --quick          # tiny sizes, one run: checks the scripts work
     python benchmarks/run_all.py --only conv erf  # a subset
     python benchmarks/run_all.py --write-readme   # also store the tables in benchmarks/README.md
+                                                  # (with --quick the block says it is a quick run)
 
 Timings are printed, never asserted: a missed target shows **MISS** in its
 table and the exit status stays 0. The exit status is 1 only when a
@@ -34,20 +35,6 @@ BENCHMARKS = {
     "widgets": lambda a: bench_widgets.run(a.quick, a.self_check),
     "notebooks": lambda a: bench_notebooks.run(a.quick),
 }
-README = C.ROOT / "benchmarks" / "README.md"
-START, END = "<!-- results:start (written by run_all.py --write-readme) -->", "<!-- results:end -->"
-
-
-def write_readme(text: str) -> None:
-    readme = README.read_text()
-    if START not in readme or END not in readme:
-        raise SystemExit(f"{README} has no {START} ... {END} markers")
-    head, rest = readme.split(START, 1)
-    _, tail = rest.split(END, 1)
-    README.write_text(f"{head}{START}\n{text.strip()}\n{END}{tail}")
-    print(f"wrote the tables to {README.relative_to(C.ROOT)}")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes and one run each: a smoke run, not numbers")
@@ -56,8 +43,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time the widget benchmark's temporary demo view")
     parser.add_argument("--write-readme", action="store_true", help="store the tables in benchmarks/README.md")
     args = parser.parse_args(argv)
-    if args.quick and args.write_readme:
-        parser.error("--quick numbers are not worth recording; drop --write-readme")
 
     started = time.perf_counter()
     info = C.machine()
@@ -86,7 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAILED (correctness check or error, see above): {', '.join(failed)}", file=sys.stderr)
         return 1
     if args.write_readme:
-        write_readme("\n".join(parts) + "\n" + summary + "\n")
+        label = ("**Quick mode** (`--quick`: tiny sizes, one run each): these rows show what the scripts print, "
+                 "not numbers worth comparing.\n\n") if args.quick else ""
+        C.write_block("results", label + "\n".join(parts) + "\n" + summary + "\n")
     return 0
 
 

@@ -151,3 +151,9 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+# Notebook 05, third edition: gridding by each of its three definitions, the pieces a gap splits into.
+from .gridding import GriddingKinds, gap_pieces, gridding_by_definition  # noqa: E402
+
+__all__ += ["GriddingKinds", "gap_pieces", "gridding_by_definition"]

@@ -87,15 +87,21 @@ def test_conv2d_values_match_torch(h, w, k, s, d, p, seed):
 )
 def test_conv_transpose2d_matches_torch(h, k, s, d, p, seed, data):
     op = data.draw(st.integers(0, max(s, d) - 1))
-    try:
-        n_out = transposed_output_size(h, k, stride=s, padding=p, dilation=d, output_padding=op)
-    except ValueError:
-        return
     rng = np.random.default_rng(seed)
     y, wt = rng.standard_normal((1, 2, h, h)), rng.standard_normal((2, 3, k, k))
-    ref = F.conv_transpose2d(
-        torch.from_numpy(y), torch.from_numpy(wt), stride=s, padding=p, output_padding=op, dilation=d
-    ).numpy()
+
+    def torch_layer():
+        return F.conv_transpose2d(
+            torch.from_numpy(y), torch.from_numpy(wt), stride=s, padding=p, output_padding=op, dilation=d
+        ).numpy()
+
+    try:
+        n_out = transposed_output_size(h, k, stride=s, padding=p, dilation=d, output_padding=op)
+    except ValueError:  # helpers refuses: PyTorch must refuse the same layer
+        with pytest.raises(RuntimeError):
+            torch_layer()
+        return
+    ref = torch_layer()
     assert ref.shape[-1] == n_out
     np.testing.assert_allclose(conv_transpose2d(y, wt, stride=s, padding=p, dilation=d, output_padding=op), ref, rtol=1e-9, atol=1e-9)
 
@@ -112,3 +118,19 @@ def test_padding_same_exists_only_for_stride_1(stride, kernel):
     else:
         with pytest.raises(ValueError, match="same"):
             torch.nn.Conv2d(1, 1, kernel, stride=stride, padding="same")
+
+
+@pytest.mark.parametrize("n, k, d, s, p", [
+    (8, 3, 1, 2, 0), (7, 3, 1, 2, 1), (224, 7, 1, 2, 3), (10, 4, 1, 3, 1),  # notebook 01's cross-check cell
+    (13, 3, 2, 1, 0), (33, 3, 4, 1, 4), (65, 3, 4, 2, 2), (16, 3, 3, 4, 0),  # notebook 02's cross-check cell
+])
+def test_the_notebooks_cross_check_settings_agree_with_torch(n, k, d, s, p):
+    """Issue 24: notebooks 01 and 02 print 'values equal: ...' under nbval-ignore-output, so 'False' would pass
+    there; the same settings, the same seeded torch layer, asserted here."""
+    torch.manual_seed(0)
+    layer = torch.nn.Conv2d(1, 1, k, stride=s, padding=p, dilation=d, bias=False)
+    image = torch.randn(1, 1, n, n)
+    out = layer(image).detach().numpy()[0, 0]
+    ours = conv2d(image.numpy()[0, 0], layer.weight.detach().numpy()[0, 0], stride=s, padding=p, dilation=d)
+    assert out.shape == ours.shape == (conv_output_size(n, k, stride=s, padding=p, dilation=d),) * 2
+    np.testing.assert_allclose(ours, out, atol=1e-4)

@@ -12,16 +12,30 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import _common as C  # noqa: E402
 
 
-def test_run_all_quick_prints_every_table():
+@pytest.fixture(scope="module")
+def quick_run() -> str:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--quick", "--self-check"],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    out = proc.stdout
+    return proc.stdout
+
+
+def readme_block(name: str) -> str:
+    start, end = C.BLOCKS[name]
+    return C.README.read_text().split(start, 1)[1].split(end, 1)[0]
+
+
+def test_run_all_quick_prints_every_table(quick_run):
+    out = quick_run
     for title in (
         "### Machine",
         "### Start-up: `import helpers`",
@@ -35,3 +49,36 @@ def test_run_all_quick_prints_every_table():
     assert "| _bench_self_check" in out
     assert "heavy modules loaded by `import helpers` | none |" in out
     assert "Whole run:" in out
+
+
+def test_readme_results_have_the_tables_and_columns_run_all_prints_now(quick_run):
+    """Issue 24: the stored tables drifted from the script (an 11-column widget table where it printed 14)."""
+    printed, stored = C.markdown_tables(quick_run), C.markdown_tables(readme_block("results"))
+    assert set(stored) == set(printed), set(stored) ^ set(printed)
+    for title, columns in printed.items():
+        assert stored[title] == columns, f"{title}: README has {stored[title]}, run_all prints {columns}"
+
+
+def test_readme_browser_tables_have_the_columns_bench_explorers_prints_now():
+    import bench_explorers
+
+    made = {t.title: t.columns for t in bench_explorers.make_tables()}
+    stored = C.markdown_tables(readme_block("browser"))
+    for title, columns in stored.items():
+        if title != "Machine":
+            assert made.get(title) == columns, f"{title}: README has {columns}, bench_explorers prints {made.get(title)}"
+
+
+def test_every_table_in_the_readme_is_written_by_a_script():
+    """Tables live only inside the generated blocks; prose outside them quotes the numbers, it holds no table."""
+    text = C.README.read_text()
+    for start, end in C.BLOCKS.values():
+        head, rest = text.split(start, 1)
+        text = head + rest.split(end, 1)[1]
+    hand_made = [line for line in text.splitlines() if line.lstrip().startswith("|")]
+    assert not hand_made, f"a table outside the generated blocks: {hand_made[:3]}"
+
+
+def test_the_column_check_can_fail():
+    assert C.markdown_tables("### T\n\n| a | b |\n|---|---:|\n| 1 | 2 |\n") == {"T": ["a", "b"]}
+    assert C.markdown_tables("### T\n\n| a | b | c |\n") != {"T": ["a", "b"]}

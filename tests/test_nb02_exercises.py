@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import conv_output_size, exercises, tap_counts
+from helpers import exercises
 
 
 def _interior_unread_residues(n: int, k: int, s: int, d: int) -> set[int]:
-    counts = tap_counts(n, k, stride=s, dilation=d)
-    out = conv_output_size(n, k, stride=s, dilation=d)
-    return {x % s for x in range((k - 1) * d, (out - 1) * s + 1) if counts[x] == 0}
+    """Remainders mod ``s`` of the interior rows no tap reads: every window of the unpadded input, listed tap by tap."""
+    read = [0] * n
+    start = 0
+    while start + d * (k - 1) < n:  # a window is kept while its last tap is inside
+        for t in range(k):
+            read[start + t * d] += 1
+        last_start = start
+        start += s
+    return {x % s for x in range((k - 1) * d, last_start + 1) if read[x] == 0}
 
 
 def test_skipped_rows_answer_matches_brute_force():
@@ -62,3 +68,10 @@ def test_notebook_questions_match_the_registered_exercises():
             numbers = lambda text: sorted(re.findall(r"\d+(?:\.\d+)?", text))  # noqa: E731
             assert numbers(registered) == numbers(re.sub(r"^\*\*\d\.(?: Warm-up\.)?\*\*", "", question.strip())), (
                 name, match.group(1))
+
+
+def test_keep_size_slips_of_issue_19_get_their_own_hints():
+    """Issue 19: 10 (half the span, rounded up) and 4.5 (halved twice) used to get the generic hint."""
+    assert exercises.check_answer("02-keep-size", 3 * (7 - 1) // 2)[0]       # d(K-1)/2 = 9
+    assert exercises.mistake_for("02-keep-size", 10) == "half the span, rounded up"
+    assert exercises.mistake_for("02-keep-size", 4.5) == "halved twice"

@@ -60,10 +60,7 @@ pool_st = st.builds(Layer, kernel=st.integers(1, 2), stride=st.integers(1, 2), k
 
 @given(st.lists(st.one_of(conv_st, pool_st), min_size=1, max_size=4), st.integers(6, 10), st.integers(6, 10), st.integers(1, 3))
 def test_layer_costs_match_brute_force_count(layers, h, w, c_in):
-    try:
-        expected = brute_force_costs(layers, h, w, c_in)
-    except (ValueError, TypeError):
-        return
+    expected = brute_force_costs(layers, h, w, c_in)  # an oracle that cannot judge fails the test, never skips it
     if any(ho < 1 or wo < 1 for ho, wo, *_ in expected):
         with pytest.raises(ValueError):
             layer_costs(layers, (h, w), in_channels=c_in)

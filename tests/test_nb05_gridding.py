@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from oracles import conv2d_loops, path_counts, reachable_inputs
+from oracles import (
+    conv2d_loops,
+    hdc_by_definition,
+    largest_gap,
+    path_counts,
+    reachable_inputs,
+    reached_offsets,
+    wang_max_gap,
+)
 
 from helpers import (
     Layer,
@@ -179,10 +187,10 @@ def test_hdc_report_fields_against_independent_computations(rates, k):
     r = (k - 1) * sum(rates) + 1
     assert rep.rates == tuple(rates) and rep.kernel == k
     assert rep.common_factor == g
-    assert rep.max_gap == hdc_max_gap(rates, k)
-    assert rep.paper_rule == (g == 1 and rep.max_gap <= k)
-    assert rep.hdc == (rates[0] == 1 and rep.paper_rule) == is_hdc(rates, k)
-    assert rep.holes == r * r - len(offsets(rates, k)) ** 2
+    assert rep.max_gap == wang_max_gap(rates, k)  # the oracle, not hdc_max_gap itself
+    assert rep.paper_rule == (g == 1 and wang_max_gap(rates, k) <= k)
+    assert rep.hdc == hdc_by_definition(rates, k)
+    assert rep.holes == r * r - len(reached_offsets(rates, k)) ** 2
     if rep.hdc:  # the rule, with r_1 = 1, is sufficient
         assert rep.holes == 0
 
@@ -375,6 +383,34 @@ def test_issue12_item1_rule_is_sufficient_for_every_stack_the_widget_offers():
     assert all(accepted[k] > 10 for k in WIDGET_KERNELS)  # the enumeration is not vacuous
 
 
+def test_hdc_max_gap_and_is_hdc_match_the_papers_definition_for_every_kernel_the_widget_offers():
+    """Issue 24: M_2 and the HDC verdict against oracles.wang_max_gap / hdc_by_definition (the paper's recursion with
+    K - 1 for its 2, written apart from helpers) over every stack the widget offers, K = 2-5, and a few K beyond."""
+    flipped = Counter()
+    for rates in widget_domain():
+        for k in (*WIDGET_KERNELS, 7):
+            assert hdc_max_gap(rates, k) == wang_max_gap(rates, k), (rates, k)
+            verdict = hdc_by_definition(rates, k)
+            assert is_hdc(rates, k) == verdict, (rates, k)
+            flipped[k] += verdict != (rates[0] == 1 and wang_max_gap(rates, 3) <= k)
+    assert flipped[4] > 50 and flipped[5] > 50  # the paper's literal 2 would give other verdicts for K > 3
+
+
+@pytest.mark.parametrize("k", [2, 3, 4, 5, 7])
+def test_hdc_max_gap_is_the_true_largest_gap_when_a_layer_fits_inside_the_next_ones_step(k):
+    """Issue 24: brute-force reach. For rates (r1, r2, r3) with (K-1)·r2 < r3, layers 2-3 reach 0, r2, ..., (K-1)·r2
+    in each r3 step, so their largest gap is max(r2, r3 - (K-1)·r2) exactly, and M_2 must equal it; over every
+    stack M_2 bounds the largest gap of layers 2..n from above."""
+    exact = 0
+    for rates in widget_domain():
+        gap = largest_gap(reached_offsets(rates[1:], k))
+        assert gap <= hdc_max_gap(rates, k), (rates, k)
+        if len(rates) == 3 and (k - 1) * rates[1] < rates[2]:
+            assert hdc_max_gap(rates, k) == gap, (rates, k)
+            exact += 1
+    assert exact > 50
+
+
 def test_issue12_item1_widget_sentence_matches_brute_force_on_its_whole_domain():
     """Issue 12 item 1: the widget printed 'passes ... and indeed no holes' beside a figure full of holes.
 
@@ -436,16 +472,16 @@ def test_issue12_item2_identity_start_smooths_nothing():
 
 def test_issue12_item7_no_common_factor_is_necessary_but_not_enough():
     """Issue 12 item 7: 06 called 'rates without a common factor' the cure; (1, 2, 9) and (2, 3, 5) share none and
-    still leave holes. Over all triples 1-8: a common factor always leaves holes; coprime triples may or may not."""
+    still leave holes. Over all triples 1-9: a common factor always leaves holes; coprime triples may or may not."""
     coprime_with_holes = []
-    for rates in itertools.product(range(1, 9), repeat=3):
+    for rates in itertools.product(range(1, 10), repeat=3):
         holes = holes_by_bitmask(rates, 3)
         if math.gcd(*rates) > 1:
             assert holes > 0, rates
         elif holes:
             coprime_with_holes.append(rates)
-    assert (1, 2, 9) not in coprime_with_holes  # (9 is outside 1-8; checked directly below)
-    assert holes_by_bitmask((1, 2, 9), 3) > 0 and (2, 3, 5) in coprime_with_holes
+    assert (1, 2, 9) in coprime_with_holes and (2, 3, 5) in coprime_with_holes
+    assert len(coprime_with_holes) < sum(math.gcd(*t) == 1 for t in itertools.product(range(1, 10), repeat=3))
 
 
 @given(st.lists(st.integers(1, 6), min_size=1, max_size=3), st.integers(1, 4))

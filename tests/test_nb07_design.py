@@ -19,9 +19,9 @@ from helpers import (
     heatmap_size,
     output_sizes,
     resnet50,
-    valid_weight_fraction,
 )
 from helpers.receptive import Layer
+from oracles import valid_tap_shares
 
 # ---------------------------------------------------------------------------
 # cell_collision_fraction: exact against counting grid offsets
@@ -240,8 +240,8 @@ def test_holes_hdc_and_warnings():
 def test_degenerate_rate_warning(n, os_, rate):
     # DeepLabv3 Fig. 4: as the rate approaches the map size, only the centre tap stays valid
     r = design_report(n, os_, rates=(rate,))
-    shares = valid_weight_fraction(r.feature_size, rate)
-    assert r.centre_only_share == pytest.approx(shares[1]) and r.centre_only_share >= 0.5
+    shares = valid_tap_shares(r.feature_size, rate)  # oracle: every position, every tap
+    assert r.centre_only_share == pytest.approx(shares.get(1, 0.0)) and r.centre_only_share >= 0.5
     assert any(w.startswith("degenerate rate") for w in r.warnings)
 
 
@@ -249,7 +249,7 @@ def test_large_rate_warning_follows_the_valid_tap_counts():
     # ASPP at OS 16 on a 513 crop (33x33 map): rate 6 keeps most taps, rates 12 and 18 lose most of them
     for rate, warned in [(6, False), (12, True), (18, True)]:
         r = design_report(513, 16, rates=(rate,))
-        few = sum(v for taps, v in valid_weight_fraction(33, rate).items() if taps <= 4)
+        few = sum(v for taps, v in valid_tap_shares(33, rate).items() if taps <= 4)
         assert r.few_taps_share == pytest.approx(few)
         assert any(w.startswith("large rate") for w in r.warnings) == warned
 
@@ -385,3 +385,50 @@ def test_an_empty_cell_at_every_offset_exactly_when_the_stride_is_at_most_half_t
             always = all((x0 + d) // s - x0 // s >= 2 for x0 in range(s))
             assert always == (s <= d / 2), (d, s)
             assert (cell_collision_fraction(d, 0, s, within=1) == 0) == always, (d, s)
+
+
+# ---------------------------------------------------------------------------
+# third edition (issue 21)
+# ---------------------------------------------------------------------------
+
+
+def test_issue21_item1_bilinear_x4_turns_one_diagonal_peak_into_two():
+    """REFERENCE_NUMBERS: 8×8 map, 1.0 at (3, 3) and 0.9 at (4, 4): one 3×3 peak; after bilinear ×4 two."""
+    coarse = np.zeros((8, 8))
+    coarse[3, 3], coarse[4, 4] = 1.0, 0.9
+    assert find_peaks(coarse).tolist() == [[3, 3]]
+    assert find_peaks(bilinear_upsample(coarse, 32)).tolist() == [[14, 14], [17, 17]]
+    side = np.zeros((8, 8))
+    side[3, 3], side[3, 4] = 1.0, 0.9
+    assert len(find_peaks(bilinear_upsample(side, 32))) == 1
+
+
+def test_issue21_exercises_07_by_independent_counts():
+    from helpers import exercises
+
+    # 07-predict-two-peaks: 45° pair 12 px apart at stride 6; cells touch at a corner at some offsets
+    step = 12 / np.sqrt(2)
+    touching = [
+        abs(int(np.floor((ox + step) / 6)) - int(np.floor(ox / 6))) <= 1
+        and abs(int(np.floor((oy + step) / 6)) - int(np.floor(oy / 6))) <= 1
+        for ox in np.arange(0, 6, 0.25) for oy in np.arange(0, 6, 0.25)
+    ]
+    assert any(touching) and exercises.check_answer("07-predict-two-peaks", False)[0]
+    assert not exercises.check_answer("07-predict-two-peaks", True)[0]
+    assert exercises.check_answer("07-why-bilinear", "b")[0]
+    ok, hint = exercises.check_answer("07-collision-share-20", 37.5)
+    assert not ok and "percentage" in hint
+
+
+def test_issue21_item3_warning_says_disjoint_or_shared():
+    for rates in [(1, 2, 9), (2, 3, 5), (1, 4, 7)]:
+        w = [x for x in design_report(512, 16, rates=rates).warnings if x.startswith("gridding")]
+        assert w and "disjoint" not in w[0] and "still share" in w[0], rates
+    for rates in [(2, 2, 11), (2, 7), (5, 7), (2, 4, 8)]:
+        r = design_report(512, 16, rates=rates)
+        assert r.neighbour_share == 0 and any("disjoint pixel sets" in x for x in r.warnings), rates
+
+
+def test_issue21_summary_without_a_head_names_no_taps():
+    text = design_report(512, 16).summary()
+    assert "taps" not in text and "no dilated head" in text
