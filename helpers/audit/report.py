@@ -88,6 +88,7 @@ _HEADER = ["layer", "kind", "size", "k", "s", "p", "d", "r", "eff. stride", "eff
 @dataclass(frozen=True)
 class AuditReport:
     """What :func:`helpers.audit` found; every number per spatial axis (``(height, width)`` for images).
+    Taught in notebook ``08_audit_a_real_network``.
 
     Attributes
     ----------
