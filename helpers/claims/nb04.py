@@ -380,18 +380,16 @@ def _reads(v: int, layers: int = 3, k: int = 4, s: int = 2, p: int = 1) -> set[i
 
 
 def _encdec_torch():
+    """PyTorch's conv_transpose1d with all-ones weights on a batch of one-hot inputs: which inputs reach each output."""
     import torch
 
-    x = torch.zeros(1, 1, 20, requires_grad=True)
-    y = x
+    y = torch.eye(20).unsqueeze(1)  # input i as batch item i
     for _ in range(3):
         y = torch.nn.functional.conv_transpose1d(y, torch.ones(1, 1, 4), stride=2, padding=1)
     for v in range(0, 129):
-        (g,) = torch.autograd.grad(y[0, 0, v], x, retain_graph=True)
-        got = set(torch.nonzero(g[0, 0]).flatten().tolist())
+        got = set(torch.nonzero(y[:, 0, v]).flatten().tolist())
         if got != _reads(v):
             yield {"v": v}
-
 
 
 @claim(

@@ -91,7 +91,7 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
         cells = len(centers)
         _nb04_show(ax, img, n)
         edges = np.concatenate([centers - os_ / 2, [centers[-1] + os_ / 2]])  # cell u: centre ± OS/2
-        lw, alpha = (1.0, 1.0) if cells <= 16 else (0.6, 0.6) if cells <= 24 else (0.4, 0.35)
+        lw, alpha = (1.0, 1.0) if cells <= 16 else (0.6, 0.6) if cells <= 24 else (0.45, 0.5)
         ax.vlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=lw, alpha=alpha)
         ax.hlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=lw, alpha=alpha)
         gx, gy = np.meshgrid(centers, centers)
