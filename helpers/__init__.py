@@ -50,7 +50,8 @@ from .gridding import (
     stack_response,
     valid_weight_fraction,
 )
-from .network_audit import AuditReport, AuditRow, VerifyResult, audit
+from .audit import AuditReport, AuditRow, audit
+from .audit.measure import VerifyResult
 from .receptive import (
     Layer,
     RFRow,
@@ -150,3 +151,9 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
+
+
+# Notebook 05, third edition: gridding by each of its three definitions, the pieces a gap splits into.
+from .gridding import GriddingKinds, gap_pieces, gridding_by_definition  # noqa: E402
+
+__all__ += ["GriddingKinds", "gap_pieces", "gridding_by_definition"]

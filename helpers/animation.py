@@ -330,7 +330,8 @@ def _on_common_canvas(images: list[Any], pngs: list[bytes], boxes: list[Any], dp
 
 _STYLE = (
     ".sh-anim{font-family:system-ui,sans-serif;font-size:14px;max-width:100%;margin:0 0 8px}"
-    ".sh-anim img{max-width:100%;height:auto;display:block}"
+    # frames are shown at least 800 px wide (or the page's width), so their text stays readable
+    ".sh-anim img{max-width:100%;min-width:min(800px,100%);height:auto;display:block}"
     ".sh-anim-controls{display:flex;flex-wrap:wrap;align-items:center;gap:6px;margin:4px 0}"
     ".sh-anim-controls button{font:inherit;padding:2px 10px;min-width:2.4em;cursor:pointer}"
     ".sh-anim-controls input{flex:1 1 160px;max-width:320px}"
@@ -343,6 +344,8 @@ _SCRIPT = """(function () {
   var root = (document.currentScript && document.currentScript.parentNode) || document.getElementById(%(id)s);
   if (!root || root.getAttribute("data-ready")) return;
   root.setAttribute("data-ready", "1");
+  // keys pressed in the player are its own: JupyterLab's shortcuts (arrows move between cells) skip it
+  root.setAttribute("data-lm-suppress-shortcuts", "true");
   var data = JSON.parse(root.querySelector("script.sh-anim-data").textContent);
   var img = root.querySelector("img.sh-anim-frame"), bar = document.createElement("div");
   bar.className = "sh-anim-controls";
@@ -371,6 +374,12 @@ _SCRIPT = """(function () {
   root.querySelector("button.sh-anim-prev").addEventListener("click", function () { stop(); show(i - 1); });
   root.querySelector("button.sh-anim-next").addEventListener("click", function () { stop(); show(i + 1); });
   slider.addEventListener("input", function () { stop(); show(parseInt(slider.value, 10)); });
+  // arrows, Home and End step the frames the same way in every page (JupyterLab included)
+  slider.addEventListener("keydown", function (e) {
+    var to = {ArrowLeft: i - 1, ArrowDown: i - 1, ArrowRight: i + 1, ArrowUp: i + 1, Home: 0, End: n - 1}[e.key];
+    if (to === undefined) return;
+    e.preventDefault(); e.stopPropagation(); stop(); show(Math.max(0, Math.min(n - 1, to)));
+  });
   show(i);
 })();"""
 

@@ -386,10 +386,12 @@ def tap_residues(kernel: int, *, stride: int, dilation: int = 1) -> list[int]:
 
     Window ``i`` starts at padded position ``iS``, so its tap ``a`` reads
     ``iS + a·d``: every read position is congruent mod ``S`` to some ``a·d``.
-    Away from the borders the converse holds too, so a padded position ``x``
-    is read exactly when ``x mod S`` is in this set. The set has
-    ``min(K, S / gcd(S, d))`` elements; all ``S`` residues (every interior
-    pixel read) exactly when ``gcd(S, d) = 1`` and ``K >= S``.
+    In the interior, padded positions ``d(K − 1) … (N_out − 1)·S``, the converse
+    holds too: there a padded position ``x`` is read exactly when ``x mod S`` is
+    in this set (claim ``nb02-residue-interior``). The set has
+    ``min(K, S / gcd(S, d))`` elements, all ``S`` residues exactly when
+    ``gcd(S, d) = 1`` and ``K >= S``. At large rates the interior can be empty
+    (N = 33, K = 3, d = 12: input rows 9–11 and 21–23 are never read at stride 1).
 
     Defined in notebook ``02_dilation``.
 

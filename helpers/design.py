@@ -48,7 +48,11 @@ class DesignReport:
     peak_stride : int
         Input pixels per cell of the finest map a *learned* layer writes:
         ``output_stride / upsample`` with deconvolutions, ``output_stride``
-        with bilinear resizing (interpolation creates no new peaks).
+        with bilinear resizing (resizing adds no learned detail). Resizing
+        does change what a 3×3 peak test finds: the window counts output
+        cells, so its reach in pixels shrinks with the factor, and two
+        diagonal neighbours that the test on the coarse map merged can both
+        survive (notebook ``07_design_lab``, step 3).
     receptive_field : int
         Input pixels that can affect one heatmap cell (the largest over cells).
     holes, hole_fraction
@@ -67,6 +71,11 @@ class DesignReport:
         upsampling (each relative to the whole OS-32 baseline).
     warnings : tuple of str
         Gridding and degenerate-rate warnings, as sentences.
+    neighbour_share : float or None
+        Share of the pixels one head output reads (3×3 taps through every
+        head layer, in feature cells) that its neighbour one cell away reads
+        too: 0.0 means neighbouring outputs read disjoint pixel sets
+        (notebook 05's gridding). None without a head.
 
     Defined in notebook ``07_design_lab``.
 
@@ -97,6 +106,7 @@ class DesignReport:
     relative_memory: float
     cost_breakdown: tuple[tuple[str, float, float], ...]
     warnings: tuple[str, ...]
+    neighbour_share: float | None = None
 
     def summary(self) -> str:
         """The report as a few readable lines (used by notebook ``07_design_lab``)."""
@@ -106,12 +116,16 @@ class DesignReport:
             f"design: {self.input_size}×{self.input_size} input, output stride {self.output_stride}, "
             f"head rates ({head}), upsampling {up}",
             f"heatmap: {self.heatmap_size}×{self.heatmap_size} "
-            f"({self.heatmap_stride:g} px per cell; distinct peaks every {self.peak_stride} px)",
+            f"({self.heatmap_stride:g} px per cell; last learned layer every {self.peak_stride} px)",
             f"receptive field of one heatmap cell: {self.receptive_field} px",
             f"holes in the head's coverage: {self.holes} ({self.hole_fraction:.0%})"
             + ("" if self.hdc is None else f", HDC rule satisfied: {self.hdc}"),
-            f"largest rate: all 9 taps inside the map at {self.full_kernel_share:.0%} of positions, "
-            f"at most 4 at {self.few_taps_share:.0%}, only the centre at {self.centre_only_share:.0%}",
+            (
+                f"largest rate: all 9 taps inside the map at {self.full_kernel_share:.0%} of positions, "
+                f"at most 4 at {self.few_taps_share:.0%}, only the centre at {self.centre_only_share:.0%}"
+                if self.rates
+                else "no dilated head: no rates to check against the map"
+            ),
             f"relative to ResNet-50 at OS 32: compute ×{self.relative_compute:.2f}, "
             f"activation memory ×{self.relative_memory:.2f}",
         ]
@@ -132,6 +146,13 @@ def _costs(layers: Sequence[Layer], n: int, c_in: int) -> tuple[list[tuple[str, 
 def _backbone_costs(output_stride: int, n: int) -> tuple[tuple[tuple[str, float, float], ...], int]:
     rows, _, channels = _costs(resnet50(output_stride), n, 3)
     return tuple(rows), channels
+
+
+@lru_cache(maxsize=64)
+def _backbone_size_and_field(output_stride: int, n: int) -> tuple[int, int]:
+    """Feature-map side and receptive field of ResNet-50 at this output stride on an n-pixel input."""
+    backbone = resnet50(output_stride)
+    return output_sizes(backbone, n)[-1], receptive_field(backbone, input_size=n)[-1].r
 
 
 def _spans(ops: Sequence[np.ndarray]) -> int:
@@ -214,12 +235,14 @@ def design_report(
     True
     """
     n, os_, rs, up, mode = _check_design(input_size, output_stride, rates, upsample, upsample_mode)
-    backbone = resnet50(os_)
     head = [Layer(3, dilation=r, padding=r, name="head", channels=HEAD_CHANNELS) for r in rs]
-    feature = output_sizes(backbone, n)[-1]
+    feature, backbone_r = _backbone_size_and_field(os_, n)
     heatmap, mixed_cells = _upsampled_size_and_spread(feature, up, mode)
-    rf = receptive_field(backbone + head, input_size=n)[-1].r + mixed_cells * os_
+    # each stride-1 head layer adds (effective kernel − 1)·jump, the jump being os_ (receptive_field's recurrence)
+    head_r = sum((layer.effective_kernel - 1) * os_ for layer in head)
+    rf = backbone_r + head_r + mixed_cells * os_
     taps = _head_taps(head, feature)
+    share = _neighbour_share(rs)
     breakdown = _cost_breakdown(n, os_, head, feature, up, mode)
     return DesignReport(
         input_size=n,
@@ -241,7 +264,8 @@ def design_report(
         relative_compute=sum(b[1] for b in breakdown),
         relative_memory=sum(b[2] for b in breakdown),
         cost_breakdown=breakdown,
-        warnings=_design_warnings(rs, feature, taps),
+        warnings=_design_warnings(rs, feature, taps, share),
+        neighbour_share=share,
     )
 
 
@@ -306,13 +330,34 @@ def _head_taps(head: Sequence[Layer], feature: int) -> _HeadTaps:
     return _HeadTaps(int((cov == 0).sum()), float((cov == 0).mean()), shares[9], few, shares[1])
 
 
-def _design_warnings(rs: tuple[int, ...], feature: int, taps: _HeadTaps) -> tuple[str, ...]:
+def _neighbour_share(rs: tuple[int, ...]) -> float | None:
+    """Share of the offsets one output of a 3×3 dilated stack reads that its neighbour (one cell over) reads too.
+
+    Per axis the stack reads the sumset A = {0, r1, 2·r1} + {0, r2, 2·r2} + …;
+    in 2-D one output reads A × A and its row neighbour A × (A + 1), so the
+    shared part is |A ∩ (A + 1)| / |A| of what one output reads.
+    """
+    if not rs:
+        return None
+    offsets = {0}
+    for r in rs:
+        offsets = {a + t * r for a in offsets for t in (0, 1, 2)}
+    return len(offsets & {a + 1 for a in offsets}) / len(offsets)
+
+
+def _design_warnings(
+    rs: tuple[int, ...], feature: int, taps: _HeadTaps, share: float | None = None
+) -> tuple[str, ...]:
     """Gridding, degenerate-rate and large-rate warnings, as sentences."""
     warnings = []
     if sum(r > 1 for r in rs) >= 2 and taps.holes:
+        if share == 0:
+            how = "neighbouring outputs read disjoint pixel sets (gridding as notebook 05 defines it)"
+        else:
+            how = f"neighbouring outputs still share {share:.0%} of the pixels they read"
         warnings.append(
             f"gridding: the head rates {rs} leave {taps.holes} holes ({taps.hole_fraction:.0%}) in their coverage; "
-            "neighbouring outputs read disjoint sub-lattices (notebook 05)"
+            + how
         )
     if rs and taps.centre >= 0.5:
         warnings.append(

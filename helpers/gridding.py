@@ -28,6 +28,10 @@ __all__ = [
     "coverage_build_up",
     "stack_response",
     "probe_image",
+    "GriddingKinds",
+    "gridding_by_definition",
+    "gap_pieces",
+    "gridding_sentence",
 ]
 
 
@@ -465,13 +469,15 @@ def probe_image(size: int = 64) -> np.ndarray:
 
 
 def coverage_build_up(rates: Sequence[int], *, kernel: int = 3) -> list[tuple[str, np.ndarray]]:
-    """The coverage map of a stack as it is built, one kernel tap at a time.
+    """The coverage map of a stack as it is built, one kernel tap at a time, from the centre out.
 
     Step ``(l, t)`` holds the paths through layers ``1 … l-1`` (all taps)
     and the first ``t`` taps of layer ``l``: the copies of the earlier
-    pattern that layer ``l`` has placed so far. Every map is drawn on the
-    full receptive field of the whole stack (``r×r``), so the steps line up;
-    the last step is :func:`coverage_map` of the stack.
+    pattern that layer ``l`` has placed so far. Taps are centred (offsets
+    ``-d, 0, +d`` for a 3-tap layer) and placed centre first, then outwards,
+    so the pattern grows around the centre output as in :func:`coverage_map`.
+    Every map is drawn on the full receptive field of the whole stack
+    (``r×r``), so the steps line up; the last step is :func:`coverage_map`.
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -491,20 +497,215 @@ def coverage_build_up(rates: Sequence[int], *, kernel: int = 3) -> list[tuple[st
     --------
     >>> steps = coverage_build_up([2, 4])
     >>> len(steps), steps[0][0]
-    (6, 'layer 1 (rate 2): taps 1–1 of 3 per axis')
+    (6, 'layer 1 (rate 2): 1 of 3 taps per axis placed')
+    >>> int(steps[0][1].sum()), int(steps[0][1][6, 6])     # the centre tap alone: one pixel, the centre
+    (1, 1)
     >>> bool((steps[-1][1] == coverage_map(dilated_stack([2, 4]))).all())
     True
     """
     layers = dilated_stack(rates, kernel=kernel)
     r = coverage_map(layers).shape[0]
+    left = (kernel - 1) // 2  # taps left of the centre
+    order = sorted(range(kernel), key=lambda t: (abs(t - left), t))  # centre tap first, then outwards
     steps = []
     line = np.zeros(r, dtype=np.int64)
-    line[0] = 1  # one path, before any layer: offset 0
+    line[sum(left * layer.dilation for layer in layers)] = 1  # one path, before any layer: the centre
     for i, layer in enumerate(layers, 1):
         done = np.zeros_like(line)
-        for t in range(kernel):
-            shift = t * layer.dilation
-            done[shift:] += line[: r - shift]
-            steps.append((f"layer {i} (rate {layer.dilation}): taps 1–{t + 1} of {kernel} per axis", np.outer(done, done)))
+        for placed, t in enumerate(order, 1):
+            shift = (t - left) * layer.dilation
+            if shift >= 0:
+                done[shift:] += line[: r - shift]
+            else:
+                done[:shift] += line[-shift:]
+            caption = f"layer {i} (rate {layer.dilation}): {placed} of {kernel} taps per axis placed"
+            steps.append((caption, np.outer(done, done)))
         line = done
     return steps
+
+
+# --------------------------------------------------------------------------
+# Added for the third edition: gridding by each of its three definitions, and
+# the pieces a gap splits into (the HDC recurrence's terms).
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GriddingKinds:
+    """A rate schedule judged by each of the three definitions of gridding (see :func:`gridding_by_definition`).
+
+    Attributes
+    ----------
+    rates : tuple of int
+        The dilation rates, input side first.
+    kernel : int
+        Kernel size ``K`` of every layer.
+    disjoint_neighbours : bool
+        The course's definition (notebook 05): two neighbouring outputs read
+        disjoint sets of input pixels.
+    shared_fraction : float
+        Share of one output's reached input pixels that its horizontal
+        neighbour also reads (0 exactly when ``disjoint_neighbours``).
+    holes : int
+        Wang et al. (2018, HDC)'s definition: pixels of the receptive field
+        that no chain of taps reaches (0: no gridding in their sense).
+    dilated : bool
+        Yu, Koltun & Funkhouser (2017, DRN)'s definition is about content:
+        a layer of rate ``d >= 2`` samples its input every ``d`` pixels, so
+        input content above ``1/(2d)`` cycles per pixel aliases into a grid.
+        True when some rate is at least 2 (such content *can* grid); whether it
+        does depends on the input, not on the rates alone.
+    finest_pattern_kept : float
+        A measure for DRN's sense: the share of a ±1 checkerboard's contrast
+        (the finest 2-D pattern) that the stack keeps when every kernel
+        averages (interior of a large image). 1.0: passed unblurred.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> g = gridding_by_definition((2, 7))
+    >>> g.disjoint_neighbours, g.holes > 0, g.dilated
+    (True, True, True)
+    """
+
+    rates: tuple[int, ...]
+    kernel: int
+    disjoint_neighbours: bool
+    shared_fraction: float
+    holes: int
+    dilated: bool
+    finest_pattern_kept: float
+
+
+def gridding_by_definition(rates: Sequence[int], *, kernel: int = 3) -> GriddingKinds:
+    """Classify a stack of stride-1 dilated convolutions by the three definitions of gridding.
+
+    1. *Disjoint neighbours* (the course's, notebook 05): two neighbouring
+       outputs read no input pixel in common. A common factor ``g > 1`` of the
+       rates is sufficient for it, not necessary: ``(2, 7)`` shares no factor.
+    2. *Holes in the receptive field* (Wang et al. 2018, HDC).
+    3. *Aliasing* of content above the dilation's sampling rate (Yu, Koltun &
+       Funkhouser 2017, DRN, who add degridding layers): a property of the
+       input as much as of the rates, reported as ``dilated`` and measured by
+       ``finest_pattern_kept``.
+
+    Pure numpy, no figure: the design lab (``helpers.design``) can word its
+    warnings from it. In 2-D the field is the outer product of the 1-D one,
+    so the three answers hold for horizontal, vertical and diagonal
+    neighbours alike (a diagonal neighbour shares no more than a horizontal one).
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    rates : sequence of int
+        Dilation rates, input side first (at least one, each >= 1).
+    kernel : int
+        Taps per axis of every layer (>= 1).
+
+    Examples
+    --------
+    >>> g = gridding_by_definition((1, 2, 9))          # holes, but neighbours share most pixels
+    >>> g.disjoint_neighbours, g.holes, round(g.shared_fraction, 2)
+    (False, 184, 0.86)
+    >>> g = gridding_by_definition((2, 4, 8))          # all three
+    >>> g.disjoint_neighbours, g.holes, g.finest_pattern_kept
+    (True, 616, 1.0)
+    >>> gridding_by_definition((1, 1, 2, 4, 8, 16)).holes   # Yu & Koltun's context module: no holes
+    0
+    """
+    layers = dilated_stack(rates, kernel=kernel)  # validates the rates and the kernel
+    rs, k = tuple(layer.dilation for layer in layers), layers[0].kernel
+    counts = _path_counts(layers)
+    seen = counts > 0
+    shared = int((seen[1:] & seen[:-1]).sum())
+    signs = np.where(np.arange(len(counts)) % 2 == 0, 1.0, -1.0)
+    kept_1d = float((counts * signs).sum() / counts.sum())
+    holes = int(seen.size**2 - seen.sum() ** 2)
+    return GriddingKinds(rs, k, shared == 0, shared / int(seen.sum()), holes, max(rs) > 1, kept_1d**2)
+
+
+def gap_pieces(gap: int, rate: int) -> "tuple[tuple[int, ...], tuple[int, ...]]":
+    """What a 3-tap layer of rate ``d`` does to a gap of width ``M`` between two reached offsets.
+
+    The layer adds copies of every reached offset at ``-d, 0, +d``; the two
+    ends ``0`` and ``M`` of the gap put new points at ``d`` and ``M - d``.
+    Returns the points strictly inside the gap (sorted) and the widths of the
+    pieces the gap splits into — the three cases behind the terms of the HDC
+    recurrence (Wang et al. 2018): ``2d <= M`` gives ``d, M - 2d, d``;
+    ``d < M < 2d`` gives ``M - d, 2d - M, M - d``; ``d >= M`` leaves ``M``.
+    (A new point that lands on the other end adds nothing.)
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Parameters
+    ----------
+    gap : int
+        Width ``M`` of the gap (>= 1).
+    rate : int
+        Rate ``d`` of the layer (>= 1).
+
+    Examples
+    --------
+    >>> gap_pieces(9, 3)
+    ((3, 6), (3, 3, 3))
+    >>> gap_pieces(7, 5)
+    ((2, 5), (2, 3, 2))
+    >>> gap_pieces(4, 5)
+    ((), (4,))
+    """
+    m = check_int("gap", gap, 1)
+    d = check_int("rate", rate, 1)
+    inside = tuple(sorted({p for p in (d, m - d) if 0 < p < m}))
+    edges = (0, *inside, m)
+    return inside, tuple(b - a for a, b in zip(edges, edges[1:]))
+
+
+def gridding_sentence(rep: "HDCReport", *, shared: "float | None" = None) -> str:
+    """The widget's sentence for one :class:`helpers.HDCReport`: field, holes, neighbours and the HDC verdict.
+
+    Pure text, no figure (the sentence of notebook 05's widget,
+    :func:`helpers.widgets.gridding_view`). ``shared`` (the share of an output's input pixels
+    that its neighbour also reads, :func:`helpers.gridding_by_definition`)
+    adds whether the stack grids in the course's sense. The verdicts are
+    checked against brute force for each setting the widget offers (claim
+    ``widget-gridding-verdict`` in ``helpers/claims/nb05.py``).
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> gridding_sentence(hdc_report((1, 2, 5), kernel=2)).split(". ")[-1]
+    'HDC rule: fails (M₂ = 3 > K = 2), and brute force agrees: holes.'
+    """
+    r = 1 + (rep.kernel - 1) * sum(rep.rates)
+    listed = ", ".join(str(v) for v in rep.rates)
+    head = (
+        f"Rates {listed} with {rep.kernel}×{rep.kernel} kernels: receptive field {r}×{r}, "
+        f"{rep.holes} holes ({100 * rep.holes / r**2:.0f} % of the field unreached). "
+    )
+    if shared is not None:
+        head += (f"Neighbouring outputs share {100 * shared:.0f} % of their input pixels"
+                 + (": they read disjoint sets, the gridding of notebook 05. " if shared == 0 else ". "))
+    reasons = []
+    if rep.rates[0] != 1:
+        reasons.append(f"d₁ = {rep.rates[0]} ≠ 1")
+    if rep.common_factor > 1:
+        reasons.append(f"common factor {rep.common_factor}")
+    if rep.max_gap > rep.kernel:
+        reasons.append(f"M₂ = {rep.max_gap} > K = {rep.kernel}")
+    if rep.hdc and rep.holes == 0:
+        verdict = (f"HDC rule: passes (d₁ = 1, M₂ = {rep.max_gap} ≤ K = {rep.kernel}), "
+                   "and indeed no holes.")
+    elif rep.hdc:  # does not happen on the widget's range (claim nb05-hdc-sufficient); say so rather than lie
+        verdict = "HDC rule: passes, yet brute force finds holes: please report this as a bug."
+    elif rep.holes == 0:
+        verdict = (f"HDC rule: fails ({'; '.join(reasons)}), yet there are no holes: the rule is a design rule, "
+                   "not a test.")
+    elif rep.paper_rule:
+        verdict = (f"The paper's two conditions hold (no common factor, M₂ = {rep.max_gap} ≤ K), "
+                   f"but d₁ = {rep.rates[0]} ≠ 1 and there are holes: is_hdc rejects it.")
+    else:
+        verdict = f"HDC rule: fails ({'; '.join(reasons)}), and brute force agrees: holes."
+    return head + verdict

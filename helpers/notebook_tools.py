@@ -3,6 +3,10 @@
 ``python -m helpers.notebook_tools refresh [NOTEBOOK ...]``
     Re-execute notebooks in place, each from a fresh kernel of the current
     environment, so the stored outputs that nbval compares are current.
+``python -m helpers.notebook_tools enable-save-hook``
+    Enable :func:`pre_save_hook` (a Jupyter Server extension) in this environment: writes
+    ``<sys.prefix>/etc/jupyter/jupyter_server_config.d/strides_and_holes.json``, the file a
+    regular install (``pip install .``) puts there and an editable install does not.
 ``python -m helpers.notebook_tools figures [NOTEBOOK ...] [--out DIR]``
     Write every stored PNG output to ``DIR`` (default ``build/figures``) as
     ``<notebook>-cell<NN>-<k>.png``, to look at the figures without a browser.
@@ -102,6 +106,77 @@ def strip_widget_outputs(nb) -> int:
     return changed
 
 
+def pre_save_hook(model: dict, **kwargs) -> None:
+    """Jupyter Server's pre-save hook: store a notebook as it reopens without a kernel.
+
+    JupyterLab saves an executed widget cell with its widget view, and with no
+    saved widget state (JupyterLab's default) the reopened notebook, nbconvert
+    and the website show "Error displaying widget: model not found" or nothing
+    in that cell. This hook applies :func:`strip_widget_outputs` to every
+    notebook the server writes, so the file keeps each explorer's standalone
+    HTML and picture (and each widget's picture); the open browser tab keeps
+    its live widgets. The course installs it as a server extension of the
+    environment it is installed in (``etc/jupyter/jupyter_server_config.d/strides_and_holes.json``,
+    package data; see :func:`_load_jupyter_server_extension`); other notebooks are stored
+    unchanged unless they hold widget views.
+
+    Examples
+    --------
+    >>> model = {"type": "notebook", "content": {"cells": [{"cell_type": "code", "source": "", "metadata": {},
+    ...     "execution_count": 1, "outputs": [{"output_type": "display_data", "metadata": {},
+    ...     "data": {WIDGET_VIEW: {"model_id": "x"}, "text/html": "<b>x</b>", "text/plain": "x"}}]}],
+    ...     "metadata": {}, "nbformat": 4, "nbformat_minor": 5}}
+    >>> pre_save_hook(model)
+    >>> sorted(model["content"]["cells"][0]["outputs"][0]["data"])
+    ['text/html', 'text/plain']
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    import nbformat
+
+    nb = nbformat.from_dict(model["content"])
+    if strip_widget_outputs(nb):
+        model["content"] = nb
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """This module is a Jupyter Server extension: it registers :func:`pre_save_hook`."""
+    return [{"module": "helpers.notebook_tools"}]
+
+
+def _load_jupyter_server_extension(serverapp) -> None:
+    """Register :func:`pre_save_hook` with the server's contents manager (the server calls this).
+
+    Enabled by ``etc/jupyter/jupyter_server_config.d/strides_and_holes.json``, which the package
+    installs; ``jupyter server extension list`` names it.
+    """
+    serverapp.contents_manager.register_pre_save_hook(pre_save_hook)
+    serverapp.log.info("Strides & Holes: notebooks are saved without widget views (helpers.notebook_tools.pre_save_hook)")
+
+
+#: The server config that enables the save hook (the same as jupyter-config/jupyter_server_config.d/).
+SERVER_CONFIG_NAME = "strides_and_holes.json"
+SERVER_CONFIG = {"ServerApp": {"jpserver_extensions": {"helpers.notebook_tools": True}}}
+
+
+def enable_save_hook(prefix: Path | None = None) -> Path:
+    """Write the server config that enables the save hook into ``prefix`` (default ``sys.prefix``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     enable_save_hook(Path(tmp)).relative_to(tmp).as_posix()
+    'etc/jupyter/jupyter_server_config.d/strides_and_holes.json'
+    """
+    import json
+
+    target = Path(prefix or sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / SERVER_CONFIG_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(SERVER_CONFIG, indent=2) + "\n", encoding="utf-8")
+    return target
+
+
 def refresh(path: Path, timeout: int = 120) -> float:
     """Execute ``path`` top to bottom in a fresh kernel and save it in place; return seconds."""
     import nbformat
@@ -143,7 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     p_fig = sub.add_parser("figures", help="export stored PNG outputs")
     p_fig.add_argument("notebooks", nargs="*")
     p_fig.add_argument("--out", default=str(ROOT / "build" / "figures"))
+    sub.add_parser("enable-save-hook", help="save notebooks without widget views in this environment's Jupyter Server")
     args = parser.parse_args(argv)
+    if args.command == "enable-save-hook":
+        print(f"{enable_save_hook()}: restart Jupyter to use it")
+        return 0
     for path in _notebooks(args.notebooks):
         if args.command == "refresh":
             print(f"{path.name}: executed in {refresh(path, args.timeout):.1f} s")

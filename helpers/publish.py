@@ -14,6 +14,12 @@ Maintenance commands, run from a clone of the repository (they need the ``test``
     on any Sphinx warning, such as a broken reference; a link to a notebook that the
     README's contents table plans but that is not written yet is reported, not fatal.
 
+Widget views: a notebook run and saved in JupyterLab stores each widget cell's widget view
+(and, with "Save Widget State Automatically", the widgets' state). No page can show one without a
+kernel (and the ipywidgets page script comes from a CDN), so both builds skip widget views and show
+what is stored beside them: an explorer's standalone HTML, a widget's picture. A widget view with
+nothing beside it is reported (:func:`widget_view_problems`), not silently dropped.
+
 No page loads anything from a CDN: the website and the nbconvert pages
 (:func:`nbconvert_html`) carry MathJax 2.7 beside them, copied from the
 ``jupyter-server-mathjax`` package (part of the ``test`` extra) by :func:`copy_mathjax`.
@@ -49,7 +55,7 @@ README_FIGURE_RATES = ((2, 2, 2), (1, 2, 5))
 
 __all__ = [
     "repository_url", "github_repository", "binder_url", "badges", "readme_figure", "build_site", "SiteBuild",
-    "mathjax_source", "copy_mathjax", "nbconvert_html",
+    "mathjax_source", "copy_mathjax", "nbconvert_html", "widget_view_problems",
 ]  # fmt: skip
 
 
@@ -230,15 +236,67 @@ def _nbconvert_exporter():
     return HTMLExporter(mathjax_url=MATHJAX_URL, extra_loaders=[loader], template_file="strides_and_holes.html.j2")
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def widget_view_problems(nb_path: Path) -> list[str]:
+    """The widget-view outputs of a stored notebook that show nothing without a kernel.
+
+    A widget view beside a picture or HTML (every course widget and explorer) is fine: the pages
+    show that instead. One with only its ``text/plain`` repr beside it is a problem to report.
+
+    Examples
+    --------
+    >>> import json, tempfile
+    >>> cell = {"cell_type": "code", "source": "w", "metadata": {}, "execution_count": 1, "outputs": [
+    ...     {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: {"model_id": "a"}, "text/plain": "IntSlider()"}}]}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "x.ipynb"
+    ...     _ = path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    ...     widget_view_problems(path)
+    ['x.ipynb, code cell 1: a widget view with nothing else to show without a kernel (run `python -m helpers.notebook_tools refresh x.ipynb`, or display a picture beside the widget)']
+    """
+    import json
+
+    cells = json.loads(Path(nb_path).read_text(encoding="utf-8")).get("cells", [])
+    problems, number = [], 0
+    for cell in cells:
+        if cell.get("cell_type") != "code":
+            continue
+        number += 1
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and set(data) <= {WIDGET_VIEW, "text/plain"}:
+                name = Path(nb_path).name
+                problems.append(f"{name}, code cell {number}: a widget view with nothing else to show without a kernel "
+                                f"(run `python -m helpers.notebook_tools refresh {name}`, or display a picture beside the widget)")  # fmt: skip
+                break
+    return problems
+
+
 def nbconvert_html(nb: Path, out: Path) -> Path:
     """``jupyter nbconvert --to html`` (the default "lab" template nbviewer uses; no execution) into
     ``out/<name>.html``, with MathJax copied beside the page instead of loaded from a CDN.
 
-    Runs in this process, so the exporter is loaded once for many notebooks.
+    Widget views are dropped first (:func:`helpers.notebook_tools.strip_widget_outputs`): a notebook
+    saved in JupyterLab after Run All shows each explorer and widget picture, never an empty widget
+    cell; :func:`widget_view_problems` are printed as warnings. Runs in this process, so the exporter
+    is loaded once for many notebooks.
     """
+    import warnings
+
+    import nbformat
+
+    from .notebook_tools import strip_widget_outputs
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    body, _ = _nbconvert_exporter().from_filename(str(nb))
+    for problem in widget_view_problems(nb):
+        warnings.warn(problem, stacklevel=2)
+    notebook = nbformat.read(str(nb), as_version=4)
+    strip_widget_outputs(notebook)
+    resources = {"metadata": {"name": Path(nb).stem, "path": str(Path(nb).parent)}}
+    body, _ = _nbconvert_exporter().from_notebook_node(notebook, resources=resources)
     copy_mathjax(out)
     target = out / f"{Path(nb).stem}.html"
     target.write_text(body, encoding="utf-8")
@@ -329,6 +387,10 @@ def build_site(out: Path = ROOT / "build" / "site", *, source: Path = ROOT, toc:
     sphinx["mathjax_path"] = MATHJAX_URL
     sphinx["mathjax2_config"] = MATHJAX2_SPHINX_CONFIG
     sphinx["myst_update_mathjax"] = False  # its settings are for MathJax 3; MATHJAX2_SPHINX_CONFIG has them for 2
+    # a notebook saved in JupyterLab keeps widget views: show what is stored beside them (an explorer's
+    # HTML, a widget's picture), never an empty widget cell, and never load ipywidgets from a CDN
+    sphinx["nb_mime_priority_overrides"] = [["*", WIDGET_VIEW, None]]
+    sphinx["nb_ipywidgets_js"] = {}
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     cmd = [
         sys.executable, "-c", "from jupyter_book.cli.main import main; main()", "build", str(source),
@@ -343,6 +405,8 @@ def build_site(out: Path = ROOT / "build" / "site", *, source: Path = ROOT, toc:
     warnings = [line.strip() for line in plain.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
     warnings = [w for w in warnings if not w.startswith("[IPKernelApp]")]
     errors = [w for w in warnings if not _is_pending_link(w)]
+    for nb in sorted([*Path(source).glob("*.ipynb"), *Path(source).glob("notebooks/*.ipynb")]):
+        warnings += [f"WIDGET VIEW {problem}" for problem in widget_view_problems(nb)]
     return SiteBuild(run.returncode, out / "_build" / "html", warnings, errors, log)
 
 
@@ -362,7 +426,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     build = build_site(Path(args.out))
     for warning in build.warnings:
-        print(("FAIL " if warning in build.errors else "pending notebook, not fatal: ") + warning)
+        if warning.startswith("WIDGET VIEW "):
+            print("warning, not fatal: " + warning[len("WIDGET VIEW "):])
+        else:
+            print(("FAIL " if warning in build.errors else "pending notebook, not fatal: ") + warning)
     if not build.ok:
         if build.returncode:
             print(build.log[-3000:], file=sys.stderr)

@@ -4,7 +4,11 @@
 //         {"op": "outputs", "n", "layers"}                      -> explainAxis for every output of the last map
 //         {"op": "explain", "state"}                            -> explain(state) (1-D or 2-D)
 //         {"op": "allowed", "state", "layer", "key"}            -> A.allowedValues
-//         {"op": "limits"}                                      -> A.LIMITS, A.KINDS
+//         {"op": "readout", "state"}                            -> the read-out's sentences and facts, the picture's
+//                                                                  role of every input cell, the "selected" line
+//         {"op": "kinds", "n", "layers", "layer"}               -> A.kindChoice for every kind
+//         {"op": "fit", "n", "layers", "layer", "with"}         -> A.fitLayer(layers[layer] with the fields of "with")
+//         {"op": "limits"}                                      -> A.LIMITS, A.KINDS, A.MAX_SIZE
 import { readFileSync } from "node:fs";
 
 const input = JSON.parse(readFileSync(0, "utf8"));
@@ -44,8 +48,23 @@ const results = input.cases.map((c) => {
     }
     case "allowed":
       return A.allowedValues(c.state, c.layer, c.key).values;
+    case "readout": {
+      const v = mod.explain(c.state);
+      if (!v.rows.ok) return { ok: false, lines: mod.readout(c.state, v) };
+      const n = c.state.n, two = c.state.dims === 2;
+      const roles = [];
+      for (let i = 0; i < n; i++) {
+        if (two) { const row = []; for (let j = 0; j < n; j++) row.push(mod.cellRole(v, 0, i, j)); roles.push(row); }
+        else roles.push(mod.cellRole(v, 0, i, 0));
+      }
+      return { ok: true, lines: mod.readout(c.state, v), facts: mod.readoutFacts(c.state, v), roles };
+    }
+    case "kinds":
+      return Object.fromEntries(A.KINDS.map((k) => [k, A.kindChoice(c.n, c.layers, c.layer, k)]));
+    case "fit":
+      return A.fitLayer(c.n, c.layers, c.layer, Object.assign({}, c.layers[c.layer], c.with));
     case "limits":
-      return { limits: A.LIMITS, kinds: A.KINDS };
+      return { limits: A.LIMITS, kinds: A.KINDS, max_size: A.MAX_SIZE };
     default:
       throw new Error(`unknown op ${c.op}`);
   }

@@ -73,14 +73,22 @@ def full_layer(layer: dict) -> dict:
     return out
 
 
+#: The explorer draws maps of at most this many cells per axis (issue 23: a 2-D canvas past the
+#: browser's size limit is blank); a stack with a larger map is refused like one PyTorch refuses.
+DRAWN_MAX = 160
+
+
 def oracle_sizes(n: int, layers: list[dict]) -> list[int]:
-    """Map sizes by walking windows / scattering taps (tests/oracles.py); ValueError where PyTorch refuses."""
+    """Map sizes by walking windows / scattering taps (tests/oracles.py); ValueError where PyTorch refuses
+    or a map is larger than the explorer draws."""
     sizes = [n]
     for layer in map(full_layer, layers):
         out = axis_length(sizes[-1], layer["kind"], layer["kernel"], layer["stride"], layer["padding"],
                           layer["dilation"], layer["ceil_mode"], layer["output_padding"])  # fmt: skip
         if out is None:
             raise ValueError(f"no output for {layer} on {sizes[-1]} cells")
+        if out > DRAWN_MAX:
+            raise ValueError(f"{out} cells: more than the explorer draws")
         sizes.append(out)
     return sizes
 
@@ -389,6 +397,7 @@ def test_limits_and_palette_agree():
     js = run_js([{"op": "limits"}])[0]
     assert {k: tuple(v) for k, v in js["limits"].items()} == LIMITS
     assert tuple(js["kinds"]) == numbers.KINDS
+    assert js["max_size"] == numbers.MAX_SIZE == DRAWN_MAX
     from helpers.plots import COLORS
 
     assert static.COLORS == COLORS
@@ -484,3 +493,20 @@ def test_refresh_keeps_an_explorers_static_rendering():
     assert nb.cells[1].outputs == [stream]  # a bare widget view (only its Python repr beside it) is dropped
     assert nb.cells[2].outputs[0].text == "1\n"
     assert "widgets" not in nb.metadata
+
+
+def test_the_installed_server_config_enables_the_save_hook():
+    """The data file pyproject installs, enable-save-hook's copy and the extension module agree."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    from helpers import notebook_tools
+
+    shipped = ROOT / "jupyter-config" / "jupyter_server_config.d" / notebook_tools.SERVER_CONFIG_NAME
+    assert json.loads(shipped.read_text()) == notebook_tools.SERVER_CONFIG
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    assert data_files["etc/jupyter/jupyter_server_config.d"] == [shipped.relative_to(ROOT).as_posix()]
+    (module,) = notebook_tools.SERVER_CONFIG["ServerApp"]["jpserver_extensions"]
+    assert notebook_tools._jupyter_server_extension_points() == [{"module": module}]

@@ -270,3 +270,73 @@ def test_live_in_jupyterlab(browser, server):
         page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) { if (w.context) w.context.model.dirty = false; w.dispose(); } }")
         server.shutdown_kernels()
         ctx.close()
+
+
+class HookedServer(JupyterServer):
+    """A throw-away JupyterLab configured as an installed course is: the server config file the
+    package installs (``jupyter-config/jupyter_server_config.d``) in its config folder."""
+
+    def _prepare(self, tmp: Path) -> dict[str, str]:
+        env = super()._prepare(tmp)
+        target = tmp / "config" / "jupyter_server_config.d"
+        target.mkdir(parents=True, exist_ok=True)
+        source = Path(__file__).resolve().parent.parent / "jupyter-config" / "jupyter_server_config.d" / "strides_and_holes.json"
+        (target / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        return env
+
+
+def test_run_all_save_and_reopen_in_jupyterlab(browser, tmp_path):
+    """Run All, save, restart (a fresh kernel knows no widget models), reopen: the explorer works from
+    its stored HTML, never "Error displaying widget: model not found"."""
+    import nbformat
+
+    from browser_support import open_lab
+    from helpers.notebook_tools import WIDGET_VIEW
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from helpers import explorers"),
+        nbformat.v4.new_code_cell('explorers.conv_explorer(preset="stride-padding")'),
+    ])  # fmt: skip
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    path = tmp_path / "saved.ipynb"
+    nbformat.write(nb, path)
+    open_nb = ("async (path) => { const w = await window.jupyterapp.commands.execute('docmanager:open', {path, factory: 'Notebook'});"
+               " await w.context.ready; await w.sessionContext.ready; }")  # fmt: skip
+    idle = ("() => { const w = window.jupyterapp.shell.currentWidget; const k = w && w.sessionContext.session && w.sessionContext.session.kernel;"
+            " return k && k.status === 'idle'; }")  # fmt: skip
+    root_sel = ".jp-NotebookPanel:not(.lm-mod-hidden) .sh-xp"
+    with HookedServer(root=tmp_path, log_path=ARTIFACTS / "explorer-save-reopen.log") as server:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        try:
+            open_lab(page, server)
+            page.evaluate(open_nb, "saved.ipynb")
+            page.wait_for_function(idle, timeout=90_000)
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            page.locator(root_sel).first.wait_for(timeout=90_000)
+            page.evaluate("async () => { const w = window.jupyterapp.shell.currentWidget; await w.context.save(); }")
+            stored = nbformat.read(path, as_version=4)
+            outputs = [o for c in stored.cells for o in c.get("outputs", [])]
+            assert outputs and not any(WIDGET_VIEW in o.get("data", {}) for o in outputs), outputs
+            assert any("text/html" in o.get("data", {}) and "image/png" in o.get("data", {}) for o in outputs)
+            # close, stop every kernel (as a restart of the server does), reload the page, reopen
+            page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) w.dispose(); }")
+            server.shutdown_kernels()
+            open_lab(page, server)
+            page.evaluate(open_nb, "saved.ipynb")
+            root = page.locator(root_sel).first
+            root.wait_for(timeout=60_000)
+            panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+            assert "Error displaying widget" not in panel.inner_text()
+            before = shown(root)
+            slider = root.locator("input[type=range]").first
+            slider.focus()
+            slider.press("ArrowRight")
+            after = shown(root)
+            assert after["state"]["n"] == before["state"]["n"] + 1 and after["picture"] != before["picture"]
+            root.screenshot(path=str(ARTIFACTS / "explorer-lab-reopened.png"))
+        finally:
+            page.evaluate("() => { for (const w of [...window.jupyterapp.shell.widgets('main')]) { if (w.context) w.context.model.dirty = false; w.dispose(); } }")
+            server.shutdown_kernels()
+            ctx.close()

@@ -261,3 +261,90 @@ def test_every_widget_cell_shows_a_picture_on_the_built_pages(browser, built_sit
         assert not bare, f"{nb.name} ({renderer}): widget cells with no visible picture: {bare}"
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------- a clone run and saved in JupyterLab
+
+
+def saved_in_lab_notebook(folder: Path) -> Path:
+    """An explorer cell as JupyterLab stores it after Run All and save: the widget view beside the
+    standalone HTML and picture, and (as "Save Widget State Automatically" writes it) the widget state."""
+    import nbformat
+
+    from helpers import explorers
+
+    ex = explorers.conv_explorer(preset="dilated-stack-holes")
+    data, _ = ex._repr_mimebundle_()
+    model_id = data[WIDGET_VIEW]["model_id"]
+    cells = [
+        nbformat.v4.new_markdown_cell("# Saved in JupyterLab"),
+        nbformat.v4.new_code_cell("from helpers import explorers", execution_count=1),
+        nbformat.v4.new_code_cell('explorers.conv_explorer(preset="dilated-stack-holes")', execution_count=2,
+                                  outputs=[nbformat.v4.new_output("display_data", data=data)]),  # fmt: skip
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    state = {k: v for k, v in ex.get_state().items() if isinstance(v, (str, int, float, list, dict))}
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+        "version_major": 2, "version_minor": 0,
+        "state": {model_id: {"model_name": state.get("_model_name"), "model_module": state.get("_model_module"),
+                             "model_module_version": state.get("_model_module_version"), "state": state}}}}  # fmt: skip
+    path = folder / "saved_in_lab.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def saved_pages(tmp_path_factory):
+    """The nbconvert page and the website page of a notebook saved in JupyterLab with live widgets."""
+    pytest.importorskip("jupyter_book", reason="the website needs the [test] extra (jupyter-book<2)")
+    from helpers import publish
+
+    source = tmp_path_factory.mktemp("saved-book")
+    nb = saved_in_lab_notebook(source)
+    (source / "intro.md").write_text("# Saved book\n\nOne page: {doc}`saved_in_lab`.\n", encoding="utf-8")
+    (source / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: saved_in_lab\n", encoding="utf-8")
+    build = publish.build_site(source / "_out", source=source, toc=source / "_toc.yml")
+    assert build.returncode == 0 and not build.errors, (build.errors, build.log[-3000:])
+    return {"nbconvert": publish.nbconvert_html(nb, tmp_path_factory.mktemp("saved-nbconvert")),
+            "jupyter-book": build.html / "saved_in_lab.html"}  # fmt: skip
+
+
+@pytest.mark.parametrize("renderer", ["nbconvert", "jupyter-book"])
+def test_a_notebook_saved_with_live_widgets_shows_the_explorer(browser, saved_pages, renderer):
+    """Run All and save in JupyterLab, then publish: the page runs the explorer (no kernel, no CDN)."""
+    page_path = saved_pages[renderer]
+    html = page_path.read_text(encoding="utf-8")
+    assert WIDGET_VIEW not in html and "html-manager" not in html and "require.min.js" not in html
+    context, page, errors = open_page(browser, page_path)
+    try:
+        page.wait_for_selector(".sh-xp canvas", timeout=20_000)
+        assert page.locator(".sh-xp").count() == 1
+        body = page.locator("body").inner_text()
+        assert "Error displaying widget" not in body and "model not found" not in body
+        assert "Output (12, 12) of layer 3 reads rows 10, 12, 14 and columns 10, 12, 14 of layer 2." in body
+        page.locator(".sh-xp").screenshot(path=str(ARTIFACTS / f"saved-in-lab-{renderer}.png"))
+        # the theme declares THEBE_JS_URL twice on every page (sphinx-thebe), not ours
+        assert not [e for e in errors if "THEBE_JS_URL" not in e], errors
+    finally:
+        context.close()
+
+
+def test_publishing_reports_a_widget_view_with_nothing_beside_it(tmp_path):
+    """A bare widget view (a learner's own slider) shows nothing on a page: the build says so."""
+    import nbformat
+
+    from helpers import publish
+
+    out = nbformat.v4.new_output("display_data", data={WIDGET_VIEW: {"model_id": "m"}, "text/plain": "IntSlider(value=3)"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("w", outputs=[out], execution_count=1)])
+    path = tmp_path / "bare.ipynb"
+    nbformat.write(nb, path)
+    assert publish.widget_view_problems(path) == [
+        "bare.ipynb, code cell 1: a widget view with nothing else to show without a kernel "
+        "(run `python -m helpers.notebook_tools refresh bare.ipynb`, or display a picture beside the widget)"
+    ]
+    with pytest.warns(UserWarning, match="bare.ipynb, code cell 1"):
+        publish.nbconvert_html(path, tmp_path / "out")
+    assert publish.widget_view_problems(saved_in_lab_notebook(tmp_path)) == []

@@ -272,13 +272,13 @@ def test_frame_slider_follows_the_output_size():
 
 def test_exercises_01_expected_answers_match_brute_force():
     assert exercises._get("01-output-size").expected() == count_windows(28, 5, 3, 0, 0, 1)
-    assert exercises._get("01-never-visited").expected() == never_read(10, 4, 3, 1, 1)
+    assert exercises._get("01-never-visited").expected() == never_read(11, 2, 3, 1, 1)
     assert tuple(exercises._get("01-same-split").expected()) == tf_same_split(7, 4, 2, 1)
 
 
 @pytest.mark.parametrize("key, right, wrong", [
     ("01-output-size", count_windows(28, 5, 3, 0, 0, 1), 9),
-    ("01-never-visited", never_read(10, 4, 3, 1, 1), [8, 9]),
+    ("01-never-visited", never_read(11, 2, 3, 1, 1), [8, 9]),
     ("01-same-split", list(tf_same_split(7, 4, 2, 1)), (2, 1)),
 ])
 def test_exercises_01_accept_right_and_reject_wrong(key, right, wrong, capsys):
@@ -290,3 +290,49 @@ def test_exercises_01_accept_right_and_reject_wrong(key, right, wrong, capsys):
         hint = next(m.hint for m in exercises._get(key).mistakes if m.name == mistake)
         assert hint in message
     assert exercises.solution_text(key).startswith(f"Answer: {exercises._get(key).expected()!r}.")
+
+
+# --- issue 19: readable animation frames, the extra ceil-mode window named in the legend -------------
+
+
+def test_stored_animation_frames_are_readable():
+    """Every animation stored in notebook 01 is at least 800 px wide (its key frame, the PNG GitHub shows)."""
+    import base64
+    import io
+    import json
+    from pathlib import Path
+
+    from PIL import Image
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks" / "01_stride.ipynb").read_text())
+    widths = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            plain = "".join(out.get("data", {}).get("text/plain", ""))
+            if plain.startswith("Animation:"):
+                png = base64.b64decode(out["data"]["image/png"])
+                widths.append(Image.open(io.BytesIO(png)).size[0])
+    assert len(widths) == 2 and min(widths) >= 800, widths
+
+
+def test_pooling_windows_extra_window_has_its_own_colour_and_legend_entry():
+    fig = plots.pooling_windows(7, 2, stride=2)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "extra window (ceil_mode)" in labels
+    extra = [p for p in fig.axes[1].patches if isinstance(p, Rectangle) and p.get_fill()
+             and np.allclose(p.get_facecolor()[:3], to_rgba(plots.COLORS["highlight"])[:3])]
+    assert len(extra) == 1
+    assert plots.COLORS["highlight"] not in (plots.COLORS["input"], plots.COLORS["kernel"])
+    fig = plots.pooling_windows(5, 2, stride=2, padding=1)   # the rounded-up window is dropped, not extra
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "dropped window" in labels and "extra window (ceil_mode)" not in labels
+
+
+def test_shift_on_image_uses_the_photo_shipped_with_matplotlib():
+    from helpers.plots import stride
+
+    photo = stride._sample_photo(32)
+    assert photo.shape == (32, 32) and 0 <= photo.min() < photo.max() <= 1
+    fig = plots.shift_on_image(32)
+    labels = [ax.get_xlabel() for ax in fig.axes if ax.get_xlabel()]
+    assert labels[0].startswith("largest: 0%") and not labels[1].startswith("largest: 0%")

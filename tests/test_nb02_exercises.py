@@ -68,3 +68,10 @@ def test_notebook_questions_match_the_registered_exercises():
             numbers = lambda text: sorted(re.findall(r"\d+(?:\.\d+)?", text))  # noqa: E731
             assert numbers(registered) == numbers(re.sub(r"^\*\*\d\.(?: Warm-up\.)?\*\*", "", question.strip())), (
                 name, match.group(1))
+
+
+def test_keep_size_slips_of_issue_19_get_their_own_hints():
+    """Issue 19: 10 (half the span, rounded up) and 4.5 (halved twice) used to get the generic hint."""
+    assert exercises.check_answer("02-keep-size", 3 * (7 - 1) // 2)[0]       # d(K-1)/2 = 9
+    assert exercises.mistake_for("02-keep-size", 10) == "half the span, rounded up"
+    assert exercises.mistake_for("02-keep-size", 4.5) == "halved twice"

@@ -135,3 +135,27 @@ def test_exercises_02_match_brute_force(capsys):
         assert exercises.check_answer(key, exercises._get(key).expected())[0]
         assert not exercises.check_answer(key, wrong)[0]
         assert exercises.solution_text(key).startswith(f"Answer: {exercises._get(key).expected()!r}.")
+
+
+@pytest.mark.parametrize("n, k, d, s, p", [(33, 3, 12, 1, 0), (9, 3, 2, 2, 1), (20, 3, 3, 4, 0), (12, 2, 5, 1, 3)])
+def test_read_strip_paints_the_pixels_no_tap_reads(n, k, d, s, p):
+    fig = plots.read_strip(n, k, dilation=d, stride=s, padding=p)
+    ax = fig.axes[0]
+    assert faces(ax, plots.COLORS["unvisited"]) == len(never_read(n, k, s, p, d))
+    title = ax.get_title(loc="left")
+    assert title.startswith(f"N = {n}, K = {k}, d = {d}, S = {s}, P = {p}: {count_windows(n, k, s, p, p, d)} windows")
+
+
+def test_read_strip_names_the_unread_rows_of_the_large_rate_case():
+    title = plots.read_strip(33, 3, dilation=12).axes[0].get_title(loc="left")
+    assert "never read: 9–11, 21–23" in title
+    texts = [t.get_text() for t in plots.read_strip(33, 3, dilation=12).axes[0].texts]
+    assert any(t.startswith("interior empty") for t in texts)
+
+
+def test_dilated_window_interior_square():
+    fig = plots.dilated_window(24, 3, dilation=3, stride=4, frame=1, interior=True)
+    dashed = [p for p in fig.axes[0].patches if p.get_linestyle() not in ("solid", "-")]
+    assert [(p.get_x(), p.get_width()) for p in dashed] == [(6, 11)]      # padded 6 … (5 − 1)·4 = 16
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "interior: padded rows/columns 6–16" in labels

@@ -65,8 +65,27 @@ def test_exercise_aspp_rates():
     assert exercises.mistake_for("04-aspp-rates", [12, 24, 36]) == "OS 8's rates"
 
 
+def test_exercise_predict_aspp_slips_get_their_own_hints():
+    """Issue 20: 33 (the 513 crop's answer reused) and the encoder–decoder's early stops each get a hint."""
+    assert exercises.mistake_for("04-predict-aspp", math.ceil(513 / 16)) == "the 513 crop's answer reused"
+    enc = math.ceil(150 / 32)
+    assert [exercises.mistake_for("04-encdec-size", enc * 2**k) for k in range(3)] == [
+        "stopped after the encoder", "stopped after one transposed convolution", "stopped after two transposed convolutions"]
+
+
+def test_exercise_paint_vs_look_from_the_definitions():
+    """04-paint-vs-look: align_corners moves the painted pixel (511 vs 503.5 for cell 31 of 32 on 512),
+    a larger rate keeps the 32-cell map (padding = rate), OS 8 changes the map (64 cells)."""
+    # PyTorch's two conventions written out: True -> u(N-1)/(n-1); False -> (u + 0.5) N/n - 0.5
+    assert 31 * 511 / 31 != (31 + 0.5) * 512 / 32 - 0.5
+    assert exercises.check_answer("04-paint-vs-look", "a")[0]
+    assert exercises.mistake_for("04-paint-vs-look", "b") == "the rate moves the cell"
+    assert exercises.mistake_for("04-paint-vs-look", "c") == "the output stride moves only the painting"
+
+
 @pytest.mark.parametrize(
-    "key", ["04-predict-aspp", "04-which-doubles", "04-encdec-size", "04-mismatched-padding", "04-aspp-rates"]
+    "key", ["04-predict-aspp", "04-which-doubles", "04-encdec-size", "04-mismatched-padding", "04-aspp-rates",
+            "04-paint-vs-look"]
 )
 def test_exercise_solutions_print_the_computed_answer(key, capsys):
     out = exercises.solution_text(key)
@@ -204,3 +223,30 @@ def test_heatmap_grids_squares_sit_on_the_real_cell_centres():
         (cx,) = {b.get_x() + os_ / 2 for b in boxes}
         assert cx in centers
     plt.close(fig)
+
+
+def test_heatmap_grids_lighter_when_dense_and_centres_in_the_legend():
+    """Issue 20: the OS-8 grid is lighter than the OS-32 grid so the filled cell and the dots show; the dots are
+    in the legend."""
+    fig = plots.heatmap_grids(256, output_strides=(32, 8))
+    alphas = []
+    for ax in fig.axes:
+        lines = [c for c in ax.collections if isinstance(c, LineCollection)]
+        alphas.append(min(c.get_alpha() if c.get_alpha() is not None else 1.0 for c in lines))
+    assert alphas[1] < alphas[0]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("cell centres" in label for label in labels)
+
+
+def test_heatmap_cell_keypoint_drawn_above_the_grid():
+    fig = plots.heatmap_cell(513, 16, 6)
+    left = fig.axes[0]
+    key = [line for line in left.lines if line.get_marker() == "P"][0]
+    grid = [c for c in left.collections if isinstance(c, LineCollection)]
+    assert all(key.get_zorder() > c.get_zorder() for c in grid)
+    assert all(key.get_zorder() > p.get_zorder() for p in left.patches)
+
+
+def test_widget_sentence_has_no_html_entity():
+    _, text = widgets.heatmap_view(513, 16, 12, "one")
+    assert "&lt;" not in text and "less than the rate" in text

@@ -52,6 +52,33 @@ def test_exercise_degenerate_rate():
     assert not exercises.check_answer("05-degenerate-rate", size)[0]
 
 
+def test_exercise_predict_235_and_its_solution():
+    reached = reach_1d((2, 3, 5))
+    missing = sorted(set(range(2 * (2 + 3 + 5) + 1)) - reached)
+    assert missing == [1, 19]
+    holes = 21**2 - len(reached) ** 2  # the 2-D field is the outer product of the 1-D one
+    assert exercises.check_answer("05-predict-235", holes > 0)[0]
+    wrong = exercises.check_answer("05-predict-235", False)[1]
+    assert "offset 1" in wrong
+    text = exercises.solution_text("05-predict-235")
+    assert f"{holes} holes" in text and "miss 1 and 19" in text
+    assert "neither is" not in text  # issue 21: "offset 1 is not among them, and neither is [1, 19]"
+
+
+def test_exercise_which_grids_independent_answer_and_hints():
+    def neighbours_share(rates):
+        r = reach_1d(rates)
+        return any(o + 1 in r for o in r)
+
+    grids = [not neighbours_share(r) for r in [(2, 6, 10), (1, 4, 7), (5, 7)]]
+    assert grids == [True, False, True]
+    assert all(len(reach_1d(r)) < 2 * sum(r) + 1 for r in [(2, 6, 10), (1, 4, 7), (5, 7)])  # all leave holes
+    assert exercises.check_answer("05-which-grids", "b")[0]
+    hints = {k: exercises.check_answer("05-which-grids", k)[1] for k in ("a", "c")}
+    assert "5, 7" in hints["a"] and "rate-1" in hints["c"]
+    assert not any("a matter of a common factor" in h for h in hints.values())
+
+
 @pytest.mark.parametrize("key", ["05-reached", "05-largest-hole-free", "05-degenerate-rate"])
 def test_exercise_solutions_print_the_answer(key, capsys):
     out = exercises.solution_text(key)
@@ -67,9 +94,9 @@ def test_exercise_solutions_print_the_answer(key, capsys):
 @pytest.mark.parametrize(
     "setting, words",
     [
-        (dict(layers=3, rate1=2, rate2=4, rate3=8), ["841", "brute force agrees: holes"]),
+        (dict(layers=3, rate1=2, rate2=4, rate3=8), ["841", "brute force agrees: holes", "share 0 %", "disjoint sets"]),
         (dict(layers=3, rate1=1, rate2=2, rate3=5), ["field 17×17, 0 holes", "passes", "indeed no holes"]),
-        (dict(layers=3, rate1=1, rate2=3, rate3=2), ["field 13×13, 0 holes", "sufficient, not necessary"]),
+        (dict(layers=3, rate1=1, rate2=3, rate3=2), ["field 13×13, 0 holes", "a design rule, not a test", "share 92 %"]),
         (dict(layers=3, rate1=2, rate2=3, rate3=5), ["paper's two conditions hold", "d₁ = 2 ≠ 1"]),
         (dict(layers=2, rate1=3, rate2=6, rate3=1), ["Rates 3, 6 ", "common factor 3"]),
         (dict(layers=4, rate1=1, rate2=2, rate3=5, rate4=9, kernel=5), ["Rates 1, 2, 5, 9 with 5×5"]),
@@ -113,8 +140,8 @@ def test_coverage_maps_titles_hold_the_counts():
     try:
         titles = [ax.get_title() for ax in fig.axes[:2]]
         # 2 layers of rate 2: offsets 0, 2, ..., 8 -> 5 of 9 per axis
-        assert titles[0] == f"a\n{5 * 5} of 9×9 reached ({100 * 25 / 81:.0f} %)"
-        assert titles[1].startswith("b\n49 of 7×7 reached (100 %)")
+        assert titles[0] == f"a\n{5 * 5} of 9×9 reached ({100 * 25 / 81:.1f} %)"
+        assert titles[1].startswith("b\n49 of 7×7 reached (100.0 %)")
         fig.canvas.draw()
     finally:
         plt.close(fig)

@@ -275,3 +275,39 @@ def test_odena_stacking_compounds_stride1_damps_and_strided_conv_gradients_check
     assert conv_out.shape == (5, 5)
     assert np.allclose(grad[:10, :10], conv_transpose2d(np.ones((5, 5)), ones3, stride=2)[:10, :10])
     assert len(set(grad[2:9, 2:9].ravel().tolist())) > 1
+
+
+def test_third_edition_exercise_06_overlap_dilated_by_loops():
+    """06-overlap-dilated: a 6×6 kernel of ones, stride 4, dilation 2 — interior values by a plain scatter loop."""
+    n, k, s, d = 10, 6, 4, 2
+    size = (n - 1) * s + d * (k - 1) + 1
+    out = np.zeros((size, size))
+    for i in range(n):
+        for j in range(n):
+            for a in range(k):
+                for b in range(k):
+                    out[i * s + a * d, j * s + b * d] += 1
+    lo, hi = d * (k - 1), (n - 1) * s + 1
+    values = {int(v) for v in out[lo:hi, lo:hi].ravel()}
+    assert values == {0, 9}
+    assert exercises.check_answer("06-overlap-dilated", values)[0]
+    assert not exercises.check_answer("06-overlap-dilated", {0, 3})[0]
+
+
+def test_third_edition_output_padding_18_zero_gets_its_own_hint():
+    ok, hint = exercises.check_answer("06-output-padding-18", 0)
+    assert not ok and "output_padding = 0" in hint and "padding" not in hint.split("output_padding")[0]
+    assert exercises.check_answer("06-output-padding-18", 2)[0]
+
+
+def test_third_edition_overlap_rule_with_dilation_against_loops():
+    """Issue 21 item 4: K=4, S=2, d=2 alternates 0 and 4; K=3, S=2, d=2 alternates 0 and 3 (REFERENCE_NUMBERS)."""
+    def counts(k, s, d, n=12):
+        out = np.zeros((n - 1) * s + d * (k - 1) + 1)
+        for i in range(n):
+            for a in range(k):
+                out[i * s + a * d] += 1
+        return out[d * (k - 1): (n - 1) * s + 1]
+
+    assert set(counts(4, 2, 2).tolist()) == {0, 4} and set(counts(3, 2, 2).tolist()) == {0, 3}
+    assert set(counts(4, 2, 1).tolist()) == {2}

@@ -385,3 +385,50 @@ def test_an_empty_cell_at_every_offset_exactly_when_the_stride_is_at_most_half_t
             always = all((x0 + d) // s - x0 // s >= 2 for x0 in range(s))
             assert always == (s <= d / 2), (d, s)
             assert (cell_collision_fraction(d, 0, s, within=1) == 0) == always, (d, s)
+
+
+# ---------------------------------------------------------------------------
+# third edition (issue 21)
+# ---------------------------------------------------------------------------
+
+
+def test_issue21_item1_bilinear_x4_turns_one_diagonal_peak_into_two():
+    """REFERENCE_NUMBERS: 8×8 map, 1.0 at (3, 3) and 0.9 at (4, 4): one 3×3 peak; after bilinear ×4 two."""
+    coarse = np.zeros((8, 8))
+    coarse[3, 3], coarse[4, 4] = 1.0, 0.9
+    assert find_peaks(coarse).tolist() == [[3, 3]]
+    assert find_peaks(bilinear_upsample(coarse, 32)).tolist() == [[14, 14], [17, 17]]
+    side = np.zeros((8, 8))
+    side[3, 3], side[3, 4] = 1.0, 0.9
+    assert len(find_peaks(bilinear_upsample(side, 32))) == 1
+
+
+def test_issue21_exercises_07_by_independent_counts():
+    from helpers import exercises
+
+    # 07-predict-two-peaks: 45° pair 12 px apart at stride 6; cells touch at a corner at some offsets
+    step = 12 / np.sqrt(2)
+    touching = [
+        abs(int(np.floor((ox + step) / 6)) - int(np.floor(ox / 6))) <= 1
+        and abs(int(np.floor((oy + step) / 6)) - int(np.floor(oy / 6))) <= 1
+        for ox in np.arange(0, 6, 0.25) for oy in np.arange(0, 6, 0.25)
+    ]
+    assert any(touching) and exercises.check_answer("07-predict-two-peaks", False)[0]
+    assert not exercises.check_answer("07-predict-two-peaks", True)[0]
+    assert exercises.check_answer("07-why-bilinear", "b")[0]
+    ok, hint = exercises.check_answer("07-collision-share-20", 37.5)
+    assert not ok and "percentage" in hint
+
+
+def test_issue21_item3_warning_says_disjoint_or_shared():
+    for rates in [(1, 2, 9), (2, 3, 5), (1, 4, 7)]:
+        w = [x for x in design_report(512, 16, rates=rates).warnings if x.startswith("gridding")]
+        assert w and "disjoint" not in w[0] and "still share" in w[0], rates
+    for rates in [(2, 2, 11), (2, 7), (5, 7), (2, 4, 8)]:
+        r = design_report(512, 16, rates=rates)
+        assert r.neighbour_share == 0 and any("disjoint pixel sets" in x for x in r.warnings), rates
+
+
+def test_issue21_summary_without_a_head_names_no_taps():
+    text = design_report(512, 16).summary()
+    assert "taps" not in text and "no dilated head" in text

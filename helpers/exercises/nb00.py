@@ -5,7 +5,9 @@ from __future__ import annotations
 from .. import arithmetic
 from ._engine import Exercise, Mistake, register
 
-_N, _K, _S, _P = 7, 3, 2, 1
+# Chosen so that the shortcut ceil(N/S) (right only for "same" padding) gives a different answer (6),
+# and so that each usual slip below gives its own number.
+_N, _K, _S, _P = 11, 5, 2, 1
 
 
 def _size(n: int = _N, k: int = _K, s: int = _S, p: int = _P) -> int:
@@ -14,7 +16,7 @@ def _size(n: int = _N, k: int = _K, s: int = _S, p: int = _P) -> int:
 
 register(Exercise(
     key="00-warmup",
-    question=f"A {_N}-pixel-wide input, a {_K}-tap kernel, stride {_S}, padding {_P}: how wide is the output?",
+    question=f"An {_N}-pixel-wide input, a {_K}-tap kernel, stride {_S}, padding {_P}: how wide is the output?",
     expected=lambda: _size(),
     hint="count the window positions: floor((N + 2P − K) / S) + 1.",
     explanation=lambda: (
@@ -26,6 +28,15 @@ register(Exercise(
                 hint="that leaves out the window at position 0 (the +1), or the padding: the padded input has "
                      "N + 2P pixels, and the first window counts too.",
                 value=lambda: (_N + 2 * _P - _K) // _S),
+        Mistake("padding and the +1 both left out",
+                hint="that is (N − K) / S rounded down: two things are missing — the padding (the padded input "
+                     "has N + 2P pixels) and the +1 for the window at position 0.",
+                value=lambda: (_N - _K) // _S),
+        Mistake("ceil(N / S)",
+                hint="ceil(N / S) is the size with 'same' padding (P = (K − 1)/2 for an odd K)."
+                     " Here P is smaller, so count the window "
+                     "positions: floor((N + 2P − K) / S) + 1.",
+                value=lambda: -(-_N // _S)),
         Mistake("input ÷ stride",
                 hint="N / S ignores the kernel and the padding; count where windows can start: floor((N + 2P − K) / S) + 1.",
                 when=lambda ans: isinstance(ans, float) and abs(ans - _N / _S) < 1e-9,
@@ -47,14 +58,15 @@ register(Exercise(
     expected=lambda: "b",
     hint="dilation spaces the same taps apart; count the taps, then the pixels from the first to the last.",
     explanation=lambda: (
-        f"only the span: {arithmetic.effective_kernel_size(3, 1)} → {arithmetic.effective_kernel_size(3, 4)} "
+        f"the span grows: {arithmetic.effective_kernel_size(3, 1)} → {arithmetic.effective_kernel_size(3, 4)} "
         f"pixels (K + (K − 1)(d − 1)). The kernel still has 3·3 = 9 weights, and the holes between the taps "
         f"are skipped, not multiplied by zero, so each output value still needs 9 multiply-adds per channel pair."
+        f"<!-- claim: nb00-dilation-cost -->"
     ),
     kind="choice",
     options=_DILATION_OPTIONS,
     mistakes=(
-        Mistake("weights grow", hint="the kernel is still a 3×3 grid of weights; dilation only moves them apart.",
+        Mistake("weights grow", hint="the kernel is still a 3×3 grid of weights; dilation moves them apart and adds no weight.",
                 value=lambda: "a"),
         Mistake("compute grows",
                 hint="the pixels in the holes are skipped, not multiplied by zero: still 9 products per output.",

@@ -33,33 +33,54 @@ register(Exercise(
                 value=lambda: -(-(28 - 5) // 3) + 1),
         Mistake("N / S", hint="dividing N by S ignores the kernel's overhang: count where windows can start.",
                 when=lambda ans: isinstance(ans, float) and abs(ans - 28 / 3) < 0.01, example=lambda: 28 / 3),
+        Mistake("ceil(N / S)",
+                hint="ceil(N / S) is the size with 'same' padding; with no padding the window must fit inside "
+                     "the input, so count the starts: floor((N + 2P − K) / S) + 1.",
+                value=lambda: -(-28 // 3)),
+        Mistake("stride forgotten",
+                hint="that is the count at stride 1 (a window at each start); with stride 3 the window jumps 3 pixels: "
+                     "divide the room for starts, N + 2P − K, by S before adding 1.",
+                value=lambda: 28 - 5 + 1),
     ),
 ))
 
 # --- 2. never-visited rows -----------------------------------------------------------------------
+# Not the opening animation's settings (10, 4, 3, 1), whose key frame names its never-visited row.
+_NV = dict(n=11, k=2, s=3, p=1)
+
+
+def _nv_starts() -> "list[int]":
+    """Padded start of every window that fits (the counting of section 3)."""
+    n, k, s, p = _NV["n"], _NV["k"], _NV["s"], _NV["p"]
+    return list(range(0, arithmetic.conv_output_size(n, k, stride=s, padding=p) * s, s))
+
+
 register(Exercise(
     key="01-never-visited",
-    question=("An input 10 rows tall, a kernel 4 rows tall, stride 3, padding 1: which input rows (0-based, input "
-              "coordinates) does no window ever read? Answer with a list, e.g. [0, 5]."),
-    expected=lambda: _never_read(10, 4, 3, 1),
+    question=(f"An input {_NV['n']} rows tall, a kernel {_NV['k']} rows tall, stride {_NV['s']}, padding {_NV['p']}: "
+              "which input rows (0-based, input coordinates) does no window ever read? Answer with a list, e.g. [0, 5]."),
+    expected=lambda: _never_read(**_NV),
     hint=("list the windows in padded coordinates: they start at 0, S, 2S, … as long as start + K ≤ N + 2P; "
           "then subtract P to get input rows."),
     explanation=lambda: (
-        f"{arithmetic.conv_output_size(10, 4, stride=3, padding=1)} windows start at padded rows "
-        f"{[3 * i for i in range(arithmetic.conv_output_size(10, 4, stride=3, padding=1))]}; the last one ends at "
-        f"padded row {3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3}, which is input row "
-        f"{3 * (arithmetic.conv_output_size(10, 4, stride=3, padding=1) - 1) + 3 - 1}; never read: "
-        f"{_never_read(10, 4, 3, 1)}"
+        f"{len(_nv_starts())} windows start at padded rows {_nv_starts()} and each covers {_NV['k']} rows: "
+        f"padded rows {[r for a in _nv_starts() for r in range(a, a + _NV['k'])]}. Subtract P = {_NV['p']} for "
+        f"input rows; the stride ({_NV['s']}) is larger than the kernel ({_NV['k']}), so rows between windows are "
+        f"skipped too. Read by no window: {_never_read(**_NV)}"
     ),
     kind="list",
     mistakes=(
         Mistake("padded coordinates",
                 hint="that is a padded index: the padding adds P rows before the input, so subtract P.",
-                value=lambda: [i + 1 for i in _never_read(10, 4, 3, 1)]),
+                value=lambda: [i + _NV["p"] for i in _never_read(**_NV)]),
         Mistake("padding forgotten",
                 hint="with padding 1 the windows start one row earlier in input coordinates: redo the list with "
                      "the padded length N + 2P.",
-                value=lambda: _never_read(10, 4, 3, 0)),
+                value=lambda: _never_read(_NV["n"], _NV["k"], _NV["s"], 0)),
+        Mistake("only after the last window",
+                hint="here the stride is larger than the kernel: besides the rows after the last window, the "
+                     "window jumps over rows between two positions.",
+                value=lambda: [i for i in _never_read(**_NV) if i > _nv_starts()[-1] + _NV["k"] - 1 - _NV["p"]]),
     ),
 ))
 
@@ -111,14 +132,15 @@ register(Exercise(
     question=("Decide before you run anything: a stride-2 convolution, and the input moves one pixel to the right. "
               "Is the new output the old output moved by a whole number of output pixels? Answer True or False."),
     expected=lambda: _shift_demo()[0],
-    hint="write the strided output as the dense output with every 2nd value kept; what does a one-pixel shift do "
+    hint="write the strided output as the dense output with the values at even positions kept; what does a one-pixel shift do "
          "to the dense output, and which of its values are kept afterwards?",
     explanation=lambda: (
         "The dense (stride-1) output moves one pixel along with the input "
         f"(checked: {bool(_shift_demo()[1])}), but the stride keeps the dense values at even positions, and after "
         "the shift those hold what used to sit at odd positions — values the old strided output had thrown away. "
         f"Checked on a random row: the new output equals a shift of the old one: {_shift_demo()[0]}. "
-        "Strided layers are not shift-equivariant; only shifts by a multiple of S move the output cleanly."
+        "A strided layer is not shift-equivariant: a shift by S pixels moves its output by one output pixel "
+        "away from the borders, a one-pixel shift (as here) does not.<!-- claim: nb01-shift-by-s -->"
     ),
     kind="bool",
     mistakes=(
@@ -158,8 +180,51 @@ register(Exercise(
     mistakes=(
         Mistake("total vs per side", value=lambda: "a",
                 hint="2 per side is 4 zeros in total, one more than the K − 1 = 3 the layer removes: the output grows."),
-        Mistake("half pixels", value=lambda: "b", hint="padding is whole pixels: 1.5 zeros cannot be added."),
+        Mistake("half pixels", value=lambda: "b", hint="padding is whole pixels: there is no half zero."),
         Mistake("symmetric only", value=lambda: "d",
                 hint="no *symmetric* padding works, but the two sides may differ."),
+    ),
+))
+
+
+# --- 6. which dense output does a strided output keep -------------------------------------------
+_DI = dict(n=40, k=5, p=2, s=3, j=7)
+
+
+def _dense_index() -> int:
+    """The dense output whose window starts where strided output j's window starts (padded coordinates)."""
+    n, k, p, s, j = _DI["n"], _DI["k"], _DI["p"], _DI["s"], _DI["j"]
+    strided_starts = list(range(0, n + 2 * p - k + 1, s))    # padded start of each strided window
+    dense_starts = list(range(0, n + 2 * p - k + 1))         # the same at stride 1
+    return dense_starts.index(strided_starts[j])
+
+
+register(Exercise(
+    key="01-dense-index",
+    question=(f"A {_DI['n']}-pixel input, a {_DI['k']}-tap kernel, padding {_DI['p']}, stride {_DI['s']}. "
+              f"Output {_DI['j']} of this layer (counting from 0) equals which output of the same layer with "
+              "stride 1? Answer with its index."),
+    expected=_dense_index,
+    hint="output j of a stride-S layer reads the window that starts at padded pixel j·S; which dense output "
+         "starts there?",
+    explanation=lambda: (
+        f"Strided output {_DI['j']} reads the window starting at padded pixel {_DI['j']}·{_DI['s']} = "
+        f"{_DI['j'] * _DI['s']}; the dense layer has one window per padded start 0, 1, 2, …, so it is dense output "
+        f"{_dense_index()}. Both layers use the same padded input, so the padding does not shift the index: "
+        f"strided = dense[::{_DI['s']}]."
+    ),
+    kind="number",
+    mistakes=(
+        Mistake("index unchanged", value=lambda: _DI["j"],
+                hint="the strided layer skips windows: its output j sits S windows further along per step."),
+        Mistake("padding added", value=lambda: _DI["j"] * _DI["s"] + _DI["p"],
+                hint="both layers read the same padded input, so the padding shifts neither: no +P."),
+        Mistake("padding subtracted", value=lambda: _DI["j"] * _DI["s"] - _DI["p"],
+                hint="j·S − P is the window's start in input coordinates; the dense output's index is its start "
+                     "in padded coordinates, like the strided one's."),
+        Mistake("off by one", value=lambda: _DI["j"] * _DI["s"] + 1,
+                hint="counting from 0, output j starts at j·S: output 0 starts at 0."),
+        Mistake("divided by the stride", value=lambda: _DI["j"] // _DI["s"],
+                hint="the dense layer has more outputs, not fewer: multiply by the stride."),
     ),
 ))

@@ -50,15 +50,22 @@ register(Exercise(
                 hint="(K − 1)/2 is the padding without holes; the dilated kernel removes d times as many pixels."),
         Mistake("span d·K", value=lambda: 3 * 7 / 2,
                 hint="the layer removes d(K − 1) pixels (span − 1), not d·K."),
+        Mistake("half the span, rounded up",
+                value=lambda: -(-arithmetic.effective_kernel_size(7, 3) // 2),
+                hint="that is half the span rounded up; the padding puts back the span minus one, d(K − 1) "
+                     "pixels, half on each side."),
+        Mistake("halved twice", value=lambda: arithmetic.same_padding(32, 7, dilation=3)[0] / 2,
+                hint="that is half of the per-side padding: d(K − 1) pixels are lost in total, and each side "
+                     "gets half of them — halve once."),
     ),
 ))
 
 # --- 3. predict: which rows does S = 4, d = 3 skip? ------------------------------------------------
 _SKIP_OPTIONS = {
-    "a": "none: 4 and 3 share no factor",
-    "b": "one row in every four (one remainder mod 4)",
-    "c": "every other row",
-    "d": "one row in every three",
+    "a": "no row: 4 and 3 share no factor",
+    "b": "one row in four (one remainder mod 4)",
+    "c": "one row in two",
+    "d": "one row in three",
 }
 
 
@@ -74,25 +81,26 @@ register(Exercise(
     expected=_skip_key,
     hint="tap a of window i reads row 4i + 3a: which remainders mod 4 can 0, 3, 6 leave?",
     explanation=lambda: (
-        f"Every read row is 4i + 3a with a = 0, 1, 2, so its remainder mod 4 is one of "
+        f"A read row is 4i + 3a with a = 0, 1, 2, so its remainder mod 4 is one of "
         f"{tap_residues(3, stride=4, dilation=3)} — three of the four remainders. gcd(4, 3) = {gcd(4, 3)}, "
-        "so no factor is shared, but three taps cannot reach four remainders: the rows with the missing "
-        "remainder are never read. Every interior row is read only when gcd(S, d) = 1 and K ≥ S."
+        "so no factor is shared, but three taps give three remainders, one short of four: the rows with the missing "
+        "remainder go unread. With at least S interior pixels, every one of them is read only when gcd(S, d) = 1 "
+        "and K ≥ S.<!-- claim: nb02-residue-all-read -->"
     ),
     kind="choice",
     options=_SKIP_OPTIONS,
     mistakes=(
         Mistake("coprime is safe", value=lambda: "a",
-                hint="no shared factor is not enough: K = 3 taps leave at most 3 of the 4 remainders mod 4."),
+                hint="no shared factor is not enough: K = 3 taps reach 3 of the 4 remainders mod 4, not 4."),
         Mistake("S = d = 2 pattern", value=lambda: "c",
-                hint="every other row is the pattern of a shared factor 2 (S = d = 2); here list 0, 3, 6 mod 4."),
+                hint="one row in two is the pattern of a shared factor 2 (S = d = 2); here list 0, 3, 6 mod 4."),
         Mistake("mod d instead of mod S", value=lambda: "d",
-                hint="windows start every S = 4 rows, so count remainders mod 4, not mod the dilation."),
+                hint="windows start S = 4 rows apart, so count remainders mod 4, not mod the dilation."),
     ),
     predict_first=True,
 ))
 
-# --- 4. which change reads every interior row -----------------------------------------------------
+# --- 4. which change leaves no interior row unread -----------------------------------------------------
 _FIX_OPTIONS = {
     "a": "dilation 3 instead of 2 (still 3 taps)",
     "b": "dilation 3 and a 4-tap kernel",
@@ -107,20 +115,22 @@ def _full(k: int, d: int, s: int = 4) -> bool:
 
 register(Exercise(
     key="02-full-cover",
-    question=("Stride 4, a 3-tap kernel with dilation 2 leaves rows unread. Which change makes every interior row "
-              "read? " + "; ".join(f"{k}) {v}" for k, v in _FIX_OPTIONS.items())),
+    question=("On a long input, stride 4 with a 3-tap kernel at dilation 2 leaves rows unread. Which change leaves no interior row "
+              "unread? " + "; ".join(f"{k}) {v}" for k, v in _FIX_OPTIONS.items())),
     expected=lambda: next(key for key, (k, d) in _FIX_SETTINGS.items() if _full(k, d)),
-    hint="two conditions must hold together: no factor shared by S and d, and at least S taps.",
+    hint="two conditions together: no factor shared by S and d, and K ≥ S taps.",
     explanation=lambda: "; ".join(
         f"{key}) K={k}, d={d}: gcd(4, {d}) = {gcd(4, d)}, remainders reached {tap_residues(k, stride=4, dilation=d)}"
         for key, (k, d) in _FIX_SETTINGS.items()
-    ) + ". Only b reaches all four: gcd(S, d) = 1 and K ≥ S.",
+    ) + (". b reaches the four remainders, so on a long input every interior row is read: gcd(S, d) = 1 and "
+         "K ≥ S.<!-- claim: nb02-residue-all-read --> On a short input, whose interior holds "
+         "fewer than S rows, a or c may also leave no interior row unread."),
     kind="choice",
     options=_FIX_OPTIONS,
     mistakes=(
         Mistake("coprime is enough", value=lambda: "a",
-                hint="gcd(4, 3) = 1, but 3 taps reach only 3 of the 4 remainders: K ≥ S is needed too."),
+                hint="gcd(4, 3) = 1, but 3 taps reach 3 of the 4 remainders, not 4: K ≥ S is needed too."),
         Mistake("more taps is enough", value=lambda: "c",
-                hint="with d = 2 and S = 4 every tap lands on an even offset: only even remainders, however many taps."),
+                hint="with d = 2 and S = 4 the taps land on even offsets 0, 2, 4, …: even remainders and no odd one, however many taps."),
     ),
 ))

@@ -50,8 +50,8 @@ register(
             "per side now?"
         ),
         expected=lambda: _aspp_heatmap(24),
-        hint="the rate enters a layer's size only through its span d(K-1)+1, and padding = d(K-1)/2 cancels it; "
-        "the strides alone set the size.",
+        hint="the rate enters a layer's size through its span d(K-1)+1, and padding = d(K-1)/2 cancels it; "
+        "the strides set the size.",
         explanation=lambda: (
             f"The backbone gives ceil({_CROP}/16) = {arithmetic.heatmap_size(_CROP, 16)} cells. The 3×3 head at "
             f"rate d with padding d outputs N + 2d - 2d = N cells: {_aspp_heatmap(12)} at rate 12, "
@@ -62,14 +62,19 @@ register(
         mistakes=(
             Mistake(
                 "rates enlarge the heatmap",
-                hint="a larger rate spreads the taps of each cell further apart; it adds no cells. Only removing "
-                "a stride (a smaller output stride) does that.",
+                hint="a larger rate spreads the taps of each cell further apart; it adds no cells. Removing "
+                "a stride (a smaller output stride) is what adds cells.",
                 value=lambda: 2 * _aspp_heatmap(24),
             ),
             Mistake(
                 "floor for ceil",
                 hint="'same' padding rounds up: a partial block at the border still gets a cell, ceil(N/OS).",
                 value=lambda: _CROP // 16,
+            ),
+            Mistake(
+                "the 513 crop's answer reused",
+                hint="that is the size for DeepLab's 513 crop; this crop is 353 pixels: redo ceil(N/16) for it.",
+                value=lambda: arithmetic.heatmap_size(513, 16),
             ),
             Mistake(
                 "doubling the rate halves the resolution",
@@ -102,9 +107,9 @@ register(
         ),
         kind="choice",
         options={
-            "a": "doubling every atrous rate (padding = rate)",
+            "a": "doubling the atrous rates (padding = rate)",
             "b": "removing the last stride (output stride 8), rates unchanged",
-            "c": "neither alone: only both together",
+            "c": "neither alone: both together are needed",
         },
         expected=_which_doubles,
         hint="the heatmap side is ceil(N/OS) for a 'same'-padded network; ask which change alters OS.",
@@ -119,13 +124,13 @@ register(
         mistakes=(
             Mistake(
                 "rates set the size",
-                hint="with padding = rate, a 3×3 layer keeps its input size at every rate: rates change what a "
+                hint="with padding = rate, a 3×3 layer keeps its input size at each rate: rates change what a "
                 "cell sees, not how many cells there are.",
                 value=lambda: "a",
             ),
             Mistake(
                 "both are needed",
-                hint="DeepLab does both, but the heatmap doubles from the stride alone; the doubled rates only "
+                hint="DeepLab does both, but the heatmap doubles from the stride alone; the doubled rates "
                 "restore each cell's field of view.",
                 value=lambda: "c",
             ),
@@ -153,14 +158,29 @@ register(
         mistakes=(
             Mistake(
                 "ceil(N/OS) for an encoder-decoder",
-                hint="ceil(N/4) holds for a network that only downsamples; here the encoder rounds up at 32 "
-                "first, and the decoder doubles that rounded size exactly.",
+                hint="ceil(N/4) is the rule for a network without upsampling; here the encoder rounds up at 32 "
+                "first, and the decoder doubles that rounded size.",
                 value=lambda: arithmetic.heatmap_size(150, 4),
             ),
             Mistake(
                 "floor for ceil",
                 hint="the encoder's 'same'-like padding rounds up: ceil(150/32), not floor.",
                 value=lambda: 8 * (150 // 32),
+            ),
+            Mistake(
+                "stopped after the encoder",
+                hint="that is the encoder's map; the three transposed convolutions each double it.",
+                value=lambda: arithmetic.encoder_decoder_size(150, upsampling_layers=0),
+            ),
+            Mistake(
+                "stopped after one transposed convolution",
+                hint="that is after the first transposed convolution; there are three, each doubling its input.",
+                value=lambda: arithmetic.encoder_decoder_size(150, upsampling_layers=1),
+            ),
+            Mistake(
+                "stopped after two transposed convolutions",
+                hint="one transposed convolution is missing: SimpleBaselines has three, each doubling its input.",
+                value=lambda: arithmetic.encoder_decoder_size(150, upsampling_layers=2),
             ),
             Mistake(
                 "N / OS, floored",
@@ -192,12 +212,12 @@ register(
         explanation=lambda: (
             f"each layer: N + 2·1 - 2·{_RATE} = N - {2 * _RATE - 2}, so {_MAP} -> "
             + " -> ".join(str(_copied(depth=k)) for k in range(1, _DEPTH + 1))
-            + f". With padding {_RATE} (= rate) every layer keeps {_copied(padding=_RATE)}."
+            + f". With padding {_RATE} (= rate) each layer keeps {_copied(padding=_RATE)}."
         ),
         mistakes=(
             Mistake(
                 "padding assumed to match",
-                hint=f"padding 1 matches rate 1 only; a rate-{_RATE} 3×3 kernel spans {2 * _RATE + 1} pixels and "
+                hint=f"padding 1 is right for rate 1; a rate-{_RATE} 3×3 kernel spans {2 * _RATE + 1} pixels and "
                 f"needs padding {_RATE} per side to keep the size.",
                 value=lambda: _MAP,
             ),
@@ -251,3 +271,73 @@ register(
         ),
     )
 )
+
+
+register(
+    Exercise(
+        key="04-paint-vs-look",
+        question=(
+            "DeepLab (ResNet-50, output stride 16, 512×512 input) resizes its 32×32 logits to the image. "
+            "Which change moves the pixel on which cell 31 is painted, while leaving the input pixels that "
+            "cell reads unchanged?"
+        ),
+        kind="choice",
+        options={
+            "a": "resizing with align_corners=False instead of align_corners=True",
+            "b": "a larger rate in the ASPP branch (padding = rate)",
+            "c": "output stride 8 instead of 16",
+        },
+        expected=lambda: _paint_vs_look(),
+        hint="separate the two: where a cell looks is its receptive field (set by the layers); where it is "
+        "painted is the decoder's convention (set by the resizing).",
+        explanation=lambda: (
+            "the resizing is a decoding convention: align_corners=True paints cell u on u·(N−1)/(n−1) = "
+            f"{_painted(True):.2f}, align_corners=False on (u + 0.5)·N/n − 0.5 = {_painted(False):.2f}; the "
+            "layers, and so what the cell reads, are untouched. A larger rate widens the cell's receptive "
+            "field (it reads more pixels) but keeps the map, so the painting rule is unchanged. Output stride 8 "
+            "changes the map to 64 cells: both what cell 31 reads and where it is painted move."
+        ),
+        mistakes=(
+            Mistake(
+                "the rate moves the cell",
+                hint="a larger rate (padding = rate) keeps the 32-cell map, so the resizing paints cell 31 where it "
+                "did; the rate changes what the cell reads.",
+                value=lambda: "b",
+            ),
+            Mistake(
+                "the output stride moves only the painting",
+                hint="a smaller output stride changes the layers: the map has more cells and cell 31 reads other "
+                "pixels, so it fails the second half of the question.",
+                value=lambda: "c",
+            ),
+        ),
+    )
+)
+
+
+def _painted(align_corners: bool, u: int = 31, n: int = 32, big: int = 512) -> float:
+    """Where a bilinear resize of n cells to big pixels puts cell u (PyTorch's two conventions)."""
+    return u * (big - 1) / (n - 1) if align_corners else (u + 0.5) * big / n - 0.5
+
+
+def _paint_vs_look() -> str:
+    """The option that changes the painted position but not the receptive field, computed."""
+    def window(layers, u):
+        row = _receptive.receptive_field(layers, input_size=512)[-1]
+        return (u * row.S - row.P, u * row.S - row.P + row.r - 1)
+
+    base = _receptive.resnet50_with_head(16, 6)
+    looks_same = {
+        "a": True,  # same layers
+        "b": window(_receptive.resnet50_with_head(16, 12), 31) == window(base, 31),
+        "c": window(_receptive.resnet50_with_head(8, 12), 31) == window(base, 31),
+    }
+    moves = {
+        "a": _painted(False) != _painted(True),
+        "b": _receptive.output_sizes(_receptive.resnet50_with_head(16, 12), 512)[-1]
+        != _receptive.output_sizes(base, 512)[-1],
+        "c": _receptive.output_sizes(_receptive.resnet50_with_head(8, 12), 512)[-1]
+        != _receptive.output_sizes(base, 512)[-1],
+    }
+    (answer,) = [k for k in "abc" if looks_same[k] and moves[k]]
+    return answer

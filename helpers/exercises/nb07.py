@@ -38,14 +38,14 @@ register(
         key="07-safe-stride",
         question=(
             "Two objects lie 12 px apart side by side. What is the largest power-of-two heatmap stride "
-            "that puts them in different cells for every grid offset?"
+            "that puts them in different cells for every grid offset?<!-- claim: nb07-same-cell-share -->"
         ),
         expected=lambda: _largest_safe_stride(12),
-        hint="along one axis they share a cell at a share 1 - d/s of the offsets; that must be 0.",
+        hint="along one axis they share a cell at a share max(0, 1 - d/s) of the offsets; that must be 0.",
         explanation=lambda: (
-            f"1 - 12/s <= 0 needs s <= 12, so {_largest_safe_stride(12)}; on a 45° diagonal each axis only "
-            f"sees 12/√2 ≈ 8.49 px, and {_largest_safe_stride(12 / 2**0.5, dy=12 / 2**0.5)} still works. For an "
-            f"empty cell between them (two peaks under 3×3 peak extraction) the stride must be at most 6: "
+            f"1 - 12/s <= 0 needs s <= 12, so {_largest_safe_stride(12)}; on a 45° diagonal each axis just "
+            f"sees 12/√2 ≈ 8.49 px, and {_largest_safe_stride(12 / 2**0.5, dy=12 / 2**0.5)} still works. An "
+            f"empty cell between them at each offset needs s ≤ 6 (<!-- claim: nb07-empty-cell-rule -->): "
             f"{_largest_safe_stride(12, within=1)}."
         ),
     )
@@ -75,46 +75,80 @@ def _heatmap_side(n: int, output_stride: int, deconvs: int) -> int:
     return side
 
 
+_DIAG = 12 / 2**0.5   # a 45° neighbour 12 px away: 8.49 px along each axis
+
+
+def _two_peaks_everywhere(dx: float, dy: float, s: int) -> bool:
+    """An empty cell between the two objects along some axis at every grid offset (the 3×3 test keeps both)."""
+    return cell_collision_fraction(dx, dy, s, within=1) == 0
+
+
+def _gains_a_peak(dy: int, dx: int) -> bool:
+    """Does bilinear ×4 turn the one 3×3 peak of 1.0 at (3, 3) and 0.9 at (3 + dy, 3 + dx) into two?"""
+    import numpy as np
+
+    from ..conv import bilinear_upsample
+
+    coarse = np.zeros((8, 8))
+    coarse[3, 3], coarse[3 + dy, 3 + dx] = 1.0, 0.9
+    return len(_design.find_peaks(bilinear_upsample(coarse, 32))) > len(_design.find_peaks(coarse))
+
+
 register(Exercise(
     key="07-predict-two-peaks",
-    question=("Two objects 20 px apart, side by side, on a stride-8 heatmap (a box-average heatmap as in step 2). "
-              "Does a 3×3 peak extractor find two peaks at *every* grid offset? Answer True or False."),
-    expected=lambda: cell_collision_fraction(20, 0, 8, within=1) == 0,
+    question=("Two objects 12 px apart on the 45° diagonal, on a heatmap of stride 6 written by a learned layer. "
+              "Decide before you run anything: does the 3×3 peak test find two peaks at each grid offset? "
+              "Answer True or False.<!-- claim: nb07-empty-cell-rule -->"),
+    expected=lambda: _two_peaks_everywhere(_DIAG, _DIAG, 6),
     kind="bool",
     predict_first=True,
-    hint="Two peaks need an empty cell between the objects' cells. How far apart are their cell indices, at worst?",
+    hint="The 3×3 test compares a cell with its 8 neighbours, diagonal ones included. How far apart are the objects "
+         "along each axis?",
     mistakes=(
-        Mistake("separate cells are not enough, so no", value=lambda: not (cell_collision_fraction(20, 0, 8, within=1) == 0),
-                hint=("Right that separate cells are not enough — but here d/s = 20/8 = 2.5: the cell indices differ "
-                      "by 2 or 3, so there is always at least one empty cell between them.")),
+        Mistake("side-by-side rule applied to the diagonal", value=lambda: not _two_peaks_everywhere(_DIAG, _DIAG, 6),
+                hint=("s ≤ d/2 is the rule along one axis. On the 45° diagonal each axis sees just 12/√2 ≈ 8.49 px, "
+                      "and 8.49/6 < 2: at some offsets the two cells touch at a corner, and a corner neighbour is one "
+                      "of the 8 the test compares with.")),
     ),
     explanation=lambda: (
-        "True. Along the axis the cell indices differ by ⌊20/8⌋ = 2 or 3; an empty cell lies between them at every "
-        f"offset (share of offsets in the same or adjacent cells: {cell_collision_fraction(20, 0, 8, within=1):.0%}). "
-        "The rule: two peaks at every offset when s ≤ d/2."),
+        "False. Along each axis the objects are 12/√2 ≈ 8.49 px apart, so their cell indices differ by 1 or 2 on each "
+        "axis. When both differences are 1 the cells are diagonal neighbours and the weaker peak is suppressed; that "
+        f"happens at {cell_collision_fraction(_DIAG, _DIAG, 6, within=1):.0%} of offsets (the two axes' shares "
+        "multiply). Two peaks need an empty cell between the objects' cells along one of the axes."),
 ))
 
 register(Exercise(
     key="07-why-bilinear",
-    question=("A design runs its last learned layer at stride 16 and then resizes the heatmap bilinearly ×4, to a "
-              "stride-4 array. Why can it still not separate two objects 12 px apart at every offset?"),
-    options={"a": "the peaks are those of the stride-16 map: interpolation adds pixels, not separated peaks",
-             "b": "bilinear interpolation blurs the peaks away",
-             "c": "the resized array is still too small"},
-    expected=lambda: "a",
+    question=("A stride-16 heatmap has 1.0 in one cell and 0.9 in the cell directly to its right, zeros elsewhere: "
+              "one 3×3 peak. After bilinear ×4 (align_corners=False), which of the two placements of the 0.9 — to "
+              "the right, as here, or on the diagonal as in step 3 — gives two peaks?"),
+    options={"a": "to the right, not on the diagonal", "b": "on the diagonal, not to the right", "c": "both",
+             "d": "neither"},
+    expected=lambda: {(True, True): "c", (True, False): "a", (False, True): "b", (False, False): "d"}[
+        (_gains_a_peak(0, 1), _gains_a_peak(1, 1))],
     kind="choice",
-    hint="Compare the resized array's size with a stride-4 heatmap's, then ask where its local maxima can lie.",
+    hint=("Follow the interpolated surface from the 1.0 to the 0.9. Along a row, is there a dip between them? "
+          "On the diagonal, the two other cells of the 2×2 block are 0."),
     mistakes=(
-        Mistake("blur", value=lambda: "b",
-                hint="Interpolation passes through the coarse values; it does not lower a peak below its neighbours."),
-        Mistake("size", value=lambda: "c",
-                hint="The resized array has exactly as many cells as a stride-4 heatmap; size is not the problem."),
+        Mistake("resizing always adds detail", value=lambda: "c",
+                hint=("Along a row, bilinear interpolation runs in a straight line from 1.0 down to 0.9: the sample "
+                      "next to the 0.9, on the 1.0 side, is larger, so the 0.9 stays suppressed. The diagonal gains "
+                      "a peak because the surface dips between diagonal cells (a saddle).")),
+        Mistake("resizing changes nothing", value=lambda: "d",
+                hint=("Step 3's diagonal pair does gain a peak: the 3×3 window counts fine cells, so after ×4 it "
+                      "reaches 4 px instead of 16, and between diagonal cells the surface dips below the 0.9.")),
+        Mistake("interpolation passes through the coarse values", value=lambda: "a",
+                hint=("With align_corners=False and an even factor no fine sample away from the clamped border lands "
+                      "on a coarse one. And along a row the surface falls straight "
+                      "from 1.0 to 0.9, with no dip that could isolate the 0.9.")),
     ),
     explanation=lambda: (
-        "a. Between coarse samples bilinear interpolation is linear along each axis, so the resized map has no "
-        "structure finer than the stride-16 grid: objects the coarse map merged stay merged (a plateau of ties is "
-        "counted once). What separates objects is the stride of the last learned layer (peak_stride); at 16 the "
-        f"two objects share a cell at {cell_collision_fraction(12, 0, 16):.0%} of offsets."),
+        "b: on the diagonal, not to the right. Resizing adds no learned detail, but the 3×3 test counts output cells: after ×4 it "
+        "compares samples 4 px apart instead of 16. Between two diagonal cells the bilinear surface is a saddle (the "
+        "other two cells of the block are 0), so the fine samples near the 0.9 have no larger neighbour within reach: "
+        "a second peak. Along a row the interpolation is linear, falling straight from 1.0 to 0.9, so the 0.9's fine "
+        "samples each have a larger neighbour on the 1.0 side: still one peak. The box model's pairs side by side "
+        "behave the same way: resizing leaves their peak count unchanged.<!-- claim: nb07-resize-side-by-side -->"),
 ))
 
 register(Exercise(
@@ -140,12 +174,15 @@ register(Exercise(
               "into the same cell? Answer as a fraction."),
     expected=lambda: cell_collision_fraction(20, 0, 32),
     kind="number",
-    hint="Their cell indices differ by ⌊d/s⌋ or ⌊d/s⌋ + 1; the first happens at a share 1 − frac(d/s) of the offsets.",
+    hint=("Their cell indices differ by ⌊d/s⌋ or ⌊d/s⌋ + 1; the first happens at a share 1 − frac(d/s) of the "
+          "offsets.<!-- claim: nb07-same-cell-share -->"),
     mistakes=(
+        Mistake("a percentage", value=lambda: 100 * cell_collision_fraction(20, 0, 32),
+                hint="That is the share as a percentage; answer as a fraction between 0 and 1."),
         Mistake("complement", value=lambda: 1 - cell_collision_fraction(20, 0, 32),
                 hint="That is the share where they land in *different* cells."),
         Mistake("both axes", value=lambda: cell_collision_fraction(20, 0, 32) ** 2,
-                hint="Side by side they differ along one axis only; the other axis always agrees."),
+                hint="Side by side they differ along one axis; along the other they share the row."),
     ),
     explanation=lambda: (
         f"{cell_collision_fraction(20, 0, 32)}: 1 − 20/32 — whenever the left object sits in the first 12 of the "

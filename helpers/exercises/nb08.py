@@ -44,7 +44,7 @@ register(
         expected=lambda: _vgg_size(200),
         mistakes=(
             Mistake("ceil for floor", value=lambda: -(-200 // 32),
-                    hint="that is ceil(200 / 32): VGG's 2×2 pools have no padding and round *down* at every step "
+                    hint="that is ceil(200 / 32): VGG's 2×2 pools have no padding and round *down* at each of the five steps "
                          "(25 → 12, not 13). Halve five times, dropping the half each time."),
             Mistake("one pool short", value=lambda: output_sizes(vgg16(), 200)[-2],
                     hint="that is the size after four pools: `features` ends with the fifth max pool (pool5)."),
@@ -77,7 +77,7 @@ register(
                          "removes layer4's stride (it dilates instead), so layer4 keeps layer3's size."),
         ),
         hint=(
-            "every strided layer of torchvision's ResNet pads so that it rounds *up* (ceil(n / 2)); "
+            "each strided layer of torchvision's ResNet pads so that it rounds *up* (ceil(n / 2)); "
             "with stride 16 in total that is ceil(300 / 16). Rounding down, or dividing by 32, are the usual slips."
         ),
         explanation=lambda: (
@@ -92,7 +92,7 @@ register(
         key="08-degenerate-rates",
         question=(
             "DeepLabV3-ResNet50 (output stride 8, ASPP rates 12, 24, 36) on a 257×257 crop. Which of the three "
-            "rates keep only the centre tap inside the feature map for every output (so act as a 1×1 convolution)? "
+            "rates keep just the centre tap inside the feature map, at each output position (so act as a 1×1 convolution)? "
             "Answer with a list, e.g. [12]."
         ),
         expected=lambda: _centre_only_rates(257),
@@ -106,8 +106,8 @@ register(
                          "move over the map, ceil(257 / 8) cells wide."),
         ),
         hint=(
-            "first the map size (ceil(257 / 8)); a 3×3 tap at offset ±rate stays outside an n-wide map for "
-            "every output only when rate >= n. A rate below n still reaches the map from some positions."
+            "first the map size (ceil(257 / 8)); a 3×3 tap at offset ±rate stays outside an n-wide map at "
+            "each output position when rate >= n; a rate below n reaches the map from some positions."
         ),
         explanation=lambda: (
             f"the feature map is {_map_side(257)}×{_map_side(257)}; rates >= {_map_side(257)} put both side taps "
@@ -121,30 +121,30 @@ register(
         key="08-why-average",
         question=(
             "verify() measures which input cells an output reaches by back-propagating through a copy whose max "
-            "pools are replaced by average pools. Why? (a) the gradient of a max pool reaches only the largest "
-            "cell of each window, so it would hide cells the output does depend on; (b) average pooling is faster; "
-            "(c) max pooling has no gradient in PyTorch. Answer 'a', 'b' or 'c'."
+            "pools are replaced by a sum over the same window. Why? (a) the gradient of a max pool goes to the "
+            "largest cell of each window alone, so it would hide cells the output does depend on; (b) a sum is "
+            "faster; (c) max pooling has no gradient in PyTorch. Answer 'a', 'b' or 'c'."
         ),
         expected=lambda: "a",
         kind="choice",
         options={
-            "a": "the gradient of a max pool reaches only the largest cell of each window",
-            "b": "average pooling is faster",
+            "a": "the gradient of a max pool goes to the largest cell of each window alone",
+            "b": "a sum is faster",
             "c": "max pooling has no gradient in PyTorch",
         },
         mistakes=(
             Mistake("speed", value=lambda: "b",
-                    hint="speed cannot change *which* cells are reached; think about where the gradient of max() goes."),
+                    hint="speed does not change *which* cells are reached; think about where the gradient of max() goes."),
             Mistake("no gradient", value=lambda: "c",
-                    hint="PyTorch's max pool does have a gradient — but only for the winning cell of each window."),
+                    hint="PyTorch's max pool does have a gradient — for the winning cell of each window, and zero elsewhere."),
         ),
         hint=(
             "PyTorch's max pool does have a gradient, and speed does not change which cells are reached: "
             "think about where the gradient of a max goes."
         ),
         explanation=lambda: (
-            "the gradient of max() goes to the winning cell only, so which cells light up would depend on the "
-            "values; an average sends gradient to every cell its window reads, which is the set the field counts."
+            "the gradient of max() goes to the winning cell alone, so which cells light up would depend on the "
+            "values; a sum sends gradient to each cell its window reads, which is the set the field counts."
         ),
     )
 )

@@ -28,6 +28,10 @@ export const LIMITS = {
 
 export const LAYER_KEYS = ["kernel", "stride", "padding", "dilation", "output_padding"];
 
+//: The largest map the explorer draws (cells per axis): a bigger one would pass the browser's
+//: canvas size limit in 2-D (four transposed layers reach 20,464 cells per axis).
+export const MAX_SIZE = 160;
+
 export function normalizeLayer(layer) {
   const L = Object.assign(
     { kind: "conv", kernel: 3, stride: 1, padding: 0, dilation: 1, ceil_mode: false, output_padding: 0 },
@@ -40,6 +44,10 @@ export function normalizeLayer(layer) {
 
 export function span(kernel, dilation) {
   return dilation * (kernel - 1) + 1;
+}
+
+function tooBig(size) {
+  return `the output would have ${size} cells per axis; the explorer draws at most ${MAX_SIZE}`;
 }
 
 function floorDiv(a, b) {
@@ -60,6 +68,7 @@ export function layerSize(n, layer) {
     if (out < 1) {
       return { size: null, error: `the output would be empty: (n−1)S − 2P + d(K−1) + op + 1 = ${out} for n = ${n}` };
     }
+    if (out > MAX_SIZE) return { size: null, error: tooBig(out) };
     return { size: out, error: null };
   }
   if (L.kind === "pool" && p > Math.floor(k / 2)) {
@@ -71,8 +80,13 @@ export function layerSize(n, layer) {
   let out = floorDiv(padded - sp + (L.ceil_mode ? s - 1 : 0), s) + 1;
   if (L.ceil_mode && (out - 1) * s >= n + p) out -= 1;
   if (out < 1) {
+    if (L.ceil_mode) {
+      // PyTorch: ⌊(n + 2P − span + S − 1)/S⌋ + 1 ≥ 1, i.e. the window may run past the padded input by S − 1 cells at most
+      return { size: null, error: `with ceil_mode the window may run past the padded input by at most S−1 = ${s - 1} cell${s - 1 === 1 ? "" : "s"}, but it spans d(K−1)+1 = ${sp} and n+2P = ${padded}` };
+    }
     return { size: null, error: `the window spans d(K−1)+1 = ${sp} cells but the padded input has only n+2P = ${padded}` };
   }
+  if (out > MAX_SIZE) return { size: null, error: tooBig(out) };
   return { size: out, error: null };
 }
 
@@ -89,7 +103,12 @@ export function sizeFormula(n, layer) {
   let text = `${lo}(n + 2P − d(K−1) − 1)/S${hi} + 1 = ${lo}(${n} + 2·${p} − ${d}·(${k}−1) − 1)/${s}${hi} + 1`;
   if (L.ceil_mode && !res.error) {
     const raw = Math.ceil((n + 2 * p - span(k, d)) / s) + 1;
-    if (raw !== res.size) text += ` = ${raw}, minus the window that would start in the right padding`;
+    if (raw !== res.size) {
+      // PyTorch drops the last window when it would start at or past the input's end (input coordinates)
+      const start = (raw - 1) * s - p;
+      const where = start < n + p ? "in the right padding" : "past the end of the input";
+      text += ` = ${raw}, minus the last window (it would start at cell ${start}, ${where})`;
+    }
   }
   return `${text} = ${value}`;
 }
@@ -266,4 +285,78 @@ export function refusalSentence(label, allowed) {
   const inner = refused.filter((r) => values.length && r.value > values[0] && r.value < values[values.length - 1]);
   if (inner.length) parts.push(`${label} = ${inner.map((r) => r.value).join(", ")} is out: ${inner[0].reason}.`);
   return parts.join(" ");
+}
+
+// ---------------------------------------------------------------- choosing a layer's kind
+
+// layerSize's arithmetic without objects or sentences (the kind menu searches thousands of settings
+// per key press): the size, or 0 when there is none.
+function quickSize(kind, ceil, n, k, st, p, d, op) {
+  let out;
+  if (kind === "transposed") {
+    if (op >= Math.max(st, d)) return 0;
+    out = (n - 1) * st - 2 * p + d * (k - 1) + op + 1;
+  } else {
+    if (kind === "pool" && p > Math.floor(k / 2)) return 0;
+    out = Math.floor((n + 2 * p - (d * (k - 1) + 1) + (ceil ? st - 1 : 0)) / st) + 1;
+    if (ceil && (out - 1) * st >= n + p) out -= 1;
+  }
+  return out >= 1 && out <= MAX_SIZE ? out : 0;
+}
+
+// The valid setting of layer i with layer's kind (and ceil_mode) nearest to `layer` (fewest steps
+// over all its numbers; `first`: any valid one, found fast), or null when no setting of that layer
+// makes the stack valid. "Valid" is judged with the layers before i as they are; if they are already
+// invalid, layer i is left as asked (its numbers cannot mend an earlier layer).
+export function fitLayer(n, layers, i, layer, first = false) {
+  const L = normalizeLayer(layer);
+  const before = stackSizes(n, layers.slice(0, i));
+  if (before.error) return L;
+  const nIn = before.sizes[i];
+  const rest = restAccepts(layers, i);
+  const ok = (k, st, p, d, op) => rest[quickSize(L.kind, L.ceil_mode, nIn, k, st, p, d, op)] === true;
+  if (ok(L.kernel, L.stride, L.padding, L.dilation, L.output_padding)) return L;
+  const ops = L.kind === "transposed" ? LIMITS.output_padding : [0, 0];
+  let best = null, bestCost = Infinity;
+  for (let k = LIMITS.kernel[0]; k <= LIMITS.kernel[1]; k++)
+    for (let st = LIMITS.stride[0]; st <= LIMITS.stride[1]; st++)
+      for (let p = LIMITS.padding[0]; p <= LIMITS.padding[1]; p++)
+        for (let d = LIMITS.dilation[0]; d <= LIMITS.dilation[1]; d++)
+          for (let op = ops[0]; op <= ops[1]; op++) {
+            const cost = Math.abs(k - L.kernel) + Math.abs(st - L.stride) + Math.abs(p - L.padding) +
+              Math.abs(d - L.dilation) + Math.abs(op - L.output_padding);
+            if (cost < bestCost && ok(k, st, p, d, op)) {
+              best = { kind: L.kind, kernel: k, stride: st, padding: p, dilation: d, ceil_mode: L.ceil_mode, output_padding: op };
+              bestCost = cost;
+              if (first) return best;
+            }
+          }
+  return best;
+}
+
+// The sizes m (1..MAX_SIZE) of layer i's output for which layers i+1.. are valid, cached per stack.
+const restCache = new Map();
+function restAccepts(layers, i) {
+  const key = JSON.stringify(layers.slice(i + 1).map(normalizeLayer));
+  let ok = restCache.get(key);
+  if (!ok) {
+    ok = new Array(MAX_SIZE + 1).fill(false);
+    for (let m = 1; m <= MAX_SIZE; m++) ok[m] = !stackSizes(m, layers.slice(i + 1)).error;
+    if (restCache.size > 200) restCache.clear();
+    restCache.set(key, ok);
+  }
+  return ok;
+}
+
+// Whether layer i may be switched to `kind` (some setting of its numbers makes the stack valid),
+// with the nearest such layer and, when none exists, why.
+export function kindChoice(n, layers, i, kind, { nearest = true } = {}) {
+  const current = normalizeLayer(layers[i]);
+  const wanted = normalizeLayer(Object.assign({}, current, { kind }));
+  const fit = fitLayer(n, layers, i, wanted, !nearest);
+  if (fit) return { possible: true, layer: fit, reason: "" };
+  const trial = layers.slice();
+  trial[i] = wanted;
+  const err = stackSizes(n, trial).error || "";
+  return { possible: false, layer: null, reason: `no kernel, stride, padding or dilation of this layer gives a valid stack (with its numbers now: ${err})` };
 }

@@ -18,6 +18,13 @@ const COLORS = {
   neutral: "#999999",
 };
 const PALE = { input: "#D5ECF9", output: "#F8E3B5" };
+const ROLE_FILL = {
+  selected: COLORS.highlight, read: COLORS.input, path: COLORS.output, hole: COLORS.hole,
+  "hole-never": COLORS.hole, never: COLORS.unvisited,
+};
+function roleFill(role, l) {
+  return ROLE_FILL[role] || (l === 0 ? PALE.input : PALE.output);
+}
 const KIND_NAMES = { conv: "convolution", pool: "pooling", transposed: "transposed convolution" };
 const LABELS = { kernel: "K", stride: "S", padding: "P", dilation: "d", output_padding: "op" };
 const TITLES = {
@@ -40,11 +47,12 @@ const CSS = `
 .sh-xp label>span.sh-k{display:inline-block;min-width:24px;font-weight:600}
 .sh-xp input[type=range]{flex:1;min-width:80px;accent-color:${COLORS.accent}}
 .sh-xp output{min-width:20px;text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
-.sh-xp .sh-why{font-size:12px;color:#555;margin:2px 0 0}
+.sh-xp output.sh-limited{text-decoration:underline dotted #888;cursor:help}
 .sh-xp button{font:inherit;font-size:13px;padding:2px 10px;border:1px solid #888;border-radius:4px;background:#f6f6f6;cursor:pointer}
 .sh-xp button:disabled{opacity:.45;cursor:default}
 .sh-xp button:focus-visible,.sh-xp canvas:focus-visible,.sh-xp select:focus-visible,.sh-xp input:focus-visible{outline:3px solid ${COLORS.accent};outline-offset:1px}
-.sh-xp canvas{display:block;margin:6px 0;max-width:100%}
+.sh-xp canvas{display:block;margin:6px 0}
+.sh-xp .sh-scroll{overflow-x:auto;max-width:100%}
 .sh-xp .sh-out{font-size:13px;margin:4px 0 0}
 .sh-xp .sh-out p{margin:2px 0}
 .sh-xp .sh-out .sh-err{color:#a33;font-weight:600}
@@ -86,12 +94,12 @@ function listCells(xs) {
   return runs.join(", ");
 }
 
-// "rows 1, 3 and columns 2": the rows and columns whose every cell is meant (2-D).
+// "rows 1, 3 or in column 2": a 2-D cell belongs if its row or its column is listed.
 function axesText(rows, cols) {
   const parts = [];
-  if (rows.length) parts.push(`row${rows.length > 1 ? "s" : ""} ${listCells(rows)}`);
-  if (cols.length) parts.push(`column${cols.length > 1 ? "s" : ""} ${listCells(cols)}`);
-  return parts.join(" and of ");
+  if (rows.length) parts.push(`${rows.length > 1 ? "rows" : "row"} ${listCells(rows)}`);
+  if (cols.length) parts.push(`${cols.length > 1 ? "columns" : "column"} ${listCells(cols)}`);
+  return parts.join(" or in ");
 }
 
 function fmt(x) {
@@ -115,6 +123,152 @@ export function explain(state) {
   if (!rows.ok || state.dims === 1) return { dims: state.dims, rows, cols: null };
   const cols = A.explainAxis(state.n, state.layers, rows.level, state.index[1]);
   return { dims: 2, rows, cols };
+}
+
+// ---------------------------------------------------------------- the read-out (pure: tests run it in node)
+
+function plural(count, one, many) {
+  return count === 1 ? one : many;
+}
+
+// "rows 0–2 and columns 4–6" (2-D) or "cells 0–2" (1-D); cells are 0-based like the course's prose.
+function cellsText(dims, rows, cols) {
+  if (dims === 1) return `${plural(rows.length, "cell", "cells")} ${listCells(rows)}`;
+  return `${plural(rows.length, "row", "rows")} ${listCells(rows)} and ${plural(cols.length, "column", "columns")} ${listCells(cols)}`;
+}
+
+function uniqueSorted(xs) {
+  return [...new Set(xs)].sort((a, b) => a - b);
+}
+
+// The facts the read-out states about the selected output, per axis (2-D: rows, then columns).
+export function readoutFacts(state, view) {
+  state = Object.assign({}, state, { layers: state.layers.map(A.normalizeLayer) });
+  const axes = view.dims === 2 ? [view.rows, view.cols] : [view.rows];
+  const v = view.rows;
+  const layer = state.layers[v.level - 1];
+  const k = layer.kernel;
+  const inside = axes.map((a) => uniqueSorted(a.taps.filter((t) => t.inside).map((t) => t.pos)));
+  const insideTaps = axes.reduce((m, a) => m * a.taps.filter((t) => t.inside).length, 1);
+  const aligned = axes.reduce((m, a) => m * a.taps.length, 1); // conv, pool: every tap
+  const reached = axes.map((a) => a.paths[0].flatMap((c, x) => (c > 0 ? [x] : [])));
+  return {
+    dims: view.dims,
+    level: v.level,
+    index: axes.map((a) => a.index),
+    kind: layer.kind,
+    taps: k ** view.dims, // taps of the kernel
+    aligned, // taps that line up with an input position (transposed; = taps otherwise)
+    outside: aligned - insideTaps, // of those, taps on padding or past the end
+    inside, // per axis: the cells of the previous map the output reads
+    emptyWindow: inside.some((xs) => xs.length === 0),
+    reached, // per axis: input cells with a path from the output
+    box: axes.map((a) => a.box),
+    holes: axes.map((a) => a.holes),
+    never: axes.map((a) => a.neverVisited),
+  };
+}
+
+// The read-out's sentences, [{role, text}], from readoutFacts.
+export function readout(state, view) {
+  state = Object.assign({}, state, { layers: state.layers.map(A.normalizeLayer) });
+  const v = view.rows;
+  if (!v.ok) return [{ role: "error", text: `Not possible: ${v.error}.` }];
+  const f = readoutFacts(state, view);
+  const dims = f.dims;
+  const lines = [];
+  state.layers.forEach((L, i) => lines.push({ role: `size${i + 1}`, label: `layer ${i + 1} `, text: `(${layerName(L)}): `, code: v.formulas[i] }));
+  const name = dims === 2 ? `(${f.index[0]}, ${f.index[1]})` : `${f.index[0]}`;
+  const prev = f.level === 1 ? "the input" : `layer ${f.level - 1}`;
+  const layer = state.layers[f.level - 1];
+  const kTaps = dims === 2 ? `${layer.kernel}×${layer.kernel} = ${f.taps}` : `${f.taps}`;
+  let taps = `Output ${name} of layer ${f.level} `;
+  if (f.kind === "transposed") {
+    if (f.aligned === 0) {
+      taps += `reads no cell of ${prev}: no tap of its kernel lines up with an input cell at stride ${layer.stride} (o + P − t·d is never a multiple of S).`;
+    } else if (f.emptyWindow) {
+      taps += `reads no cell of ${prev}: the ${f.aligned} of its ${kTaps} taps that line up with an input position (stride ${layer.stride}) all fall outside it.`;
+    } else {
+      const used = f.aligned - f.outside, between = f.taps - f.aligned;
+      taps += `reads ${cellsText(dims, ...f.inside)} of ${prev} through ${used} of its kernel's ${kTaps} taps`;
+      const others = [];
+      if (f.outside) others.push(`${f.outside} line${f.outside === 1 ? "s" : ""} up with ${plural(f.outside, "a position", "positions")} outside it`);
+      if (between) others.push(`${between} fall${between === 1 ? "s" : ""} between input cells (stride ${layer.stride})`);
+      if (others.length) taps += `; of the others, ${others.join(" and ")}`;
+      taps += ".";
+    }
+  } else if (f.emptyWindow) {
+    taps += `reads no cell of ${prev}: all ${kTaps} taps of its window fall on padding or past the end.`;
+  } else {
+    taps += `reads ${cellsText(dims, ...f.inside)} of ${prev}`;
+    if (f.outside) taps += `; ${f.outside} of its ${kTaps} taps ${plural(f.outside, "falls", "fall")} outside it (padding or past the end)`;
+    taps += ".";
+  }
+  lines.push({ role: "taps", text: taps });
+  if (f.kind === "pool" && f.emptyWindow) {
+    lines.push({ role: "empty", text: "Its window holds no input cell: PyTorch's max pooling outputs −inf here." });
+  }
+  if (f.box[0]) {
+    const S = v.rf[f.level - 1].S, P = v.rf[f.level - 1].P;
+    const b = dims === 2
+      ? `rows ${f.box[0].start}…${f.box[0].end} × columns ${f.box[1].start}…${f.box[1].end}, centre (${fmt(f.box[0].center)}, ${fmt(f.box[1].center)})`
+      : `cells ${f.box[0].start}…${f.box[0].end}, centre ${fmt(f.box[0].center)}`;
+    lines.push({ role: "rf", text: `Receptive field r = ${f.box[0].r} (jump S = ${S}, offset P = ${P}): ${b}.` });
+  } else {
+    const what = f.reached.some((xs) => xs.length === 0) ? "this output reads no input cell" : `this output reads input ${cellsText(dims, ...f.reached)}`;
+    lines.push({ role: "rf", text: `With a transposed layer the receptive-field recurrences do not apply; ${what}.` });
+  }
+  if (f.box[0]) {
+    if (dims === 2) {
+      const count = countHoles2d(view, state.n);
+      lines.push({ role: "holes", text: count
+        ? `${count} ${plural(count, "hole", "holes")} in the receptive field (inside it, no path): every cell of it in ${axesText(f.holes[0], f.holes[1])}.`
+        : "No holes: a path reaches every input cell of the receptive field." });
+    } else {
+      lines.push({ role: "holes", text: f.holes[0].length
+        ? `Holes (in the receptive field, no path): ${plural(f.holes[0].length, "cell", "cells")} ${listCells(f.holes[0])}.`
+        : "No holes: a path reaches every input cell of the receptive field." });
+    }
+  }
+  const last = state.layers.length;
+  const never = dims === 2 ? f.never[0].length + f.never[1].length : f.never[0].length;
+  lines.push({ role: "never", text: never
+    ? `Input cells no output of layer ${last} reads (never visited): ${dims === 2 ? `every cell in ${axesText(f.never[0], f.never[1])}` : listCells(f.never[0])}.`
+    : `Every input cell is read by some output of layer ${last}.` });
+  if (dims === 1 && f.reached[0].length) {
+    const a = f.reached[0][0], b = f.reached[0][f.reached[0].length - 1];
+    lines.push({ role: "paths", text: `Paths from the selected output to input cells ${a}…${b}: `, code: v.paths[0].slice(a, b + 1).join(" ") });
+  }
+  return lines;
+}
+
+function countHoles2d(view, n) {
+  const r = view.rows, c = view.cols;
+  let count = 0;
+  for (let i = Math.max(0, r.box.start); i <= Math.min(n - 1, r.box.end); i++)
+    for (let j = Math.max(0, c.box.start); j <= Math.min(n - 1, c.box.end); j++)
+      if (r.paths[0][i] * c.paths[0][j] === 0) count++;
+  return count;
+}
+
+// What a cell of map l is painted as: "selected", "read" (input, on a path), "path" (an inner map's
+// cell on a path), "hole" (input, in the receptive field, no path), "hole-never" (a hole no output
+// reads either), "never" (no output of the last layer reads it), or "plain".
+export function cellRole(view, l, i, j) {
+  const r = view.rows, c = view.cols;
+  const two = view.dims === 2;
+  const sel = r.level;
+  if (l === sel && i === r.index && (!two || j === c.index)) return "selected";
+  const paths = l <= sel ? r.paths[l][i] * (two ? c.paths[l][j] : 1) : 0;
+  const never = r.total[l][i] * (two ? c.total[l][j] : 1) === 0;
+  if (l === 0) {
+    if (paths) return "read";
+    const inBox = r.box && i >= r.box.start && i <= r.box.end && (!two || (j >= c.box.start && j <= c.box.end));
+    if (inBox) return never ? "hole-never" : "hole";
+    return never ? "never" : "plain";
+  }
+  if (paths && l < sel) return "path";
+  return never ? "never" : "plain";
 }
 
 // ---------------------------------------------------------------- drawing
@@ -156,13 +310,15 @@ function layout1d(view, state, width) {
   if (v.box) { minX = Math.min(0, v.box.start); maxX = Math.max(0, v.box.end - (state.n - 1)); }
   const cols = Math.max(...v.sizes.map((s, l) => s + extents[l].before + extents[l].after), state.n - minX + maxX);
   const cell = Math.max(5, Math.min(30, Math.floor((width - label - 16) / cols)));
+  // a long map makes the picture wider than the page: the canvas grows and its box scrolls
+  width = Math.max(width, label + cols * cell + 16);
   const gap = Math.max(46, Math.round(cell * 1.8));
   const top = 18;
   const rowY = (l) => top + (L - l) * (cell + gap);
   const height = rowY(0) + cell + 52;
   const areaW = width - label - 8;
   const x0 = v.sizes.map((s) => label + Math.round((areaW - s * cell) / 2));
-  return { label, cell, gap, rowY, height, x0, extents, cols };
+  return { label, cell, gap, rowY, width, height, x0, extents, cols };
 }
 
 function drawCell(ctx, x, y, c, fill, stroke, dashed) {
@@ -173,6 +329,14 @@ function drawCell(ctx, x, y, c, fill, stroke, dashed) {
   if (dashed) ctx.setLineDash([3, 2]);
   ctx.strokeRect(x + 0.5, y + 0.5, c - 1, c - 1);
   if (dashed) ctx.setLineDash([]);
+}
+
+// A hole no output reads either: black with a pink frame inside.
+function neverFrame(ctx, x, y, w, hgt) {
+  const t = Math.max(1, Math.round(w / 6));
+  ctx.strokeStyle = COLORS.unvisited;
+  ctx.lineWidth = t;
+  ctx.strokeRect(x + t * 1.5, y + t * 1.5, w - 3 * t, hgt - 3 * t);
 }
 
 function textColor(fill) {
@@ -218,14 +382,10 @@ function draw1d(ctx, view, state, g, hover) {
         continue;
       }
       const paths = l <= sel ? v.paths[l][x] : 0;
-      const never = v.total[l][x] === 0;
-      let fill;
-      if (l === sel && x === v.index) fill = COLORS.highlight;
-      else if (l === 0) {
-        const inBox = v.box && x >= v.box.start && x <= v.box.end;
-        fill = paths ? COLORS.input : never ? COLORS.unvisited : inBox ? COLORS.hole : PALE.input;
-      } else fill = paths && l < sel ? COLORS.output : never ? COLORS.unvisited : PALE.output;
+      const role = cellRole(view, l, x, 0);
+      const fill = roleFill(role, l);
       drawCell(ctx, px, y, c, fill);
+      if (role === "hole-never") neverFrame(ctx, px, y, c, c);
       if (paths && l < sel && c >= 12) {
         ctx.fillStyle = textColor(fill);
         ctx.font = `${fontSize}px system-ui,sans-serif`;
@@ -303,7 +463,7 @@ function layout2d(view, state, width) {
   for (let l = 0; l <= L; l++) { x0.push(x + (pads[l] || 0) * cell); x += sides[l] * cell + gapX; }
   const top = 24;
   const height = top + Math.max(...sides) * cell + 30;
-  return { cell, x0, top, height, pads };
+  return { cell, x0, top, width: Math.max(width, x + 4), height, pads };
 }
 
 function draw2d(ctx, view, state, g, hover) {
@@ -322,15 +482,10 @@ function draw2d(ctx, view, state, g, hover) {
         const px = g.x0[l] + j * c, py = y0 + i * c;
         if (i < 0 || j < 0 || i >= n || j >= n) { ctx.fillStyle = COLORS.padding; ctx.fillRect(px, py, c, c); continue; }
         const paths = l <= sel ? rows.paths[l][i] * cols.paths[l][j] : 0;
-        const never = rows.total[l][i] * cols.total[l][j] === 0;
-        let fill;
-        if (l === sel && i === rows.index && j === cols.index) fill = COLORS.highlight;
-        else if (l === 0) {
-          const inBox = rows.box && i >= rows.box.start && i <= rows.box.end && j >= cols.box.start && j <= cols.box.end;
-          fill = paths ? COLORS.input : never ? COLORS.unvisited : inBox ? COLORS.hole : PALE.input;
-        } else fill = paths && l < sel ? COLORS.output : never ? COLORS.unvisited : PALE.output;
-        ctx.fillStyle = fill;
+        const role = cellRole(view, l, i, j);
+        ctx.fillStyle = roleFill(role, l);
         ctx.fillRect(px, py, c, c);
+        if (role === "hole-never" && c >= 5) neverFrame(ctx, px, py, c, c);
         if (paths && l < sel && c >= 16) {
           ctx.fillStyle = "#000";
           ctx.font = `${fontSize}px system-ui,sans-serif`;
@@ -384,7 +539,7 @@ const LEGEND = [
   ["selected output", COLORS.highlight],
   ["read by it (paths)", COLORS.input],
   ["on its paths", COLORS.output],
-  ["hole: in the receptive field, no path", COLORS.hole],
+  ["hole: in the receptive field, no path (pink frame: no output reads it either)", COLORS.hole],
   ["never visited by any output", COLORS.unvisited],
   ["padding", COLORS.padding],
   ["receptive field", COLORS.accent],
@@ -406,7 +561,7 @@ export function createExplorer(model, el) {
     "aria-label": "Feature maps of the stack, input at the bottom. Arrow keys: left/right choose the output, up/down the layer.",
   });
   const out = h("div", { class: "sh-out", "aria-live": "polite" });
-  root.append(title, caption, top, layersBox, play, canvas, legend, out);
+  root.append(title, caption, top, layersBox, play, h("div", { class: "sh-scroll" }, canvas), legend, out);
   // Keys pressed in the explorer belong to it: JupyterLab's shortcuts (arrows move between cells)
   // must not take them from a slider or the canvas.
   root.setAttribute("data-lm-suppress-shortcuts", "true");
@@ -438,14 +593,20 @@ export function createExplorer(model, el) {
     const input = h("input", { type: "range", min: "0", max: "0", step: "1", "aria-label": title });
     const output = h("output", {});
     const row = h("label", { title }, h("span", { class: "sh-k", text: label }), input, output);
-    const c = { input, output, values: [], row };
+    const c = { input, output, values: [], row, title };
     input.addEventListener("input", () => onValue(c.values[Number(input.value)]));
     controls[id] = c;
     return row;
   }
-  function refreshSlider(id, allowed, value) {
+  // A slider offers the allowed values; the refused ones are named on hover (the row's title).
+  function refreshSlider(id, allowed, value, why) {
     const c = controls[id];
-    c.values = allowed.values;
+    // a state no value of this control mends (set from Python): offer the whole range, never a dead slider
+    c.values = allowed.values.length ? allowed.values : allowed.values.concat(allowed.refused.map((r) => r.value));
+    allowed = { values: c.values };
+    const title = why ? `${c.title}. ${why}` : c.title;
+    if (c.row.title !== title) c.row.title = title;
+    c.output.classList.toggle("sh-limited", Boolean(why));
     const idx = String(Math.max(0, allowed.values.indexOf(value)));
     const max = String(Math.max(0, allowed.values.length - 1));
     if (c.input.max !== max) c.input.max = max;
@@ -466,15 +627,15 @@ export function createExplorer(model, el) {
     const nRow = slider("n", "n", "input size n", (v) => commit({ n: v }));
     nRow.style.minWidth = "260px";
     top.append(nRow);
-    controls.nWhy = h("p", { class: "sh-why" });
-    top.append(controls.nWhy);
     state.layers.forEach((L, i) => {
       const fs = h("fieldset", {}, h("legend", { text: `layer ${i + 1}` }));
       const kind = h("select", {
         "aria-label": `layer ${i + 1} kind`,
         onchange: (e) => {
           const layers = state.layers.map((x) => Object.assign({}, x));
-          layers[i] = fitLayer(state, i, Object.assign({}, layers[i], { kind: e.target.value }));
+          const choice = A.kindChoice(state.n, layers, i, e.target.value);
+          if (!choice.possible) { e.target.value = state.layers[i].kind; return; }
+          layers[i] = choice.layer;
           setLayers(layers);
         },
       });
@@ -492,15 +653,17 @@ export function createExplorer(model, el) {
       if (L.kind === "pool") {
         const box = h("input", { type: "checkbox", checked: L.ceil_mode, "aria-label": `layer ${i + 1} ceil_mode` });
         box.addEventListener("change", () => {
+          // the nearest valid numbers with ceil_mode switched (a window longer than the input needs ceil_mode)
           const layers = state.layers.map((x) => Object.assign({}, x));
-          layers[i].ceil_mode = box.checked;
+          const fit = A.fitLayer(state.n, layers, i, Object.assign({}, layers[i], { ceil_mode: box.checked }));
+          if (!fit) { box.checked = !box.checked; return; }
+          layers[i] = fit;
           setLayers(layers);
         });
         controls[`ceil${i}`] = box;
-        fs.append(h("label", {}, box, "ceil_mode (round the size up)"));
+        controls[`ceilRow${i}`] = h("label", {}, box, "ceil_mode (round the size up)");
+        fs.append(controls[`ceilRow${i}`]);
       }
-      controls[`why${i}`] = h("p", { class: "sh-why" });
-      fs.append(controls[`why${i}`]);
       layersBox.append(fs);
     });
     const add = h("button", { type: "button", text: "+ layer", onclick: () => {
@@ -509,22 +672,7 @@ export function createExplorer(model, el) {
     const remove = h("button", { type: "button", text: "− layer", onclick: () => setLayers(state.layers.slice(0, -1)) });
     controls.add = add;
     controls.remove = remove;
-    controls.layersWhy = h("span", { class: "sh-why" });
-    layersBox.append(h("div", {}, add, " ", remove, " ", controls.layersWhy));
-  }
-
-  // A layer whose kind changed, with its numbers moved to the nearest allowed ones.
-  function fitLayer(st, i, layer) {
-    let L = A.normalizeLayer(layer);
-    for (const key of A.LAYER_KEYS) {
-      const trial = { n: st.n, layers: st.layers.map((x, j) => (j === i ? L : x)) };
-      const { values } = A.allowedValues(trial, i, key);
-      if (values.length && !values.includes(L[key])) {
-        const best = values.reduce((a, b) => (Math.abs(b - L[key]) < Math.abs(a - L[key]) ? b : a));
-        L = A.normalizeLayer(Object.assign({}, L, { [key]: best }));
-      }
-    }
-    return L;
+    layersBox.append(h("div", {}, add, " ", remove));
   }
 
   play.append(
@@ -556,56 +704,13 @@ export function createExplorer(model, el) {
   // --- read-out
   function writeOut() {
     out.textContent = "";
-    const v = view.rows;
-    if (!v.ok) {
-      out.append(h("p", { class: "sh-err", text: `Not possible: ${v.error}.` }));
-      return;
+    for (const line of readout(state, view)) {
+      const p = h("p", { "data-role": line.role, class: line.role === "error" ? "sh-err" : null });
+      if (line.label) p.append(h("b", { text: line.label }));
+      p.append(line.text);
+      if (line.code !== undefined) p.append(h("code", { text: line.code }));
+      out.append(p);
     }
-    const sizeLines = state.layers.map((L, i) =>
-      h("p", { "data-role": `size${i + 1}` }, h("b", { text: `layer ${i + 1} ` }), `(${layerName(L)}): `, h("code", { text: v.formulas[i] })));
-    out.append(...sizeLines);
-    const level = v.level;
-    const idx = state.dims === 2 ? `(${v.index}, ${view.cols.index})` : `${v.index}`;
-    const inside = [...new Set(v.taps.filter((t) => t.inside).map((t) => t.pos))].sort((a, b) => a - b);
-    const padTaps = v.taps.filter((t) => !t.inside).length;
-    const cells = inside.length === 1 ? `cell ${inside[0]}` : inside.length ? `cells ${listCells(inside)}` : "no cell";
-    out.append(h("p", { "data-role": "taps" },
-      `Output ${idx} of layer ${level} reads ${cells} of ${level === 1 ? "the input" : `layer ${level - 1}`}` +
-      (state.dims === 2 ? " along each axis" : "") +
-      (padTaps ? `; ${padTaps} of its ${v.taps.length} taps fall outside it (padding or past the end)` : "") + "."));
-    const inputPaths = v.paths[0];
-    const reached = v.reached ? `cells ${v.reached.first}–${v.reached.last}` : "no cell";
-    if (v.box) {
-      const b = state.dims === 2 ? `rows ${v.box.start}…${v.box.end} × cols ${view.cols.box.start}…${view.cols.box.end}` : `cells ${v.box.start}…${v.box.end}`;
-      const cen = state.dims === 2 ? `(${fmt(v.box.center)}, ${fmt(view.cols.box.center)})` : fmt(v.box.center);
-      out.append(h("p", { "data-role": "rf" }, `Receptive field r = ${v.box.r} (jump S = ${v.rf[level - 1].S}, offset P = ${v.rf[level - 1].P}): ${b}, centre ${cen}.`));
-    } else {
-      out.append(h("p", { "data-role": "rf" }, `With a transposed layer the receptive-field recurrences do not apply; the output reads input ${reached}.`));
-    }
-    let holes;
-    if (state.dims === 2) {
-      const c = view.cols;
-      const count = !v.box ? 0 : (v.box.end - v.box.start + 1 > 0 ? countHoles2d(v, c, state.n) : 0);
-      holes = `${count} hole${count === 1 ? "" : "s"} in the receptive field` +
-        (count ? `: every cell of ${axesText(v.holes, c.holes)} inside it.` : ".");
-    } else holes = v.box ? `Holes (in the receptive field, no path): ${listCells(v.holes)}.` : "";
-    if (holes) out.append(h("p", { "data-role": "holes" }, holes));
-    out.append(h("p", { "data-role": "never" },
-      state.dims === 2
-        ? `Input cells no output of layer ${state.layers.length} reads (never visited): ` +
-          (v.neverVisited.length + view.cols.neverVisited.length ? `every cell of ${axesText(v.neverVisited, view.cols.neverVisited)}.` : "none.")
-        : `Input cells no output of layer ${state.layers.length} reads (never visited): ${listCells(v.neverVisited)}.`));
-    if (state.dims === 1) {
-      out.append(h("p", { "data-role": "paths" }, `Paths from the selected output to input cells ${v.reached ? `${v.reached.first}…${v.reached.last}` : ""}: `,
-        h("code", { text: v.reached ? inputPaths.slice(v.reached.first, v.reached.last + 1).join(" ") : "none" })));
-    }
-  }
-  function countHoles2d(r, c, n) {
-    let count = 0;
-    for (let i = Math.max(0, r.box.start); i <= Math.min(n - 1, r.box.end); i++)
-      for (let j = Math.max(0, c.box.start); j <= Math.min(n - 1, c.box.end); j++)
-        if (r.paths[0][i] * c.paths[0][j] === 0) count++;
-    return count;
   }
 
   // --- update
@@ -623,33 +728,34 @@ export function createExplorer(model, el) {
 
   function refreshControls() {
     const nAllowed = A.allowedValues(state, 0, "n");
-    refreshSlider("n", nAllowed, state.n);
-    setText(controls.nWhy, A.refusalSentence("n", nAllowed));
+    refreshSlider("n", nAllowed, state.n, A.refusalSentence("n", nAllowed));
     state.layers.forEach((L, i) => {
-      const why = [];
       for (const key of A.LAYER_KEYS) {
         if (!controls[`${key}${i}`]) continue;
         const allowed = A.allowedValues(state, i, key);
-        refreshSlider(`${key}${i}`, allowed, L[key]);
-        const s = A.refusalSentence(LABELS[key], allowed);
-        if (s) why.push(s);
+        refreshSlider(`${key}${i}`, allowed, L[key], A.refusalSentence(LABELS[key], allowed));
       }
-      // kinds that cannot be chosen here, and why
+      // a kind is greyed out only when no setting of this layer's numbers makes the stack valid
       const sel = controls[`kind${i}`];
       for (const opt of sel.options) {
-        const trial = state.layers.slice();
-        trial[i] = fitLayer(state, i, Object.assign({}, L, { kind: opt.value }));
-        const st = A.stackSizes(state.n, trial);
-        opt.disabled = Boolean(st.error);
-        if (st.error && opt.value !== L.kind) why.push(`${KIND_NAMES[opt.value]} is out: ${st.error}.`);
+        const choice = opt.value === L.kind ? { possible: true, reason: "" } : A.kindChoice(state.n, state.layers, i, opt.value, { nearest: false });
+        if (opt.disabled !== !choice.possible) opt.disabled = !choice.possible;
+        const title = choice.possible ? "" : `${KIND_NAMES[opt.value]} is out: ${choice.reason}`;
+        if (opt.title !== title) opt.title = title;
       }
       if (sel.value !== L.kind) sel.value = L.kind;
-      if (controls[`ceil${i}`]) controls[`ceil${i}`].checked = L.ceil_mode;
-      setText(controls[`why${i}`], why.join(" "));
+      const box = controls[`ceil${i}`];
+      if (box) {
+        box.checked = L.ceil_mode;
+        const fit = A.fitLayer(state.n, state.layers, i, Object.assign({}, L, { ceil_mode: !L.ceil_mode }), true);
+        box.disabled = !fit;
+        controls[`ceilRow${i}`].title = fit ? "" : `ceil_mode cannot be ${L.ceil_mode ? "switched off" : "switched on"} here: no setting of this layer's numbers gives a valid stack`;
+      }
     });
-    controls.add.disabled = state.layers.length >= A.LIMITS.layers[1];
+    const full = state.layers.length >= A.LIMITS.layers[1];
+    controls.add.disabled = full;
+    controls.add.title = full ? `at most ${A.LIMITS.layers[1]} layers` : "add a layer (conv K=3, S=1, P=1)";
     controls.remove.disabled = state.layers.length <= A.LIMITS.layers[0];
-    setText(controls.layersWhy, state.layers.length >= A.LIMITS.layers[1] ? `at most ${A.LIMITS.layers[1]} layers` : "");
   }
 
   // The picture and the read-out, for the state or the output under the pointer.
@@ -665,13 +771,15 @@ export function createExplorer(model, el) {
     }
     if (state.dims === 2) {
       geometry = layout2d(view, state, width);
-      draw2d(setupCanvas(canvas, width, geometry.height), view, state, geometry, hover);
+      draw2d(setupCanvas(canvas, geometry.width, geometry.height), view, state, geometry, hover);
     } else {
       geometry = layout1d(view, state, width);
-      draw1d(setupCanvas(canvas, width, geometry.height), view, state, geometry, hover);
+      draw1d(setupCanvas(canvas, geometry.width, geometry.height), view, state, geometry, hover);
     }
     const sz = view.rows.sizes[view.rows.level];
-    setText(where, `selected: layer ${view.rows.level}, output ${state.dims === 2 ? `(${view.rows.index}, ${view.cols.index})` : view.rows.index} of ${state.dims === 2 ? `${sz}×${sz}` : sz}` + (hover ? " (under the pointer; click to keep)" : ""));
+    // outputs are numbered from 0, as in the read-out and the course's prose
+    const which = state.dims === 2 ? `(${view.rows.index}, ${view.cols.index}) of rows and columns 0–${sz - 1}` : `${view.rows.index} of 0–${sz - 1}`;
+    setText(where, `selected: layer ${view.rows.level}, output ${which}` + (hover ? " (under the pointer; click to keep)" : ""));
     writeOut();
     publish();
   }

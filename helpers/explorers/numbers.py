@@ -24,7 +24,7 @@ from ..arithmetic import conv_output_size, transposed_output_size
 from ..conv import conv2d, conv_transpose2d
 from ..receptive import Layer, receptive_field
 
-__all__ = ["KINDS", "LIMITS", "normalize_layer", "to_helper_layers", "stack_sizes", "AxisNumbers", "axis_numbers"]
+__all__ = ["KINDS", "LIMITS", "MAX_SIZE", "normalize_layer", "to_helper_layers", "stack_sizes", "AxisNumbers", "axis_numbers"]
 
 KINDS = ("conv", "pool", "transposed")
 
@@ -38,6 +38,10 @@ LIMITS = {
     "dilation": (1, 8),
     "output_padding": (0, 3),
 }
+
+#: The largest map the explorer draws, cells per axis (``MAX_SIZE`` in conv_arith.js): a larger
+#: 2-D canvas would pass the browser's size limit.
+MAX_SIZE = 160
 
 
 def normalize_layer(layer: dict[str, Any], *, name: str = "layer") -> dict[str, Any]:
@@ -100,6 +104,8 @@ def stack_sizes(n: int, layers: Sequence[dict[str, Any]]) -> tuple[int, ...]:
             size = _layer_size(size, layer)
         except ValueError as exc:
             raise ValueError(f"layer {i + 1}: {exc}") from None
+        if size > MAX_SIZE:
+            raise ValueError(f"layer {i + 1}: the output would have {size} cells per axis; the explorer draws at most {MAX_SIZE}")
         sizes.append(size)
     return tuple(sizes)
 

@@ -155,7 +155,7 @@ def _draw_1d(ax, state, a) -> None:
                 fc = COLORS["highlight"]
             elif l == 0:
                 in_box = a.box is not None and a.box[0] <= x <= a.box[1]
-                fc = COLORS["input"] if paths else COLORS["unvisited"] if never else COLORS["hole"] if in_box else PALE["input"]
+                fc = COLORS["input"] if paths else COLORS["hole"] if in_box else COLORS["unvisited"] if never else PALE["input"]
             else:
                 fc = COLORS["output"] if paths and l < a.level else COLORS["unvisited"] if never else PALE["output"]
             ax.add_patch(Rectangle((x0[l] + x, y), 1, 1, fc=fc, ec="#666666", lw=0.6, zorder=2))
@@ -198,7 +198,7 @@ def _draw_2d(fig, state, rows, cols) -> None:
                     role = COLORS["highlight"]
                 elif l == 0:
                     in_box = rows.box is not None and rows.box[0] <= i <= rows.box[1] and cols.box[0] <= j <= cols.box[1]
-                    role = COLORS["input"] if paths[i, j] else COLORS["unvisited"] if never[i, j] else COLORS["hole"] if in_box else PALE["input"]
+                    role = COLORS["input"] if paths[i, j] else COLORS["hole"] if in_box else COLORS["unvisited"] if never[i, j] else PALE["input"]
                 else:
                     role = COLORS["output"] if paths[i, j] and l < rows.level else COLORS["unvisited"] if never[i, j] else PALE["output"]
                 img[i, j] = to_rgb(role)

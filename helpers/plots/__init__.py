@@ -37,6 +37,7 @@ from .stride import (  # noqa: F401
     pooling_windows,
     strided_vs_dense,
     shift_and_stride,
+    shift_on_image,
 )
 from .dilation import (  # noqa: F401
     dilated_taps,
@@ -44,6 +45,7 @@ from .dilation import (  # noqa: F401
     output_size_vs_dilation,
     stride_and_dilation,
     dilated_window,
+    read_strip,
 )
 from .receptive import (  # noqa: F401
     synthetic_scene,
@@ -80,6 +82,7 @@ from .upsampling import (  # noqa: F401
     _overlap_input_size,
     overlap_pattern,
     transposed_paint_view,
+    zero_insertion_1d,
     checkerboard_vs_gridding,
     resize_conv_comparison,
 )
@@ -107,11 +110,13 @@ __all__ = [
     "pooling_windows",
     "strided_vs_dense",
     "shift_and_stride",
+    "shift_on_image",
     "dilated_taps",
     "subgrids",
     "output_size_vs_dilation",
     "stride_and_dilation",
     "dilated_window",
+    "read_strip",
     "synthetic_scene",
     "rf_growth",
     "network_rf",
@@ -138,6 +143,7 @@ __all__ = [
     "bilinear_sampling_1d",
     "overlap_pattern",
     "transposed_paint_view",
+    "zero_insertion_1d",
     "checkerboard_vs_gridding",
     "resize_conv_comparison",
     "cell_alignment",
@@ -196,3 +202,9 @@ def _install_picture_words() -> None:
 
 
 _install_picture_words()
+
+
+# Notebook 05, third edition: the HDC recurrence's three cases as a 1-D picture.
+from .gridding import gap_split_view  # noqa: E402,F401
+
+__all__ += ["gap_split_view"]

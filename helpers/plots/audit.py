@@ -33,7 +33,7 @@ def audit_field(report: "object", *, title: str | None = None) -> Figure:
     >>> from helpers import audit                                  # doctest: +SKIP
     >>> fig = audit_field(audit(nn.Conv2d(1, 1, 3, dilation=2), 16))  # doctest: +SKIP
     """
-    from ..network_audit import AuditReport
+    from ..audit import AuditReport
 
     if not isinstance(report, AuditReport):
         raise TypeError(f"report must be an AuditReport (from helpers.audit), got {type(report).__name__}")

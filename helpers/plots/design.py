@@ -123,6 +123,24 @@ def _cell_average(img: np.ndarray, stride: int) -> np.ndarray:
     return img[: n * stride, : n * stride].reshape(n, stride, n, stride).mean(axis=(1, 3))
 
 
+def _plateau_centres(hm: np.ndarray, threshold: float) -> np.ndarray:
+    """(row, col) of each peak of :func:`find_peaks`, at the centre of its plateau of tied maxima (not its first pixel)."""
+    tied = [tuple(map(int, p)) for p in find_peaks(hm, threshold=threshold, plateaus="keep")]
+    left, centres = set(tied), []
+    while left:
+        group, stack = [], [left.pop()]
+        while stack:
+            i, j = stack.pop()
+            group.append((i, j))
+            for di in (-1, 0, 1):
+                for dj in (-1, 0, 1):
+                    if (i + di, j + dj) in left:
+                        left.remove((i + di, j + dj))
+                        stack.append((i + di, j + dj))
+        centres.append(np.mean(group, axis=0))
+    return np.array(sorted(map(tuple, centres))).reshape(-1, 2)
+
+
 def peak_demo(distance: float = 12, *, x0: float = 34.0, strides: "tuple[int, ...]" = (4, 8, 16),
               size: int = 96, sigma: float = 1.5) -> Figure:
     """Two objects ``distance`` px apart as heatmaps at several strides, with the peaks a 3×3 extractor finds.
@@ -130,7 +148,8 @@ def peak_demo(distance: float = 12, *, x0: float = 34.0, strides: "tuple[int, ..
     The heatmap at stride ``s`` is the objects' image averaged over each
     ``s×s`` cell (what a perfect network at that stride can report). The
     last panel upsamples the coarsest heatmap bilinearly back to the finest
-    stride: more pixels, the same peaks. The objects sit away from the
+    stride (for objects side by side: more pixels, the same peaks). A × marks
+    each peak at the centre of its plateau of tied maxima. The objects sit away from the
     border (the edge clamp of bilinear resizing makes flat borders, where a
     3×3 test can report spurious peaks).
 
@@ -160,7 +179,7 @@ def peak_demo(distance: float = 12, *, x0: float = 34.0, strides: "tuple[int, ..
                  strides[0]))
     extent = (-0.5, size - 0.5, size - 0.5, -0.5)  # every map drawn in input pixels
     for ax, (title, hm, s) in zip(axes[1:], maps):
-        peaks = find_peaks(hm, threshold=0.05 * hm.max())
+        peaks = _plateau_centres(hm, 0.05 * hm.max())
         ax.imshow(hm, cmap="viridis", interpolation="nearest", extent=extent)
         ax.plot((peaks[:, 1] + 0.5) * s - 0.5, (peaks[:, 0] + 0.5) * s - 0.5, "x", color=COLORS["kernel"],
                 markersize=10, markeredgewidth=2.5)
@@ -211,7 +230,7 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
                                 edgecolor=COLORS["kernel"], linewidth=2, linestyle="--"))
     # the cell is a few pixels on a tile of hundreds: a zoomed inset shows it, with its size
     # (below the tile, beside the legend, so it hides nothing of the tile)
-    zoom = ax_grid.inset_axes([0.84, -0.44, 0.26, 0.26])
+    zoom = ax_grid.inset_axes([0.9, -0.46, 0.26, 0.26])
     z_lo, z_hi = (centre_cell - 2) * step, (centre_cell + 3) * step
     zoom.add_patch(Rectangle((z_lo, z_lo), z_hi - z_lo, z_hi - z_lo, facecolor=COLORS["input"], alpha=0.35))
     cell_lines = np.arange(centre_cell - 2, centre_cell + 4) * step
@@ -252,9 +271,15 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
                          f"holes (black): {r.holes} = {r.hole_fraction:.0%}{hdc}", fontsize=10)
         ax_cov.set_xlabel("offset in feature cells", fontsize=9)
     else:
-        ax_cov.axis("off")
-        ax_cov.text(0.5, 0.5, "no dilated head:\nnothing to grid", ha="center", va="center", fontsize=11,
+        ax_cov.axis("off")   # no head to map: the panel lists the design's numbers instead
+        lines = [f"heatmap: {r.heatmap_size}×{r.heatmap_size}, {r.heatmap_stride:g} px per cell",
+                 f"last learned layer every {r.peak_stride} px",
+                 f"receptive field of one cell: {r.receptive_field} px",
+                 f"compute ×{r.relative_compute:.2f}, activations ×{r.relative_memory:.2f}",
+                 "no dilated head: no holes to map"]
+        ax_cov.text(0.0, 0.85, "\n".join(lines), ha="left", va="top", fontsize=11, linespacing=1.6,
                     transform=ax_cov.transAxes)
+        ax_cov.set_title("the design's numbers", fontsize=10)
 
     # (d) cost relative to ResNet-50 at OS 32, by part
     part_colors = ["#BBBBBB", "#56B4E9", "#009E73", "#E69F00", "#D55E00", "#CC79A7", "#0072B2"]
@@ -318,11 +343,11 @@ def update_design_figure(fig: Figure, report: DesignReport, *, distance: float =
 
 
 def _design_objects_panel(ax: Axes, r: DesignReport, distance: float) -> None:
-    """Panel (b) of :func:`design_figure`: two objects ``distance`` px apart on the peak grid."""
+    """Panel (b) of :func:`design_figure`: two objects ``distance`` px apart on the grid of the last learned layer."""
     s = r.peak_stride
     share = cell_collision_fraction(distance, 0, s)
     near = cell_collision_fraction(distance, 0, s, within=1)
     window = int(max(3 * s, 2 * distance + 2 * s))
     _two_objects_panel(ax, s, s * 1.25, distance, window=window,
-                       title=f"objects {distance:g} px apart, {s}-px peak grid (least favourable offset):\n"
+                       title=f"objects {distance:g} px apart, {s}-px grid of the last learned layer (least favourable offset):\n"
                              f"same cell at {share:.0%}, same or adjacent at {near:.0%} of offsets")

@@ -203,13 +203,16 @@ def output_size_vs_dilation(n: int, kernel: int = 3, *, dilations: "tuple[int, .
 
 
 def dilated_window(
-    n: int, kernel: int, *, dilation: int = 1, stride: int = 1, padding: int = 0, frame: int = 0
+    n: int, kernel: int, *, dilation: int = 1, stride: int = 1, padding: int = 0, frame: int = 0,
+    interior: bool = False,
 ) -> Figure:
     """The taps of a dilated kernel at one window position on the padded input, the output, and
     the equivalent zero-inserted kernel.
 
     Input pixels that no tap ever reads (e.g. every other pixel when stride
-    and dilation are both 2) are marked "never visited".
+    and dilation are both 2) are marked "never visited". With ``interior=True`` a dashed square
+    marks the interior, padded positions ``d(K − 1) … (N_out − 1)·S`` on both axes, where the
+    residue rule of notebook 02 decides which pixels are read.
 
     Defined in notebook ``02_dilation``.
 
@@ -239,6 +242,12 @@ def dilated_window(
     handles = _conv_legend_handles(geo)
     handles.append(Patch(facecolor="white", edgecolor="0.55", hatch="///" if span <= 9 else None,
                          label="zero in the kernel (a hole)"))
+    lo, hi = d * (k - 1), (oh - 1) * geo["s"][0]
+    if interior and hi >= lo:
+        axes[0].add_patch(Rectangle((lo, lo), hi - lo + 1, hi - lo + 1, fill=False, edgecolor="black",
+                                    linestyle=(0, (4, 2)), linewidth=2))
+        handles.append(Line2D([], [], color="black", linestyle=(0, (4, 2)), linewidth=2,
+                              label=f"interior: padded rows/columns {lo}–{hi}"))
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=9.5, frameon=False)
     cell = min(_CELL, 9.0 / (scene_w + kernel_w))
     fig.set_size_inches((scene_w + kernel_w) * cell + 0.4, info["height"] * cell + 1.3)
@@ -295,3 +304,84 @@ def stride_and_dilation(n: int = 9) -> Figure:
                         top=1 - 0.75 / fig.get_figheight())
     fig.legend(handles=list(handles.values()), loc="lower center", ncol=3, fontsize=10, frameon=False)
     return fig
+
+
+def read_strip(n: int, kernel: int, *, dilation: int = 1, stride: int = 1, padding: int = 0) -> Figure:
+    """One axis of a dilated layer as a strip: every window's taps, the pixels they read, the interior.
+
+    Top row: the padded input, each pixel coloured read (blue), never read (pink) or padding (grey);
+    input indices are written on every pixel of a short strip, else on every fourth, the last and
+    each unread one. Below it, one line per window with a dot on each tap. A bracket marks the
+    interior, padded positions ``d(K − 1) … (N_out − 1)·S``; at large rates it is empty, and pixels in
+    the middle of the input can go unread even at stride 1.
+
+    Defined in notebook ``02_dilation``.
+
+    Examples
+    --------
+    >>> fig = read_strip(33, 3, dilation=12)
+    >>> fig.axes[0].get_title(loc="left").splitlines()[0]
+    'N = 33, K = 3, d = 12, S = 1, P = 0: 9 windows, span 25'
+    >>> plt.close(fig)
+    """
+    n = _check_int("n", n, 1, 120)
+    k, d = _check_int("kernel", kernel, 1, 15), _check_int("dilation", dilation, 1, 40)
+    s, p = _check_int("stride", stride, 1, 16), _check_int("padding", padding, 0, 60)
+    span = _effective_kernel_size(k, d)
+    length = n + 2 * p
+    if span > length:
+        raise ValueError(f"kernel does not fit: span {span} > padded length {length}")
+    n_out = (length - span) // s + 1
+    starts = np.arange(n_out) * s
+    taps = starts[:, None] + d * np.arange(k)[None, :]
+    read = np.zeros(length, dtype=bool)
+    read[taps.ravel()] = True
+    colors = np.where(read, COLORS["input"], COLORS["unvisited"]).astype(object)
+    colors[:p], colors[length - p:] = COLORS["padding"], COLORS["padding"]
+    fig, ax = plt.subplots(figsize=(max(8.5, 0.3 * length + 1.2), 1.9 + 0.22 * n_out))
+    draw_cells(ax, colors[None, :])
+    step = 1 if n <= 20 else 4       # long strips: every 4th index, the ends, and each unread pixel
+    for x in range(length):
+        i = x - p
+        if 0 <= i < n and (i % step == 0 or i == n - 1 or not read[x]):
+            ax.text(x + 0.5, 0.5, str(i), ha="center", va="center", fontsize=9, color="white")
+    for i, row in enumerate(taps):
+        y = 1.6 + 0.45 * i
+        ax.plot([row[0] + 0.5, row[-1] + 0.5], [y, y], color=COLORS["kernel"], linewidth=1.2, alpha=0.6)
+        ax.plot(row + 0.5, np.full(k, y), "o", color=COLORS["kernel"], markersize=5, markeredgecolor="white")
+    lo, hi = d * (k - 1), (n_out - 1) * s
+    bottom = 1.6 + 0.45 * n_out
+    if hi >= lo:
+        ax.annotate("", (lo, bottom), (hi + 1, bottom), arrowprops=dict(arrowstyle="|-|", color="black", lw=1.5))
+        note = f"interior (padded {lo}–{hi})"
+    else:
+        note = f"interior empty: d(K − 1) = {lo} > (N_out − 1)·S = {hi}"
+    ax.text(0, bottom + 0.35, note, fontsize=10, va="top")
+    ax.set_xlim(-0.2, length + 0.2)
+    ax.set_ylim(bottom + 1.2, -0.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    unread = [x - p for x in range(p, length - p) if not read[x]]
+    ax.set_title(f"N = {n}, K = {k}, d = {d}, S = {s}, P = {p}: {n_out} windows, span {span}\n"
+                 f"input pixels never read: {_ranges(unread) or 'none'} (labels are input indices)",
+                 fontsize=11, loc="left")
+    handles = [Patch(facecolor=COLORS["input"], label="input pixel, read"),
+               Patch(facecolor=COLORS["unvisited"], label="input pixel, never read")]
+    if p:
+        handles.append(Patch(facecolor=COLORS["padding"], label="padding"))
+    handles.append(Line2D([], [], color=COLORS["kernel"], marker="o", label="one window's taps (one line each)"))
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.8, bottom=0.16)
+    return fig
+
+
+def _ranges(values: "list[int]") -> str:
+    """``[9, 10, 11, 21, 22, 23]`` → ``'9–11, 21–23'``."""
+    out, i = [], 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[j] + 1:
+            j += 1
+        out.append(f"{values[i]}–{values[j]}" if j > i else f"{values[i]}")
+        i = j + 1
+    return ", ".join(out)

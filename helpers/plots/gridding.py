@@ -58,7 +58,7 @@ def _draw_coverage(ax: Axes, layers: "list[Layer]", half: float, title: str) -> 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     stats = coverage_stats(layers)
-    ax.set_title(f"{title}\n{stats.reached} of {r}×{r} reached ({100 * stats.fraction:.0f} %)", fontsize=10)
+    ax.set_title(f"{title}\n{stats.reached} of {r}×{r} reached ({100 * stats.fraction:.1f} %)", fontsize=10)
     ax.tick_params(labelsize=9)
     return im
 
@@ -130,8 +130,9 @@ def gridding_artifact(
 
     Top row: the image and each stack's output; bottom row: the same crop
     (``(top, left, size)``, outlined in the top row) at pixel scale, where a
-    grid pattern shows as neighbouring pixels that disagree. Each panel is
-    scaled to its own range (black = lowest, white = highest).
+    grid pattern shows as neighbouring pixels that disagree. Every panel uses
+    one grey scale, black 0 to white 1 (the image's range; averaging kernels
+    keep the outputs inside it), so panels can be compared by brightness.
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -154,7 +155,7 @@ def gridding_artifact(
     for j, (title, arr) in enumerate(panels.items()):
         for i, view in enumerate((arr, arr[top : top + size, left : left + size])):
             ax = axes[i, j]
-            ax.imshow(view, cmap="gray", interpolation="nearest")
+            ax.imshow(view, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
         axes[0, j].set_title(title, fontsize=10)
@@ -165,7 +166,8 @@ def gridding_artifact(
             spine.set_linewidth(2)
     axes[0, 0].set_ylabel(f"whole image ({n}×{n})", fontsize=9)
     axes[1, 0].set_ylabel(f"zoom: the blue {size}×{size} crop", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.text(0.5, 0.015, "one grey scale for every panel: black 0, white 1", ha="center", fontsize=9)
     return fig
 
 
@@ -323,14 +325,18 @@ def stack_overview(rates: "tuple[int, ...]", *, kernel: int = 3) -> Figure:
     img = probe_image(48)
     for ax, arr, title in ((axes[1], img, "input: probe image"),
                            (axes[2], stack_response(img, layers), "output of the stack")):
-        ax.imshow(arr, cmap="gray", interpolation="nearest")
+        ax.imshow(arr, cmap="gray", vmin=0.0, vmax=1.0, interpolation="nearest")
         ax.set_title(title, fontsize=10)
         ax.set_xticks([])
         ax.set_yticks([])
-    axes[2].set_xlabel("averaging kernels; own grey scale", fontsize=9)
+    axes[2].set_xlabel("averaging kernels; both panels: black 0, white 1", fontsize=9)
     return fig
 
 
+
+
+#: "Not reached yet" in the build-up animation: a light grey, so black keeps meaning "hole".
+NOT_YET = "#D9D9D9"
 
 
 def coverage_build_up_view(
@@ -340,8 +346,11 @@ def coverage_build_up_view(
 
     Frame ``i`` draws step ``i`` of :func:`helpers.coverage_build_up` for
     each stack side by side: the path counts after the first layers and the
-    first taps of the current one, on the final receptive field (hatched:
-    outside the field; black: not reached *yet*; colour: paths).
+    first taps of the current one, grown from the centre output (green +) on
+    the final receptive field, as in :func:`coverage_maps`. Light grey: not
+    reached *yet*; on a stack's last step what is still unreached turns
+    black — a hole, the colour holes have in every figure of the course.
+    Sized for a player: 8.4 in wide (840 px at dpi 100), text of 11 pt.
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -354,18 +363,78 @@ def coverage_build_up_view(
     """
     builds = [coverage_build_up(rates, kernel=kernel) for rates in stacks]
     n = len(stacks)
-    fig, axes = plt.subplots(1, n, figsize=(3.3 * n, 3.9), squeeze=False)
-    fig.subplots_adjust(left=0.04, right=0.98, top=0.8, bottom=0.04, wspace=0.12)
+    fig, axes = plt.subplots(1, n, figsize=(4.2 * n, 5.0), squeeze=False)
+    fig.subplots_adjust(left=0.03, right=0.97, top=0.8, bottom=0.12, wspace=0.12)
     for ax, rates, steps in zip(axes[0], stacks, builds):
+        last = frame >= len(steps) - 1
         caption, counts = steps[min(frame, len(steps) - 1)]
         r = counts.shape[0]
-        ax.set_facecolor("white")
+        c = (r - 1) / 2
         shown = np.ma.masked_equal(counts / max(counts.max(), 1), 0.0)
-        ax.imshow(shown, cmap=PATHS_CMAP.with_extremes(bad=COLORS["hole"]), vmin=0, vmax=1,
-                  interpolation="nearest", extent=(-0.5, r - 0.5, r - 0.5, -0.5))
+        empty = COLORS["hole"] if last else NOT_YET
+        ax.imshow(shown, cmap=PATHS_CMAP.with_extremes(bad=empty), vmin=0, vmax=1,
+                  interpolation="nearest", extent=(-c - 0.5, c + 0.5, c + 0.5, -c - 0.5))
+        ax.plot([0], [0], marker="+", color=COLORS["highlight"], markersize=12, markeredgewidth=2.5)
         unreached = int((counts == 0).sum())
-        ax.set_title(f"rates {', '.join(map(str, rates))}\n{caption}\nnot reached yet: {unreached} of {r * r}",
-                     fontsize=9)
+        status = f"holes: {unreached} of {r * r}" if last else f"not reached yet: {unreached} of {r * r}"
+        ax.set_title(f"rates {', '.join(map(str, rates))}\n{caption}\n{status}", fontsize=11)
         ax.set_xticks([])
         ax.set_yticks([])
+    handles = [Patch(facecolor=NOT_YET, label="not reached yet"), Patch(facecolor=COLORS["hole"], label="hole (never reached)"),
+               Patch(facecolor=COLORS["output"], label="reached (colour: paths)"),
+               Line2D([], [], marker="+", color=COLORS["highlight"], linestyle="none", markersize=11,
+                      markeredgewidth=2.5, label="centre output")]
+    fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=11)
+    return fig
+
+
+def gap_split_view(gap: int = 9, rates: "tuple[int, ...]" = (3, 5, 11)) -> Figure:
+    """A 1-D picture of the HDC recurrence's three cases: what a 3-tap layer does to one gap.
+
+    One row per rate ``d``: two reached offsets ``0`` and ``M = gap`` (black
+    dots), the copies a layer of rate ``d`` places at ``±d`` around each
+    (open circles; arrows), and the widths of the pieces the gap splits
+    into, from :func:`helpers.gap_pieces`. With the defaults the rows show
+    ``2d <= M``, ``d < M < 2d`` and ``d >= M``.
+
+    Defined in notebook ``05_gridding_artifacts``.
+
+    Examples
+    --------
+    >>> fig = gap_split_view(9, (3, 5, 11))
+    >>> [ax.get_title(loc="left").split(":")[0] for ax in fig.axes]
+    ['rate d = 3', 'rate d = 5', 'rate d = 11']
+    >>> plt.close(fig)
+    """
+    from ..gridding import gap_pieces
+
+    m = gap
+    lo, hi = -max(rates) - 1, m + max(rates) + 1
+    fig, axes = plt.subplots(len(rates), 1, figsize=(9.0, 1.55 * len(rates) + 0.4), squeeze=False, sharex=True)
+    fig.subplots_adjust(left=0.03, right=0.97, top=0.9, bottom=0.14, hspace=0.9)
+    for ax, d in zip(axes[:, 0], rates):
+        inside, pieces = gap_pieces(m, d)
+        ax.axhline(0, color="0.6", linewidth=1, zorder=0)
+        ax.axvspan(0, m, ymin=0.3, ymax=0.7, color=COLORS["padding"], zorder=0)
+        for end, sign in ((0, 1), (m, -1)):
+            for t in (-1, 1):
+                ax.annotate("", xy=(end + t * d, 0.12), xytext=(end, 0.12),
+                            arrowprops=dict(arrowstyle="->", color=COLORS["neutral"], linewidth=1,
+                                            connectionstyle=f"arc3,rad={-0.25 * t}"))
+                ax.plot([end + t * d], [0], "o", markersize=8, markerfacecolor="white",
+                        markeredgecolor=COLORS["kernel"], markeredgewidth=1.8, zorder=3)
+        ax.plot([0, m], [0, 0], "o", color="black", markersize=8, zorder=4)
+        edges = (0, *inside, m)
+        for a, b, w in zip(edges, edges[1:], pieces):
+            ax.text((a + b) / 2, -0.3, str(w), ha="center", va="top", fontsize=11, color=COLORS["accent"])
+        case = "2d ≤ M" if 2 * d <= m else ("d < M < 2d" if d < m else "d ≥ M")
+        ax.set_title(f"rate d = {d}: {case} → pieces {', '.join(map(str, pieces))}", fontsize=11, loc="left")
+        ax.set_ylim(-0.75, 0.75)
+        ax.set_xlim(lo, hi)
+        ax.set_yticks([])
+        for spine in ("left", "right", "top"):
+            ax.spines[spine].set_visible(False)
+        ax.tick_params(labelsize=10)
+    axes[-1, 0].set_xlabel(f"offset; black: the two ends of a gap of M = {m}; open: the copies at ±d; "
+                           "blue: widths of the pieces", fontsize=10)
     return fig

@@ -65,9 +65,11 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
     Each heatmap cell is drawn as the ``OS × OS`` square around its real
     receptive-field centre (:func:`helpers.cell_centers`, the geometry of
     notebook 04's section on where cells look): the pixels nearer to that
-    centre than to any other, i.e. the pixels an arg-max at that cell decodes
-    to. The cell nearest the keypoint is filled and outlined; the keypoint is
-    a small cross so that it never hides the cell.
+    centre than to any other: the keypoint positions for which that cell is
+    the nearest. Dots mark the centres; the grid gets lighter as the cells get
+    denser so that the filled cell and the dots stay visible. The cell nearest
+    the keypoint is filled and outlined; the keypoint is a small cross drawn
+    over it.
 
     Defined in notebook ``04_output_stride_and_heatmaps``.
 
@@ -89,11 +91,11 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
         cells = len(centers)
         _nb04_show(ax, img, n)
         edges = np.concatenate([centers - os_ / 2, [centers[-1] + os_ / 2]])  # cell u: centre ± OS/2
-        ax.vlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=1.0)
-        ax.hlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=1.0)
-        if cells <= 16:
-            gx, gy = np.meshgrid(centers, centers)
-            ax.plot(gx.ravel(), gy.ravel(), ".", color=COLORS["output"], markersize=3)
+        lw, alpha = (1.0, 1.0) if cells <= 16 else (0.6, 0.6) if cells <= 24 else (0.45, 0.5)
+        ax.vlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=lw, alpha=alpha)
+        ax.hlines(edges, edges[0], edges[-1], color=COLORS["output"], linewidth=lw, alpha=alpha)
+        gx, gy = np.meshgrid(centers, centers)
+        ax.plot(gx.ravel(), gy.ravel(), ".", color=COLORS["output"], markersize=3 if cells <= 16 else 2)
         j, i = int(np.abs(centers - kx).argmin()), int(np.abs(centers - ky).argmin())
         ax.add_patch(Rectangle((edges[j], edges[i]), os_, os_, facecolor=COLORS["highlight"], alpha=0.55,
                                edgecolor="none", zorder=3))
@@ -110,10 +112,11 @@ def heatmap_grids(n: int = 256, *, output_strides: "tuple[int, ...]" = (32, 16, 
     handles = [
         Patch(facecolor="0.55", edgecolor="0.4", label=f"input image ({n}×{n})"),
         Line2D([], [], color=COLORS["output"], linewidth=1.5, label="heatmap cells: OS×OS around each cell centre"),
+        Line2D([], [], marker=".", linestyle="", color=COLORS["output"], markersize=7, label="cell centres (receptive-field centres)"),
         Patch(facecolor=COLORS["highlight"], alpha=0.7, edgecolor=COLORS["highlight"], label="the cell nearest the keypoint"),
         Line2D([], [], marker="x", linestyle="", color="black", markersize=6, label="keypoint"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=10)
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=10)
     fig.tight_layout(rect=(0, 0.11, 1, 1))
     return fig
 
@@ -122,7 +125,7 @@ def heatmap_size_vs_rate(n: int = 65, *, kernel: int = 3, max_rate: int = 40, ma
     """Output size of one stride-1 atrous convolution against its rate, for three paddings.
 
     ``padding = d (K - 1) / 2`` keeps the size at every rate; a padding fixed at
-    ``(K - 1) / 2`` (right only for rate 1) or 0 ("valid") loses ``K - 1``
+    ``(K - 1) / 2`` (right for rate 1) or 0 ("valid") loses ``K - 1``
     pixels per unit of rate, until the kernel no longer fits. ``marks`` draws
     dotted lines at chosen rates (DeepLab's ASPP rates at OS 8).
 
@@ -132,7 +135,7 @@ def heatmap_size_vs_rate(n: int = 65, *, kernel: int = 3, max_rate: int = 40, ma
     --------
     >>> fig = heatmap_size_vs_rate(65)
     >>> [line.get_label() for line in fig.axes[0].get_lines()][:3]
-    ['padding = rate·(K−1)/2 (“same”)', 'padding = (K−1)/2 = 1 (right only for rate 1)', 'padding = 0 (“valid”)']
+    ['padding = rate·(K−1)/2 (“same”)', 'padding = (K−1)/2 = 1 (right for rate 1)', 'padding = 0 (“valid”)']
     >>> plt.close(fig)
     """
     from ..arithmetic import conv_output_size
@@ -156,7 +159,7 @@ def heatmap_size_vs_rate(n: int = 65, *, kernel: int = 3, max_rate: int = 40, ma
     fig, ax = plt.subplots(figsize=(8, 4.4))
     series = [
         ("padding = rate·(K−1)/2 (“same”)", lambda d: d * (k - 1) // 2, COLORS["highlight"], "-"),
-        (f"padding = (K−1)/2 = {(k - 1) // 2} (right only for rate 1)", lambda d: (k - 1) // 2, COLORS["kernel"], "--"),
+        (f"padding = (K−1)/2 = {(k - 1) // 2} (right for rate 1)", lambda d: (k - 1) // 2, COLORS["kernel"], "--"),
         ("padding = 0 (“valid”)", lambda d: 0, COLORS["accent"], ":"),
     ]
     for label, pad_of, color, style in series:
@@ -393,8 +396,8 @@ def _heatmap_cell_skeleton(fig: Figure) -> dict:
     (art["dots"],) = left.plot([], [], ".", color=COLORS["output"], markersize=4)
     art["left_cell"] = left.add_patch(Rectangle((0, 0), 1, 1, facecolor=COLORS["highlight"], alpha=0.6,
                                                 edgecolor=COLORS["highlight"], linewidth=2))
-    (art["left_key"],) = left.plot([], [], "P", color=COLORS["input"], markersize=5, markeredgecolor="black",
-                                   markeredgewidth=0.6)  # small, so that it never hides the chosen cell
+    (art["left_key"],) = left.plot([], [], "P", color=COLORS["input"], markersize=9, markeredgecolor="white",
+                                   markeredgewidth=1.0, zorder=6)  # above the grid lines and the chosen cell
     mid.set_facecolor(COLORS["padding"])
     art["mid_img"] = mid.imshow(blank, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     art["image_box"] = mid.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=COLORS["input"], linewidth=2))
@@ -437,7 +440,7 @@ def _heatmap_cell_draw(art: dict, d: dict) -> None:
     for key in ("left_img", "mid_img"):
         art[key].set_data(d["img"])
         art[key].set_extent(extent)
-    lw, alpha = (0.9, 1.0) if cells <= 24 else (0.6, 0.9) if cells <= 40 else (0.45, 0.8)
+    lw, alpha = (0.9, 1.0) if cells <= 24 else (0.5, 0.55) if cells <= 40 else (0.35, 0.4)
     lo_e, hi_e = edges[0], edges[-1]
     art["vlines"].set_segments([[(e, lo_e), (e, hi_e)] for e in edges])
     art["hlines"].set_segments([[(lo_e, e), (hi_e, e)] for e in edges])

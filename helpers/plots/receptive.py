@@ -84,6 +84,7 @@ def rf_growth(
     boundaries: "tuple[float, ...] | list[float]" = (),
     linear_ymax: "float | None" = None,
     title: str = "",
+    boundary_label: str = "dotted line: end of a block",
 ) -> Figure:
     """Receptive field after each layer of several stacks, on a linear and on a log axis.
 
@@ -98,7 +99,8 @@ def rf_growth(
     stacks : dict
         ``{label: list of Layer}``; each stack is drawn as one curve.
     boundaries : sequence of float
-        Layer indices after which a dotted vertical line is drawn (e.g. block ends).
+        Layer indices after which a dotted vertical line is drawn (e.g. block ends), each labelled
+        "end of block i"; the legend names the line with ``boundary_label``.
     linear_ymax : float, optional
         Top of the linear panel (curves above it leave the chart), so slow
         curves stay readable beside a fast one.
@@ -143,8 +145,13 @@ def rf_growth(
         axes[0].set_ylim(0, linear_ymax)
     panel_titles = ("linear axis: a straight line is linear growth", "log axis: a straight line is exponential growth")
     for ax, panel_title in zip(axes, panel_titles):
-        for b in boundaries:
-            ax.axvline(b + 0.5, color=COLORS["neutral"], ls=":", lw=1.2)
+        for i, b in enumerate(boundaries):
+            ax.axvline(b + 0.5, color=COLORS["neutral"], ls=":", lw=1.2,
+                       label=boundary_label if i == 0 and ax is axes[0] else None)
+            if ax is axes[0]:   # labelled on the linear panel, where the top is free
+                ax.annotate(f"end of block {i + 1}", (b + 0.5, 1.0), xycoords=("data", "axes fraction"),
+                            xytext=(-3, -4), textcoords="offset points", rotation=90, ha="right", va="top",
+                            fontsize=9, color="0.35")
         ax.set_xlabel("layer $l$ (depth)", fontsize=10)
         ax.set_ylabel("receptive field $r_l$ (input pixels)", fontsize=10)
         ax.set_title(panel_title, fontsize=10)
@@ -263,7 +270,8 @@ def erf_vs_theoretical(layers: "list[Layer]", *, size: int, seed: int = 0) -> Fi
         "uniform": effective_receptive_field(layers, n, weights="uniform"),
         "random": effective_receptive_field(layers, n, weights="random", seed=seed),
     }
-    fig, axes = plt.subplots(1, 3, figsize=(13.5, 4.8), gridspec_kw=dict(width_ratios=[1, 1, 1.25]))
+    fig, axes = plt.subplots(1, 5, figsize=(14, 5.2), gridspec_kw=dict(width_ratios=[1, 1, 0.05, 0.3, 1.4]))
+    axes[3].axis("off")   # room for the colour bar's labels
     sigmas = {}
     for ax, (name, erf) in zip(axes[:2], erfs.items()):
         sigma = sigmas[name] = erf_std(erf)
@@ -275,11 +283,11 @@ def erf_vs_theoretical(layers: "list[Layer]", *, size: int, seed: int = 0) -> Fi
         ax.set_ylabel("input row", fontsize=9)
         ax.set_xlim(-0.5, n - 0.5)
         ax.set_ylim(n - 0.5, -0.5)
-    bar = fig.colorbar(image, ax=axes[1], fraction=0.046, pad=0.03)
-    bar.set_label("|gradient| ÷ its maximum", fontsize=9)
+    bar = fig.colorbar(image, cax=axes[2])   # one scale for both maps
+    bar.set_label("|gradient| ÷ its maximum (both maps)", fontsize=9)
     centre = u0 + (r - 1) / 2
     offsets = np.arange(n) - centre
-    ax = axes[2]
+    ax = axes[4]
     ax.axvspan(-(r - 1) / 2 - 0.5, (r - 1) / 2 + 0.5, color=COLORS["padding"], label=f"theoretical RF ({r} px)")
     for i, (name, erf) in enumerate(erfs.items()):
         ax.plot(offsets, erf.sum(axis=0) / erf.sum(), marker=_MARKERS[i], ms=3.5, lw=1.4, color=_SERIES[i],
@@ -287,14 +295,15 @@ def erf_vs_theoretical(layers: "list[Layer]", *, size: int, seed: int = 0) -> Fi
     grid = np.linspace(offsets[0], offsets[-1], 400)
     s = sigmas["uniform"]
     ax.plot(grid, np.exp(-grid**2 / (2 * s * s)) / (s * np.sqrt(2 * np.pi)), color="0.2", lw=1, ls=":",
-            label="Gaussian, same σ as uniform")
+            label="Gaussian (σ of uniform)")
     ax.set_xlabel("input column − centre of the field", fontsize=9)
     ax.set_ylabel("share of the gradient mass", fontsize=9)
     ax.set_title("gradient mass per input column", fontsize=10)
-    ax.set_ylim(0, ax.get_ylim()[1] * 1.55)  # headroom for the legend
-    ax.legend(fontsize=8.5, loc="upper left")
+    peak = max(float((erf.sum(axis=0) / erf.sum()).max()) for erf in erfs.values())
+    ax.set_ylim(0, peak * 1.1)
+    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, frameon=False)
     ax.grid(alpha=0.3)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.subplots_adjust(left=0.05, right=0.98, bottom=0.3, top=0.88, wspace=0.25)
     fig.legend(handles=_box_key(), loc="lower center", bbox_to_anchor=(0.33, 0.0), ncol=2, fontsize=9, frameon=False)
     return fig
 

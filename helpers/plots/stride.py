@@ -485,7 +485,7 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
     right_end = max(length, (rounded_up - 1) * s + k)
     rows = max(rounded_up, 1)
     fig, axes = plt.subplots(2, 1, sharex=True)
-    any_unvisited = False
+    any_unvisited = any_extra = any_dropped = False
     for ax, ceil in zip(axes, (False, True)):
         count = rounded_up if ceil else floor_out
         kept = ceil_out if ceil else floor_out
@@ -508,11 +508,12 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
             y = 1.3 + 0.75 * w
             dropped = ceil and start >= n + p
             extra = ceil and w >= floor_out and not dropped
-            color = COLORS["neutral"] if dropped else (COLORS["accent"] if extra else COLORS["kernel"])
+            color = COLORS["neutral"] if dropped else (COLORS["highlight"] if extra else COLORS["kernel"])
+            any_extra, any_dropped = any_extra or extra, any_dropped or dropped
             ax.add_patch(Rectangle((start + 0.05, y), k - 0.1, 0.5, facecolor=color, edgecolor="none",
                                    hatch="//" if dropped else None, alpha=0.9))
             note = "dropped: it starts in the right padding" if dropped else (
-                "extra: kept, it starts inside the input" if extra else "")
+                "extra: kept, it starts before the right padding" if extra else "")
             ax.text(start + k + 0.2, y + 0.25, f"window {w}" + (f" – {note}" if note else ""), va="center", fontsize=9)
         ax.set_ylim(1.3 + 0.75 * rows, -0.15)
         ax.set_xlim(-0.2, right_end + 11)
@@ -531,7 +532,11 @@ def pooling_windows(n: int, kernel: int, *, stride: int, padding: int = 0) -> Fi
     if any_unvisited:
         roles["never visited"] = COLORS["unvisited"]
     roles["window"] = COLORS["kernel"]
+    if any_extra:
+        roles["extra window (ceil_mode)"] = COLORS["highlight"]
     handles = [Patch(facecolor=c, edgecolor="0.4", label=lab) for lab, c in roles.items()]
+    if any_dropped:
+        handles.append(Patch(facecolor=COLORS["neutral"], edgecolor="0.4", hatch="//", label="dropped window"))
     handles.append(Patch(facecolor="white", edgecolor="0.5", linestyle=":", label="past the end"))
     axes[0].legend(handles=handles, loc="upper right", fontsize=9, frameon=False, ncol=1)
     cell = min(0.42, 10.0 / (right_end + 11))
@@ -674,4 +679,79 @@ def shift_and_stride(n: int = 12, kernel: int = 3, *, stride: int = 2, seed: int
     legend_for(ax, {"kept by the stride": COLORS["highlight"], "thrown away by the stride": COLORS["output"],
                     "zero that entered": COLORS["padding"]}, fontsize=9)
     fig.set_size_inches(0.42 * (n + 6.7) + 2.4, 0.42 * y + 0.8)
+    return fig
+
+
+def _sample_photo(size: int = 64) -> np.ndarray:
+    """A grey ``size``×``size`` crop of the photo matplotlib ships (Grace Hopper), values 0…1.
+
+    ``matplotlib.cbook.get_sample_data("grace_hopper.jpg")`` is installed with matplotlib: no download.
+    The crop (face and collar) is averaged down in blocks, so it keeps edges at every scale.
+    """
+    from matplotlib import cbook
+    from matplotlib.image import imread
+
+    rgb = imread(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)).astype(float) / 255.0
+    grey = rgb[..., :3] @ np.array([0.299, 0.587, 0.114])
+    top, left, side = 40, 76, 384                     # a square around the face, inside the 600×512 photo
+    block = side // size
+    crop = grey[top:top + block * size, left:left + block * size]
+    return crop.reshape(size, block, size, block).mean(axis=(1, 3))
+
+
+def shift_on_image(size: int = 96, *, stride: int = 2) -> Figure:
+    """Shift-equivariance lost on a photo: a vertical-edge filter at stride 1 and at ``stride``, input moved 1 pixel.
+
+    The photo moves one pixel to the right (a column of zeros enters on the left). At
+    stride 1 the new output is the old one moved by one pixel (away from the borders);
+    at ``stride`` no whole-pixel move of the old output matches the new one. The right
+    column shows the difference at the best move of −2…2 output pixels, away from the
+    borders, with its largest value relative to the largest output.
+
+    Defined in notebook ``01_stride``.
+
+    Examples
+    --------
+    >>> fig = shift_on_image()
+    >>> [ax.get_title(loc="left").split(":")[0] for ax in fig.axes][:4]
+    ['photo', 'stride 1', 'stride 1, photo moved 1 px right', 'stride 1']
+    >>> plt.close(fig)
+    """
+    size = _check_int("size", size, 16, 256)
+    s = _check_int("stride", stride, 2, 8)
+    x = _sample_photo(size)
+    moved = np.zeros_like(x)
+    moved[:, 1:] = x[:, :-1]
+    w = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])   # Sobel: vertical edges
+    dense, dense_moved = _conv2d(x, w, padding=1), _conv2d(moved, w, padding=1)
+    scale = np.abs(dense).max()
+    fig = plt.figure(figsize=(10.5, 5.6))
+    grid = fig.add_gridspec(2, 4, wspace=0.06, hspace=0.28, left=0.01, right=0.99, bottom=0.06, top=0.86)
+    photo = fig.add_subplot(grid[:, 0])
+    photo.imshow(x, cmap="gray", interpolation="nearest")
+    photo.set_title(f"photo: {size}×{size}", fontsize=11, loc="left")
+    for row, step in enumerate((1, s)):
+        old, new = dense[::step, ::step], dense_moved[::step, ::step]
+        inner = (slice(2, old.shape[0] - 2), slice(3, old.shape[1] - 3))     # away from the borders
+
+        def error(m: int) -> float:
+            return float(np.abs(new - np.roll(old, m, axis=1))[inner].max()) / scale
+
+        best = min(range(-2, 3), key=error)
+        diff = np.zeros_like(old)
+        diff[inner] = np.abs(new - np.roll(old, best, axis=1))[inner] / scale
+        panels = [(old, f"stride {step}: output {old.shape[0]}×{old.shape[1]}", "gray"),
+                  (new, f"stride {step}, photo moved 1 px right", "gray"),
+                  (diff, f"stride {step}: |new − old moved {best}|", "magma")]
+        for col, (img, title, cmap) in enumerate(panels, start=1):
+            ax = fig.add_subplot(grid[row, col])
+            ax.imshow(img, cmap=cmap, interpolation="nearest", **({"vmin": 0, "vmax": 1} if cmap == "magma" else {}))
+            ax.set_title(title, fontsize=11, loc="left")
+            if cmap == "magma":
+                ax.set_xlabel(f"largest: {error(best):.0%} of the largest output", fontsize=11)
+    for ax in fig.axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.suptitle(f"A vertical-edge filter; the photo (Grace Hopper, shipped with matplotlib) moves 1 pixel: "
+                 f"the stride-1 output moves with it, the stride-{s} output changes", fontsize=11, x=0.01, ha="left")
     return fig

@@ -120,8 +120,13 @@ def bilinear_sampling_1d(n_in: int = 4, n_out: int = 8) -> Figure:
         if not align and centre[0] < 0:
             ax.annotate("clamped", xy=(0, -0.16), xytext=(-0.66, -0.16), fontsize=9, va="center",
                         arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 0.8})
-        ax.set_xlim(-0.75, n_in - 0.25)
-        ax.set_ylim(-0.85, 0.7)
+        if not align and centre[-1] > n_in - 1:   # past the last centre: both neighbours are the last pixel
+            ax.plot([centre[-1]], [-0.16], "v", markerfacecolor="none", markeredgecolor="0.1", markersize=12)
+            ax.annotate(f"{centre[-1]:g}: reads in {n_in - 1} only (clamped)", xy=(centre[-1], -0.16),
+                        xytext=(n_in - 1.1, 0.8), fontsize=9, ha="right", va="center",
+                        arrowprops={"arrowstyle": "->", "color": "0.3", "lw": 0.8})
+        ax.set_xlim(-0.75, max(n_in - 0.25, centre[-1] + width / 2 + 0.05))
+        ax.set_ylim(-0.85, 0.7 if align else 0.95)
         ax.set_yticks([])
         ax.set_xlabel("input coordinate (input pixel centres at integers, black dots)", fontsize=9)
         ax.set_title(formula, fontsize=10, loc="left")
@@ -336,21 +341,91 @@ def transposed_paint_view(frame: int = 0, *, n: int = 4, kernel: int = 3, stride
     written.flat[: max(0, min(frame, n * n))] = 1.0
     counts = conv_transpose2d(written, np.ones((kernel, kernel)), stride=stride)
     full = conv_transpose2d(np.ones((n, n)), np.ones((kernel, kernel)), stride=stride)
-    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.6, 4.4), gridspec_kw={"width_ratios": [n, full.shape[0]]})
+    latest = "#d62728"   # red, as the title says
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(9.0, 4.6), gridspec_kw={"width_ratios": [n, full.shape[0]]})
     ax_in.imshow(written, cmap="Greens", vmin=0, vmax=1.6, interpolation="nearest")
-    if 0 < frame <= n * n:
-        i, j = divmod(frame - 1, n)
-        ax_in.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=COLORS["kernel"], linewidth=2.5))
-        ax_out.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), kernel, kernel, fill=False,
-                                   edgecolor=COLORS["kernel"], linewidth=2.5))
-    ax_out.imshow(counts, cmap="viridis", vmin=0, vmax=full.max(), interpolation="nearest")
-    for (a, b), c in np.ndenumerate(counts):
-        ax_out.text(b, a, f"{int(c)}", ha="center", va="center", fontsize=8,
-                    color="white" if c < 0.6 * full.max() else "black")
-    ax_in.set_title(f"input ({n}×{n} ones)\n{min(frame, n * n)} pixels have written", fontsize=10)
-    ax_out.set_title(f"output: copies landed so far\n(k={kernel}, s={stride}; red: the latest copy)", fontsize=10)
-    for ax in (ax_in, ax_out):
+    for ax, size in ((ax_in, n), (ax_out, full.shape[0])):   # a visible cell grid on both panels
+        for v in np.arange(0.5, size - 1, 1):
+            ax.axhline(v, color="0.55", linewidth=0.8)
+            ax.axvline(v, color="0.55", linewidth=0.8)
         ax.set_xticks([])
         ax.set_yticks([])
+    if 0 < frame <= n * n:
+        i, j = divmod(frame - 1, n)
+        ax_in.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=latest, linewidth=3))
+        ax_out.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), kernel, kernel, fill=False,
+                                   edgecolor=latest, linewidth=3))
+    ax_out.imshow(counts, cmap="viridis", vmin=0, vmax=full.max(), interpolation="nearest")
+    for (a, b), c in np.ndenumerate(counts):
+        ax_out.text(b, a, f"{int(c)}", ha="center", va="center", fontsize=11,
+                    color="white" if c < 0.6 * full.max() else "black")
+    ax_in.set_title(f"input ({n}×{n} ones)\n{min(frame, n * n)} pixels have written", fontsize=12)
+    ax_out.set_title(f"output: copies landed so far\n(k={kernel}, s={stride}; red frame: the latest copy)",
+                     fontsize=12)
+    fig.tight_layout()
+    return fig
+
+
+def zero_insertion_1d(n: int = 3, kernel: int = 3, *, stride: int = 2, padding: int = 0, dilation: int = 1,
+                      output_padding: int = 0, selected: int | None = None) -> Figure:
+    """The zero-insertion view of a 1-D transposed convolution, drawn row by row.
+
+    Row 1: the input. Row 2: ``stride − 1`` zeros between neighbouring
+    inputs, ``d(K−1) − P`` zeros on each side (cropped when negative) and
+    ``output_padding`` zeros at the far end. Row 3: the kernel flipped, its
+    taps ``dilation`` apart, placed where output ``selected`` reads. Row 4:
+    the outputs, each an ordinary stride-1 window over row 2.
+
+    Defined in notebook ``06_upsampling_and_checkerboard``.
+
+    Examples
+    --------
+    >>> fig = zero_insertion_1d(3, 3, stride=2)
+    >>> fig.axes[0].get_title(loc="left").splitlines()[0]
+    'Zero insertion: k=3, s=2, p=0, d=1: 3 inputs → 7 outputs'
+    >>> plt.close(fig)
+    """
+    n_out = transposed_output_size(n, kernel, stride=stride, padding=padding, dilation=dilation,
+                                   output_padding=output_padding)
+    edge = dilation * (kernel - 1) - padding
+    spread_len = (n - 1) * stride + 1
+    row: list[tuple[str, str]] = []          # (label, kind) of each cell of row 2 before cropping
+    row += [("0", "edge")] * max(edge, 0)
+    for i in range(spread_len):
+        row.append((f"x{i // stride}", "input") if i % stride == 0 else ("0", "inserted"))
+    row += [("0", "edge")] * max(edge, 0)
+    row += [("0", "extra")] * output_padding
+    if edge < 0:
+        row = row[-edge: len(row) + edge] if len(row) + 2 * edge > 0 else []
+    span = dilation * (kernel - 1)
+    sel = (n_out // 2 if selected is None else selected)
+    kinds = {"input": COLORS["input"], "inserted": "#F2F2F2", "edge": COLORS["padding"], "extra": "#BBBBBB"}
+    width = max(len(row), n_out, n) + 1
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * width + 2.6), 3.5))
+    x_off = (len(row) - n) / 2
+    draw_cells(ax, [[COLORS["input"]] * n], origin=(x_off, 0), text=np.array([[f"x{i}" for i in range(n)]]),
+               fontsize=10)
+    draw_cells(ax, [[kinds[k] for _, k in row]], origin=(0, 1.6), text=np.array([[t for t, _ in row]], dtype=object),
+               edgecolor="0.6", fontsize=10)
+    for a in range(kernel):
+        x = sel + a * dilation
+        ax.add_patch(Rectangle((x, 2.75), 1, 0.8, facecolor=COLORS["kernel"], alpha=0.55, edgecolor="0.3"))
+        ax.text(x + 0.5, 3.15, f"w{kernel - 1 - a}", ha="center", va="center", fontsize=10)
+    out_colors = [[COLORS["output"] if j != sel else COLORS["highlight"] for j in range(n_out)]]
+    draw_cells(ax, out_colors, origin=(0, 4.1), text=np.array([[f"y{j}" for j in range(n_out)]]), fontsize=10)
+    for label, y in (("input", 0.5), ("zeros\ninserted", 2.1), ("flipped\nkernel", 3.15), ("output", 4.6)):
+        ax.text(-0.4, y, label, ha="right", va="center", fontsize=10)
+    ax.set_xlim(-2.6, width)
+    ax.set_ylim(5.3, -0.3)
+    ax.axis("off")
+    ax.set_title(f"Zero insertion: k={kernel}, s={stride}, p={padding}, d={dilation}"
+                 + (f", output_padding={output_padding}" if output_padding else "")
+                 + f": {n} inputs → {n_out} outputs\n"
+                 f"output y{sel} = the flipped kernel (taps {dilation} apart) over the zero-filled row",
+                 fontsize=11, loc="left")
+    legend = {"input value": COLORS["input"], "inserted zero": "#F2F2F2", "zero at the ends": COLORS["padding"]}
+    if output_padding:
+        legend["output_padding zero"] = "#BBBBBB"
+    legend_for(ax, legend, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=len(legend), fontsize=9)
     fig.tight_layout()
     return fig

@@ -100,7 +100,7 @@ def _design_text(r: "DesignReport", distance: int) -> str:
         f"Heatmap {r.heatmap_size}×{r.heatmap_size} ({r.heatmap_stride:g} px per cell); "
         f"receptive field {r.receptive_field} px; compute ×{r.relative_compute:.2f} and activations "
         f"×{r.relative_memory:.2f} of ResNet-50 at OS 32. Two objects {distance} px apart share a cell "
-        f"of the {r.peak_stride}-px peak grid at {same:.0%} of grid offsets (same or adjacent cell: {near:.0%})."
+        f"of the {r.peak_stride}-px grid of the last learned layer at {same:.0%} of grid offsets (same or adjacent cell: {near:.0%})."
     )
     if r.warnings:
         text += " <b>Warning:</b> " + " <b>Warning:</b> ".join(r.warnings) + "."

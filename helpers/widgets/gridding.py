@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt  # noqa: F401  (the doctests close their figures
 from matplotlib.figure import Figure
 
 from .. import plots as _plots
-from ..gridding import HDCReport
+from ..gridding import gridding_by_definition as _gridding_by_definition
+from ..gridding import gridding_sentence
 from ..gridding import hdc_report as _hdc_report
 from ._core import _show_used_layers, register
 
@@ -32,52 +33,11 @@ def gridding_view(
     try:
         rates = (rate1, rate2, rate3, rate4)[: int(layers)]
         rep = _hdc_report(rates, kernel=kernel)
+        shared = _gridding_by_definition(rates, kernel=kernel).shared_fraction
         fig = _plots.stack_overview(rates, kernel=kernel)
     except (TypeError, ValueError) as exc:
         return _plots.message_figure(str(exc)), f"Cannot draw this setting: {exc}"
-    return fig, gridding_sentence(rep)
-
-
-def gridding_sentence(rep: "HDCReport") -> str:
-    """The widget's sentence for one :class:`helpers.HDCReport`: field, holes and the HDC verdict.
-
-    Pure text, no figure. Every verdict is checked against brute force for
-    every setting the widget offers (``tests/test_nb05_gridding.py``).
-
-    Defined in notebook ``05_gridding_artifacts``.
-
-    Examples
-    --------
-    >>> from helpers import hdc_report
-    >>> gridding_sentence(hdc_report((1, 2, 5), kernel=2)).split(". ")[-1]
-    'HDC rule: fails (M₂ = 3 > K = 2), and brute force agrees: holes.'
-    """
-    r = 1 + (rep.kernel - 1) * sum(rep.rates)
-    listed = ", ".join(str(v) for v in rep.rates)
-    head = (
-        f"Rates {listed} with {rep.kernel}×{rep.kernel} kernels: receptive field {r}×{r}, "
-        f"{rep.holes} holes ({100 * rep.holes / r**2:.0f} % of the field unreached). "
-    )
-    reasons = []
-    if rep.rates[0] != 1:
-        reasons.append(f"d₁ = {rep.rates[0]} ≠ 1")
-    if rep.common_factor > 1:
-        reasons.append(f"common factor {rep.common_factor}")
-    if rep.max_gap > rep.kernel:
-        reasons.append(f"M₂ = {rep.max_gap} > K = {rep.kernel}")
-    if rep.hdc and rep.holes == 0:
-        verdict = (f"HDC rule: passes (d₁ = 1, M₂ = {rep.max_gap} ≤ K = {rep.kernel}), "
-                   "and indeed no holes.")
-    elif rep.hdc:  # never happens (proved and enumerated in the tests); say so rather than lie
-        verdict = "HDC rule: passes, yet brute force finds holes: please report this as a bug."
-    elif rep.holes == 0:
-        verdict = f"HDC rule: fails ({'; '.join(reasons)}), yet there are no holes: the rule is sufficient, not necessary."
-    elif rep.paper_rule:
-        verdict = (f"The paper's two conditions hold (no common factor, M₂ = {rep.max_gap} ≤ K), "
-                   f"but d₁ = {rep.rates[0]} ≠ 1 and there are holes: is_hdc rejects it.")
-    else:
-        verdict = f"HDC rule: fails ({'; '.join(reasons)}), and brute force agrees: holes."
-    return head + verdict
+    return fig, gridding_sentence(rep, shared=shared)
 
 
 def _gridding_controls() -> "dict[str, W.ValueWidget]":

@@ -18,7 +18,7 @@ def heatmap_view(
     3×3 atrous head at ``rate``; ``padding`` is ``"same"`` (= rate), ``"one"``
     or ``"valid"``. The sentence gives the heatmap size, the receptive field
     of one cell, the backbone's compute and activation memory relative to
-    OS 32, and the localisation error of arg-max decoding. An impossible
+    OS 32, and the distance from the keypoint to the nearest cell centre. An impossible
     setting returns a message figure and a sentence saying why.
 
     Defined in notebook ``04_output_stride_and_heatmaps``.
@@ -88,7 +88,7 @@ def _heatmap_sentence(input_size: int, output_stride: int, rate: int, padding: s
     if cells == backbone:
         size_note = f"the head (rate {rate}, padding {pad}) keeps it"
     else:
-        size_note = f"the head (rate {rate}, padding {pad} &lt; rate) shrinks it from {backbone} to {cells}"
+        size_note = f"the head (rate {rate}, padding {pad}, less than the rate) shrinks it from {backbone} to {cells}"
     text = (
         f"{input_size}×{input_size} input, OS {output_stride}: heatmap {cells}×{cells} "
         f"(ceil({input_size}/{output_stride}) = {backbone}; {size_note}). "
@@ -96,7 +96,7 @@ def _heatmap_sentence(input_size: int, output_stride: int, rate: int, padding: s
         f"ResNet-50 at OS {output_stride} vs OS 32: multiply-adds ×{macs:.2f}, activation memory ×{mem:.2f}. "
         f"Keypoint ({kx:.1f}, {ky:.1f}) → nearest cell centre ({cx:g}, {cy:g}): error "
         f"{abs(kx - cx):.1f} px in x and {abs(ky - cy):.1f} px in y "
-        f"(at most OS/2 = {output_stride / 2:g} inside the cells' squares)."
+        f"(half a cell is OS/2 = {output_stride / 2:g} px)."
     )
     return text
 

@@ -1,0 +1,440 @@
+"""Claims of notebook 04 · output stride and heatmaps (issue 18 registry, issue 20 fixes).
+
+Every check counts from definitions: window starts enumerated with ``range``, TensorFlow's
+"SAME" split written out, receptive-field intervals propagated layer by layer, transposed
+convolutions scattered tap by tap. None calls ``output_sizes``, ``heatmap_size``,
+``cell_centers`` or :mod:`helpers.decoding`, which the notebook uses to print the same numbers.
+The layer lists of ResNet-50 (``helpers.resnet50``) are data here: kernels, strides, rates and
+paddings, read field by field.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ._core import Domain, claim
+from .reach import control
+
+# --------------------------------------------------------------------------------------------
+# Brute-force primitives (definitions, not the course's size functions)
+
+
+def _pads(layer, n: int) -> tuple[int, int]:
+    """Zeros before/after: TF "SAME" written out (total = max((ceil(n/s)-1)s + span - n, 0), less before)."""
+    span = layer.dilation * (layer.kernel - 1) + 1
+    if layer.padding == "valid":
+        return 0, 0
+    if layer.padding == "same":
+        out = -(-n // layer.stride)
+        total = max((out - 1) * layer.stride + span - n, 0)
+        return total // 2, total - total // 2
+    if isinstance(layer.padding, tuple):
+        return layer.padding
+    return layer.padding, layer.padding
+
+
+def _windows(n: int, k: int, s: int, d: int, before: int, after: int) -> int:
+    """Count the window starts that fit in the padded input (0 when the span does not fit)."""
+    span = d * (k - 1) + 1
+    return len(range(0, n + before + after - span + 1, s))
+
+
+def _stack_size(layers, n: int) -> int:
+    for layer in layers:
+        if n <= 0:
+            return 0
+        before, after = _pads(layer, n)
+        n = _windows(n, layer.kernel, layer.stride, layer.dilation, before, after)
+    return n
+
+
+def _transposed_size(n: int, k: int, s: int, d: int, p: int) -> int:
+    """Scatter every input through every tap; the output is the full span minus p on each side."""
+    reached = {i * s + t * d for i in range(n) for t in range(k)}
+    return max(max(reached) + 1 - 2 * p, 0)
+
+
+@lru_cache(maxsize=None)
+def _net(os_: int, layout: str, padding: str):
+    from ..receptive import resnet50
+
+    layers = resnet50(os_, variant=layout)
+    if padding == "copied":  # padding copied from a rate-1 layer onto every dilated layer
+        from dataclasses import replace
+
+        layers = [replace(l, padding=1) if l.dilation > 1 else l for l in layers]
+    return tuple(layers)
+
+
+def _centres(layers, n: int) -> list[float]:
+    """Receptive-field centre of every output cell: propagate each cell's [first, last] input index."""
+    sizes, pads = [n], []
+    for layer in layers:
+        pads.append(_pads(layer, sizes[-1]))
+        sizes.append(_windows(sizes[-1], layer.kernel, layer.stride, layer.dilation, *pads[-1]))
+    out = []
+    for u in range(sizes[-1]):
+        lo = hi = u
+        for layer, (before, _after) in zip(reversed(layers), reversed(pads)):
+            lo = lo * layer.stride - before
+            hi = hi * layer.stride - before + layer.dilation * (layer.kernel - 1)
+        out.append((lo + hi) / 2)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Control ranges of notebook 04 (read from the widget's sliders)
+
+
+@control("widget.heatmap")
+def _heatmap_widget_range():
+    from ..widgets import heatmaps
+
+    c = heatmaps._heatmap_controls()
+    return {
+        "n": tuple(range(c["input_size"].min, c["input_size"].max + 1)),
+        "os": tuple(c["output_stride"].options),
+        "d": tuple(range(c["rate"].min, c["rate"].max + 1)),
+    }
+
+
+@control("widget.heatmap.head")
+def _heatmap_head_range():
+    """What the widget's atrous head sees: the backbone's map (ceil(N/OS) for the widget's N and OS) and the rate."""
+    full = _heatmap_widget_range()
+    return {"n": tuple(sorted({-(-n // os_) for n in full["n"] for os_ in full["os"]})), "d": full["d"]}
+
+
+_LAYOUTS = ("slim", "torchvision")
+_N_NET = tuple(range(1, 1026))
+
+
+@lru_cache(maxsize=None)
+def _net_sizes(os_: int, layout: str, padding: str) -> tuple[int, ...]:
+    layers = _net(os_, layout, padding)
+    return tuple(_stack_size(layers, n) for n in _N_NET)
+
+
+# --------------------------------------------------------------------------------------------
+# 1 · the size rule and the verdict on the output stride
+
+
+@claim(
+    "nb04-ceil-same",
+    statement="ResNet-50 in both layouts (TF-Slim, torchvision) at output stride 32, 16 and 8, with "
+    "padding matched to the rate, gives ceil(N/OS) cells per side for every input N from 1 to 1025; "
+    "and ceil(ceil(N/a)/b) = ceil(N/(ab)) for every N up to 1025 and a, b up to 16.",
+    domain=Domain(
+        params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "a": tuple(range(1, 17)), "b": tuple(range(1, 17))},
+        kinds=("conv", "pool"), dims=(1,), reach=("widget.heatmap",),
+    ),
+    scope="same",
+)
+def _ceil_same():
+    for layout in _LAYOUTS:
+        for os_ in (8, 16, 32):
+            for n, size in zip(_N_NET, _net_sizes(os_, layout, "matched")):
+                if size != -(-n // os_):
+                    yield {"n": n, "os": os_, "layout": layout}
+    n = np.arange(1, 1026)[:, None, None]
+    a = np.arange(1, 17)[None, :, None]
+    b = np.arange(1, 17)[None, None, :]
+    inner = -(-n // a)
+    bad = np.argwhere(-(-inner // b) != -(-n // (a * b)))
+    for i, j, k in bad[:5]:
+        yield {"n": int(i + 1), "a": int(j + 1), "b": int(k + 1)}
+
+
+def _smaller_os_torch():
+    """torchvision ResNet-50 (weights=None, meta device: shapes only) at OS 8 (replace_stride_with_dilation), N = 256;
+    then padding 1 copied onto every dilated 3×3 of the OS-8 network. With its shortcuts the network stops at the
+    first residual addition (mismatched shapes); its main path alone (each unit's three convolutions in a row, no
+    shortcut) gives the sizes of the layer list, at N = 256 and 224."""
+    import torch
+    import torchvision
+
+    def body_of(dilate):
+        net = torchvision.models.resnet50(weights=None, replace_stride_with_dilation=[False, dilate, dilate])
+        return torch.nn.Sequential(*list(net.children())[:-2]).to("meta").eval()
+
+    def main_path(body):
+        stem = list(body.children())[:4]  # conv1, bn1, relu, maxpool
+        units = [m for m in body.modules() if isinstance(m, torchvision.models.resnet.Bottleneck)]
+        return torch.nn.Sequential(*stem, *[c for u in units for c in (u.conv1, u.conv2, u.conv3)])
+
+    def side(net, n):
+        with torch.no_grad():
+            try:
+                return net(torch.empty(1, 3, n, n, device="meta")).shape[-1]
+            except RuntimeError:  # mismatched shapes at a residual addition, or a kernel larger than its input
+                return None
+
+    os8 = body_of(True)
+    if side(os8, 256) != _stack_size(_net(8, "torchvision", "matched"), 256):
+        yield {"n": 256, "os": 8, "layout": "torchvision", "padding": "matched"}
+    for module in os8.modules():
+        if isinstance(module, torch.nn.Conv2d) and module.dilation[0] > 1:
+            module.padding = (1, 1)
+    if side(os8, 256) is not None:  # the residual additions must refuse the shrunken main path
+        yield {"n": 256, "os": 8, "layout": "torchvision", "padding": "copied"}
+    for n in (256, 224):
+        if (side(main_path(os8), n) or 0) != _stack_size(_net(8, "torchvision", "copied"), n):
+            yield {"n": n, "os": 8, "layout": "torchvision", "padding": "copied"}
+
+
+@claim(
+    "nb04-smaller-os",
+    statement="For the same network (ResNet-50, either layout) with every dilated layer padded by its "
+    "rate, a smaller output stride (32 → 16 → 8) never gives a smaller heatmap. With padding 1 "
+    "copied onto the dilated layers its main path can (TF-Slim layout: N = 256 gives 8 cells at OS 32 "
+    "but 2 at OS 8, and N = 224 gives none); the full residual network then stops at its first "
+    "addition, on mismatched shapes.",
+    domain=Domain(
+        params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "padding": ("matched", "copied")},
+        kinds=("conv", "pool"), dims=(1,), reach=("widget.heatmap",),
+    ),
+    scope="padding matched to the rate",
+    torch_check=_smaller_os_torch,
+    breaks=(
+        {"n": 256, "os": 8, "layout": "slim", "padding": "copied"},
+        {"n": 224, "os": 8, "layout": "slim", "padding": "copied"},
+    ),
+)
+def _smaller_os():
+    for layout in _LAYOUTS:
+        sizes = {os_: _net_sizes(os_, layout, "matched") for os_ in (32, 16, 8)}
+        for i, n in enumerate(_N_NET):
+            if not sizes[32][i] <= sizes[16][i] <= sizes[8][i]:
+                yield {"n": n, "layout": layout, "padding": "matched"}
+    # the copied-padding sentence, at its two sizes
+    copied = _net(8, "slim", "copied")
+    if (_stack_size(_net(32, "slim", "matched"), 256), _stack_size(copied, 256), _stack_size(copied, 224)) != (8, 2, 0):
+        yield {"n": 256, "os": 8, "layout": "slim", "padding": "copied"}
+
+
+@claim(
+    "nb04-os-divides",
+    statement="Going from output stride OS to OS/f multiplies the ceil(N/OS) heatmap side by exactly f "
+    "when OS divides N; that is sufficient, not necessary (N = 511: 16 → 32 from OS 32 to 16).",
+    domain=Domain(
+        params={"n": tuple(range(1, 1100)), "os": (2, 4, 8, 16, 32, 64), "f": (2, 4, 8)},
+        kinds=("conv",), dims=(1,),
+    ),
+    breaks=({"n": 511, "os": 32, "f": 2},),
+)
+def _os_divides():
+    for os_ in (2, 4, 8, 16, 32, 64):
+        for f in (2, 4, 8):
+            if os_ % f:
+                continue
+            for n in range(os_, 1100, os_):  # OS divides N: count cells by enumerating their starts
+                if len(range(0, n, os_ // f)) != f * len(range(0, n, os_)):
+                    yield {"n": n, "os": os_, "f": f}
+    if len(range(0, 511, 16)) != 2 * len(range(0, 511, 32)):  # the sentence's example
+        yield {"n": 511, "os": 32, "f": 2}
+
+
+# --------------------------------------------------------------------------------------------
+# 2 · the rate
+
+
+_RATE_N, _RATE_K, _RATE_S, _RATE_D = tuple(range(1, 131)), tuple(range(1, 6)), (1, 2, 3), tuple(range(1, 37))
+
+
+def _rate_forward_torch():
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.zeros(1, 1, 130)
+    for n in (1, 17, 130):
+        for k in (2, 3, 5):
+            for s in (1, 2):
+                for p in (0, 4):
+                    prev = None
+                    for d in (1, 2, 3, 4, 6, 12, 24, 36):
+                        span = d * (k - 1) + 1
+                        size = F.conv1d(x[..., :n], torch.zeros(1, 1, k), stride=s, padding=p, dilation=d).shape[-1] \
+                            if n + 2 * p >= span else 0
+                        if prev is not None and size > prev:
+                            yield {"n": n, "k": k, "s": s, "p": p, "d": d, "kind": "conv"}
+                        prev = size
+    sizes = [F.conv_transpose1d(torch.zeros(1, 1, 16), torch.zeros(1, 1, 4), stride=2, padding=1, dilation=d).shape[-1]
+             for d in (1, 2, 3, 4)]
+    if sizes != [32, 35, 38, 41]:
+        yield {"kind": "transposed", "n": 16, "k": 4, "s": 2, "p": 1, "d": 2}
+
+
+
+@claim(
+    "nb04-rate-forward",
+    statement="For a forward convolution whose padding is fixed or matched to the rate "
+    "(P = d(K−1)/2, odd K), a larger rate never gives a larger output (matched: ceil(N/s) at every rate); padding that grows faster "
+    "than that (P = 2d) and a dilated transposed convolution (ConvTranspose, k=4, s=2, p=1) both "
+    "grow the map with the rate.",
+    domain=Domain(
+        params={"n": _RATE_N, "k": _RATE_K, "s": _RATE_S, "d": _RATE_D, "p": tuple(range(0, 5)),
+                "padding": ("fixed", "matched", "double"), "kind": ("conv", "transposed")},
+        kinds=("conv", "transposed"), dims=(1,), reach=("widget.heatmap.head",),
+    ),
+    scope="forward convolutions with fixed or matched padding",
+    torch_check=_rate_forward_torch,
+    breaks=(
+        {"kind": "transposed", "n": 16, "k": 4, "s": 2, "p": 1, "d": 2},
+        {"kind": "conv", "padding": "double", "n": 65, "k": 3, "s": 1, "d": 2},
+    ),
+)
+def _rate_forward():
+    for n in _RATE_N:
+        for k in _RATE_K:
+            for s in _RATE_S:
+                for p in range(0, 5):  # fixed padding
+                    sizes = [_windows(n, k, s, d, p, p) for d in _RATE_D]
+                    if any(b > a for a, b in zip(sizes, sizes[1:])):
+                        yield {"n": n, "k": k, "s": s, "p": p, "padding": "fixed", "kind": "conv"}
+                if k % 2:  # matched padding d(k-1)/2: ceil(n/s) at every rate
+                    sizes = [_windows(n, k, s, d, d * (k - 1) // 2, d * (k - 1) // 2) for d in _RATE_D]
+                    if any(size != -(-n // s) for size in sizes):
+                        yield {"n": n, "k": k, "s": s, "padding": "matched", "kind": "conv"}
+    # the two growths the sentence names
+    if [_windows(65, 3, 1, d, 2 * d, 2 * d) for d in (1, 2, 3, 4)] != [67, 69, 71, 73]:
+        yield {"kind": "conv", "padding": "double", "n": 65, "k": 3, "s": 1, "d": 2}
+    if [_transposed_size(16, 4, 2, d, 1) for d in (1, 2, 3, 4)] != [32, 35, 38, 41]:
+        yield {"kind": "transposed", "n": 16, "k": 4, "s": 2, "p": 1, "d": 2}
+
+
+
+
+# --------------------------------------------------------------------------------------------
+# 4 · where a cell looks and where decoders paint it
+
+
+def _align_corners_torch():
+    import torch
+    import torch.nn.functional as F
+
+    for m in range(2, 40):
+        for n in (m, m + 1, 2 * m - 1, 65, 512, 513):
+            ramp = torch.arange(m, dtype=torch.float64).view(1, 1, m)
+            up = F.interpolate(ramp, size=n, mode="linear", align_corners=True)[0, 0]
+            # the resized ramp at pixel x is the (fractional) cell painted there: x·(m−1)/(n−1)
+            expected = torch.arange(n, dtype=torch.float64) * (m - 1) / (n - 1) if n > 1 else torch.zeros(1)
+            if not torch.allclose(up, expected, atol=1e-9):
+                yield {"k": m, "os": n}
+
+
+
+@claim(
+    "nb04-align-corners-crop",
+    statement="Bilinear resizing with align_corners=True paints cell u of an n-cell map on pixel "
+    "u·(N−1)/(n−1); for TF-Slim's ResNet-50 at OS 8, 16 and 32 on a crop of N = k·OS + 1 pixels that is "
+    "the cell's receptive-field centre, and on N = 512 it is not (at OS 16: 2 px before it at the first "
+    "cell, 13 px after it at the last).",
+    domain=Domain(params={"k": tuple(range(1, 21)), "os": (8, 16, 32)}, kinds=("conv", "pool"), dims=(1,)),
+    scope="TF-Slim",
+    torch_check=_align_corners_torch,
+)
+def _align_corners_crop():
+    for os_ in (8, 16, 32):
+        layers = _net(os_, "slim", "matched")
+        for k in range(1, 21):
+            n = k * os_ + 1
+            centres = _centres(layers, n)
+            m = len(centres)
+            painted = [u * (n - 1) / (m - 1) if m > 1 else 0.0 for u in range(m)]
+            if any(abs(a - b) > 1e-9 for a, b in zip(painted, centres)):
+                yield {"k": k, "os": os_}
+    centres = _centres(_net(16, "slim", "matched"), 512)
+    painted = [u * 511 / 31 for u in range(32)]
+    if (round(painted[0] - centres[0], 6), round(painted[-1] - centres[-1], 6)) != (-2.0, 13.0):
+        yield {"k": 32, "os": 16}
+
+
+
+
+@claim(
+    "nb04-nearest-half-cell",
+    statement="With TF-Slim's ResNet-50 on a crop of N = k·OS + 1 pixels, every pixel lies within OS/2 of "
+    "the nearest receptive-field centre, and some pixel lies exactly OS/2 away (k ≥ 1).",
+    domain=Domain(params={"k": tuple(range(1, 21)), "os": (8, 16, 32)}, kinds=("conv", "pool"), dims=(1,)),
+    scope="TF-Slim",
+)
+def _nearest_half_cell():
+    for os_ in (8, 16, 32):
+        layers = _net(os_, "slim", "matched")
+        for k in range(1, 21):
+            n = k * os_ + 1
+            c = np.array(_centres(layers, n))
+            err = np.abs(np.arange(n)[:, None] - c[None, :]).min(axis=1)
+            if err.max() != os_ / 2:
+                yield {"k": k, "os": os_}
+
+
+def _reads(v: int, layers: int = 3, k: int = 4, s: int = 2, p: int = 1) -> set[int]:
+    """Encoder cells that reach heatmap cell v: scatter each cell forward through every tap."""
+    cells = {v}
+    for _ in range(layers):
+        cells = {i for o in cells for i in range(0, o + p + 1) for t in range(k) if i * s - p + t == o}
+    return cells
+
+
+def _encdec_torch():
+    """PyTorch's conv_transpose1d with all-ones weights on a batch of one-hot inputs: which inputs reach each output."""
+    import torch
+
+    y = torch.eye(20).unsqueeze(1)  # input i as batch item i
+    for _ in range(3):
+        y = torch.nn.functional.conv_transpose1d(y, torch.ones(1, 1, 4), stride=2, padding=1)
+    for v in range(0, 129):
+        got = set(torch.nonzero(y[:, 0, v]).flatten().tolist())
+        if got != _reads(v):
+            yield {"v": v}
+
+
+@claim(
+    "nb04-encdec-windows",
+    statement="In SimpleBaselines (torchvision ResNet-50, then three ConvTranspose2d with k=4, s=2, p=1) "
+    "each heatmap cell after the first reads two or three neighbouring encoder cells (the first reads one), so its input window is the union "
+    "of their 427-px fields and windows move in 32-px steps; heatmap rows 65–70 all read input rows "
+    "11–501.",
+    domain=Domain(params={"v": tuple(range(0, 129))}, kinds=("conv", "transposed"), dims=(1,)),
+    scope="SimpleBaselines",
+    torch_check=_encdec_torch,
+)
+def _encdec_windows():
+    from ..receptive import receptive_field, resnet50
+
+    row = receptive_field(resnet50(32, variant="torchvision"), input_size=512)[-1]
+    if (row.r, row.S, row.P) != (427, 32, 213):
+        yield {"v": -1}
+    windows = {}
+    for v in range(0, 129):
+        cells = _reads(v)
+        if len(cells) not in ((1,) if v == 0 else (2, 3)) or max(cells) - min(cells) + 1 != len(cells):
+            yield {"v": v}
+        windows[v] = (min(cells) * 32 - 213, max(cells) * 32 - 213 + 426)
+        if (windows[v][0] + 213) % 32:
+            yield {"v": v}
+    if any(windows[v] != (11, 501) for v in range(65, 71)):
+        yield {"v": 65}
+
+
+
+
+@claim(
+    "nb04-encdec-size",
+    statement="A 'same'-padded encoder of output stride 32 followed by three transposed convolutions "
+    "(k=4, s=2, p=1) gives 8·ceil(N/32) cells, never fewer than ceil(N/4), and equal to it when 32 divides N "
+    "or N is 1 to 3 below a multiple of 32.",
+    domain=Domain(params={"n": tuple(range(1, 1026))}, kinds=("conv", "transposed"), dims=(1,), reach=("widget.heatmap",)),
+    scope="transposed",
+)
+def _encdec_size():
+    for n in range(1, 1026):
+        m = len(range(0, n, 32))  # 'same' encoder: one cell per started 32-pixel block
+        for _ in range(3):
+            m = _transposed_size(m, 4, 2, 1, 1)
+        quarter = len(range(0, n, 4))
+        if m != 8 * len(range(0, n, 32)) or m < quarter or (m == quarter) != (n % 32 in (0, 29, 30, 31)):
+            yield {"n": n}

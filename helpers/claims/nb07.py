@@ -1,0 +1,346 @@
+"""Claims of notebook 07 · design lab (issue 18, issue 21 items 1, 2, 3 and 6).
+
+The checks build their own heatmaps (two Gaussian blobs, σ = 1.5 px, averaged over s×s cells: notebook
+07's box model), their own bilinear resize (PyTorch's ``align_corners=False`` definition, with loops)
+and their own 3×3 peak test (CenterNet's ``max_pool2d(3, 1, 1) == h``, tied pixels merged into one
+peak per 8-connected plateau) — never ``helpers.find_peaks`` or ``helpers.bilinear_upsample``. The
+PyTorch checks use ``F.interpolate`` and ``F.max_pool2d``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import combinations_with_replacement
+
+import numpy as np
+
+from ._core import Domain, claim
+from .reach import control
+
+SIGMA = 1.5
+
+
+@control("widget.design")
+def _design_widget() -> dict[str, tuple]:
+    """Notebook 07's design widget: head rates, strides, distance."""
+    from ..widgets.design import _RATE_CHOICES, _UPSAMPLE_CHOICES, _design_controls
+
+    c = _design_controls()
+    dist = c["distance"]
+    ups = {up for up, _ in _UPSAMPLE_CHOICES.values()}
+    return {"rates": tuple(sorted(_RATE_CHOICES.values(), key=lambda r: (len(r), r))),
+            "os": tuple(c["output_stride"].options), "up": tuple(sorted(ups)),
+            "dist": tuple(range(dist.min, dist.max + 1, dist.step))}
+
+
+# ------------------------------------------------------------------------------------------ tools
+def _peak_count(h: np.ndarray, threshold: float) -> int:
+    """CenterNet's 3×3 test (≥ every neighbour inside the map, > threshold); 8-connected ties count once.
+
+    Values within 1e-12 of the map's maximum of each other count as tied: an exact tie of the coarse map
+    (two blobs placed symmetrically about a cell border) is rebuilt by the resize with rounding errors.
+    """
+    tol = 1e-12 * float(np.abs(h).max() or 1.0)
+    rows, cols = h.shape
+    pad = np.full((rows + 2, cols + 2), -np.inf)
+    pad[1:-1, 1:-1] = h
+    windows = pad[:rows, :cols].copy()
+    for di in range(3):
+        for dj in range(3):
+            np.maximum(windows, pad[di:di + rows, dj:dj + cols], out=windows)
+    cand = {(int(i), int(j)) for i, j in np.argwhere((h >= windows - tol) & (h > threshold))}
+    count = 0
+    while cand:
+        stack = [cand.pop()]
+        count += 1
+        while stack:
+            i, j = stack.pop()
+            for di in (-1, 0, 1):
+                for dj in (-1, 0, 1):
+                    if (i + di, j + dj) in cand:
+                        cand.remove((i + di, j + dj))
+                        stack.append((i + di, j + dj))
+    return count
+
+
+def _peaks(h: np.ndarray) -> int:
+    return _peak_count(h, 0.1 * h.max())
+
+
+@lru_cache(maxsize=None)
+def _resize_matrix(n: int, f: int) -> np.ndarray:
+    """(n·f, n) matrix of bilinear ×f along one axis, align_corners=False (PyTorch's definition, clamped)."""
+    m = np.zeros((n * f, n))
+    for j in range(n * f):
+        src = max((j + 0.5) / f - 0.5, 0.0)
+        i0 = min(int(np.floor(src)), n - 1)
+        i1 = min(i0 + 1, n - 1)
+        t = src - i0
+        m[j, i0] += 1 - t
+        m[j, i1] += t
+    return m
+
+
+def _resize(h: np.ndarray, f: int) -> np.ndarray:
+    return _resize_matrix(h.shape[0], f) @ h @ _resize_matrix(h.shape[1], f).T
+
+
+def _blob_1d(length: int, centres, s: int) -> np.ndarray:
+    """Box averages over s-pixel cells of 1-D Gaussians at ``centres`` (a separable factor of the map)."""
+    x = np.arange(length, dtype=float)
+    g = sum(np.exp(-((x - c) ** 2) / (2 * SIGMA**2)) for c in centres)
+    return g.reshape(-1, s).mean(axis=1)
+
+
+def _side_by_side(d: int, s: int, offset: int, cells: int) -> np.ndarray:
+    """Box-model heatmap of two blobs d px apart on a row; the first at offset + 2s px."""
+    x0 = 2 * s + offset
+    row = _blob_1d(cells * s, (x0, x0 + d), s)
+    col = _blob_1d(5 * s, (2 * s + s // 2,), s)
+    return np.outer(col, row)
+
+
+def _pair(p1, p2, s: int, size: int) -> np.ndarray:
+    """Box-model heatmap of two blobs at (x, y) points p1, p2 on a size×size image."""
+    yy, xx = np.mgrid[0:size, 0:size].astype(float)
+    img = sum(np.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * SIGMA**2)) for x, y in (p1, p2))
+    n = size // s
+    return img.reshape(n, s, n, s).mean(axis=(1, 3))
+
+
+# ----------------------------------------------------------------------------------- step 1 and 2
+@claim(
+    "nb07-same-cell-share",
+    statement="Two points d px apart along an axis, on s-px cells at a uniformly random integer offset, share a "
+              "cell along that axis at a share max(0, 1 − d/s) of the offsets (so never when s ≤ d); in 2-D the "
+              "two axes' shares multiply.",
+    domain=Domain(params={"dist": tuple(range(0, 65)), "s": tuple(range(1, 65))}, dims=(1, 2),
+                  reach=("widget.design",),
+                  note="2-D: every (dx, dy) with 0 ≤ dx, dy ≤ 16, diagonals included, s 1-16, all s² offsets"),
+)
+def _same_cell_share():
+    for d in range(0, 65):
+        for s in range(1, 65):
+            same = sum((o + d) // s == o // s for o in range(s)) / s
+            if abs(same - max(0.0, 1 - d / s)) > 1e-12:
+                yield {"dist": d, "s": s}
+    for s in range(1, 17):
+        o = np.arange(s)
+        for dx in range(0, 17):
+            for dy in range(0, 17):
+                both = ((o[:, None] + dx) // s == o[:, None] // s) & ((o[None, :] + dy) // s == o[None, :] // s)
+                if abs(both.mean() - max(0.0, 1 - dx / s) * max(0.0, 1 - dy / s)) > 1e-12:
+                    yield {"dist": (dx, dy), "s": s, "dim": 2}
+
+
+@claim(
+    "nb07-empty-cell-rule",
+    statement="Two points d px apart along an axis have an empty cell between their cells at every grid offset "
+              "iff s ≤ d/2; at a random offset their cells are at most one apart with probability "
+              "min(1, max(0, 2 − d/s)).",
+    domain=Domain(params={"dist": tuple(range(1, 65)), "s": tuple(range(1, 65))}, dims=(1,),
+                  reach=("widget.design",)),
+)
+def _empty_cell_rule():
+    for d in range(1, 65):
+        for s in range(1, 65):
+            gaps = [(o + d) // s - o // s for o in range(s)]
+            if all(g >= 2 for g in gaps) != (s <= d / 2):
+                yield {"dist": d, "s": s}
+            near = sum(g <= 1 for g in gaps) / s
+            if abs(near - min(1.0, max(0.0, 2 - d / s))) > 1e-12:
+                yield {"dist": d, "s": s, "share": near}
+
+
+@claim(
+    "nb07-box-two-peaks",
+    statement="In the box model (two σ = 1.5 px blobs side by side, averaged over s×s cells), for objects at "
+              "least 4 px apart the 3×3 peak test finds two peaks at every grid offset iff s ≤ d/2.",
+    domain=Domain(params={"dist": tuple(range(4, 41)), "s": tuple(range(1, 17))}, dims=(2,),
+                  note="all s integer offsets; at d = 2, 3 and s = 1 the blobs merge (the old break)"),
+    scope="at least 4 px apart",
+    breaks=({"dist": 12, "s": 8},),
+)
+def _box_two_peaks():
+    for s in range(1, 17):
+        for d in range(4, 41):
+            cells = (4 * s + 40 + s) // s + 1
+            two = all(_peaks(_side_by_side(d, s, o, cells)) == 2 for o in range(s))
+            if two != (s <= d / 2):
+                yield {"dist": d, "s": s}
+
+
+# ------------------------------------------------------------------------------------- step 3
+def _resize_side_by_side_torch():
+    import torch
+    import torch.nn.functional as F
+
+    def count(h):
+        t = torch.as_tensor(h)[None, None]
+        cand = (t >= F.max_pool2d(t, 3, stride=1, padding=1) - 1e-12 * t.max()) & (t > 0.1 * t.max())
+        masked = np.where(cand[0, 0].numpy(), h, -np.inf)   # merge the tied candidates as the numpy sweep does
+        return _peak_count(np.where(np.isfinite(masked), h, 0.0), 0.1 * h.max()) if cand.any() else 0
+
+    for s in (8, 16):
+        for d in (4, 12, 28, 60):
+            cells = (4 * s + 64 + s) // s + 1
+            for o in range(0, s, 4):
+                h = _side_by_side(d, s, o, cells)
+                for f in (2, 4, 8):
+                    if f > s:
+                        continue
+                    fine = F.interpolate(torch.as_tensor(h)[None, None], scale_factor=f, mode="bilinear",
+                                         align_corners=False)[0, 0].numpy()
+                    if count(fine) != count(h):
+                        yield {"dist": d, "s": s, "up": f, "offset": o}
+
+
+@claim(
+    "nb07-resize-side-by-side",
+    statement="For two objects side by side in the box model, bilinear resizing (align_corners=False, ×2, ×4 "
+              "or ×8, at most the stride) leaves the 3×3 peak count unchanged, tied plateaus counted once.",
+    domain=Domain(params={"dist": tuple(range(4, 65, 4)), "s": (8, 16, 32), "up": (1, 2, 4, 8)},
+                  kinds=("interpolate",), dims=(2,), reach=("widget.design",),
+                  note="all s integer offsets; the map is separable, so along the row the interpolation is linear"),
+    scope="side by side",
+    torch_check=_resize_side_by_side_torch,
+)
+def _resize_side_by_side():
+    for s in (8, 16, 32):
+        for d in range(4, 65, 4):
+            cells = (4 * s + 64 + s) // s + 1
+            for o in range(s):
+                h = _side_by_side(d, s, o, cells)
+                before = _peaks(h)
+                for f in (1, 2, 4, 8):
+                    if f <= s and _peaks(_resize(h, f)) != before:
+                        yield {"dist": d, "s": s, "up": f, "offset": o}
+
+
+def _resize_diagonal_torch():
+    import torch
+    import torch.nn.functional as F
+
+    def count(h):
+        t = torch.as_tensor(h, dtype=torch.float64)[None, None]
+        keep = (t == F.max_pool2d(t, 3, stride=1, padding=1)) & (t > 0.1 * t.max())
+        return keep[0, 0].nonzero().tolist()
+
+    def up(h, f):
+        return F.interpolate(torch.as_tensor(h)[None, None], scale_factor=f, mode="bilinear",
+                             align_corners=False)[0, 0].numpy()
+
+    coarse = np.zeros((8, 8))
+    coarse[3, 3], coarse[4, 4] = 1.0, 0.9
+    if count(coarse) != [[3, 3]] or count(up(coarse, 4)) != [[14, 14], [17, 17]]:
+        yield {"case": "8×8 map, 1.0 at (3, 3), 0.9 at (4, 4)"}
+    h = _pair((55, 45), (64, 54), 16, 128)
+    if len(count(h)) != 1 or len(count(up(h, 4))) != 2:
+        yield {"case": "objects at (55, 45) and (64, 54), stride 16"}
+
+
+@claim(
+    "nb07-resize-diagonal",
+    statement="Bilinear resizing can turn one 3×3 peak into two: a coarse 8×8 map with 1.0 at (3, 3) and 0.9 at "
+              "(4, 4) has one peak, and after bilinear ×4 (align_corners=False) two, at (14, 14) and (17, 17); "
+              "for the box model's 45° pair 12 px apart, two peaks at some offsets after ×4 from stride 16 and "
+              "after ×2 from stride 8, at none before.",
+    domain=Domain(params={"s": (8, 16), "up": (2, 4)}, kinds=("interpolate",), dims=(2,),
+                  note="existence: the worked example and the 45° pair at every offset"),
+    breaks=({"s": 16, "up": 4},),
+    where=("docstring:helpers.design.DesignReport.peak_stride",),
+    torch_check=_resize_diagonal_torch,
+)
+def _resize_diagonal():
+    coarse = np.zeros((8, 8))
+    coarse[3, 3], coarse[4, 4] = 1.0, 0.9
+    fine = _resize(coarse, 4)
+    if _peaks(coarse) != 1 or _peaks(fine) != 2 or not (fine[14, 14] == fine.max() and _peak_count(fine, fine[17, 17] - 1e-12) == 2):
+        yield {"s": 16, "up": 4, "case": "8×8 example"}
+    step = 12 / np.sqrt(2)
+    for s, f in ((16, 4), (8, 2)):
+        before = after = 0
+        for ox in range(s):
+            for oy in range(s):
+                h = _pair((40 + ox, 40 + oy), (40 + ox + step, 40 + oy + step), s, 96)
+                before += _peaks(h) == 2
+                after += _peaks(_resize(h, f)) == 2
+        if before != 0 or after == 0:
+            yield {"s": s, "up": f, "before": before, "after": after}
+
+
+@claim(
+    "nb07-even-factor",
+    statement="With align_corners=False and an even factor, no fine sample away from the clamped border lands on "
+              "a coarse sample, and a lone interior peak on a flat background becomes a 2×2 plateau of tied maxima.",
+    domain=Domain(params={"n": tuple(range(3, 10)), "up": (2, 4, 6, 8)}, kinds=("interpolate",), dims=(2,),
+                  note="every interior peak position of an n×n map"),
+    scope="away from the clamped border",
+)
+def _even_factor():
+    for f in (2, 4, 6, 8):
+        for n in range(3, 10):
+            for j in range(n * f):
+                src = (j + 0.5) / f - 0.5
+                if src >= 0 and abs(src - round(src)) < 1e-12:
+                    yield {"n": n, "up": f, "sample": j}
+            for i in range(1, n - 1):
+                for k in range(1, n - 1):
+                    coarse = np.zeros((n, n))
+                    coarse[i, k] = 1.0
+                    fine = _resize(coarse, f)
+                    top = np.argwhere(np.isclose(fine, fine.max()))
+                    if len(top) != 4 or np.ptp(top[:, 0]) != 1 or np.ptp(top[:, 1]) != 1:
+                        yield {"n": n, "up": f, "peak": (i, k)}
+
+
+# ------------------------------------------------------------------------------------- the designer
+def _offsets_2d(rates) -> set:
+    """Offsets (row, col) one output of a stack of 3×3 layers with these rates reads, by enumeration."""
+    reach = {(0, 0)}
+    for r in rates:
+        reach = {(a + r * u, b + r * v) for a, b in reach for u in (-1, 0, 1) for v in (-1, 0, 1)}
+    return reach
+
+
+def _rate_tuples():
+    yield ()
+    for r in range(1, 49):
+        yield (r,)
+    for size in (2, 3):
+        yield from combinations_with_replacement(range(1, 13), size)
+
+
+@claim(
+    "nb07-design-warning",
+    statement="design_report warns about holes for a head of two or more dilated 3×3 layers whose coverage has "
+              "holes, and its warning says 'disjoint pixel sets' exactly when an output and its row neighbour "
+              "read no common pixel, else the share they still have in common; without a head the summary names "
+              "no rate.",
+    domain=Domain(params={"rates": tuple(_rate_tuples())}, dims=(2,), reach=("widget.design",),
+                  note="rate multisets (the offsets a stack reads do not depend on the order), rates 1-12 for "
+                       "2 and 3 layers, single rates 1-48; 512 input at output stride 16"),
+    breaks=({"rates": (1, 2, 9)}, {"rates": (2, 3, 5)}, {"rates": (1, 4, 7)}),
+    where=("docstring:helpers.design.design_report",),
+)
+def _design_warning():
+    from ..design import design_report
+
+    for rates in _rate_tuples():
+        r = design_report(512, 16, rates=rates)
+        grid = [w for w in r.warnings if w.startswith("gridding")]
+        if not rates:
+            if "taps" in r.summary() or grid:
+                yield {"rates": rates}
+            continue
+        reads = _offsets_2d(rates)
+        neighbour = {(a, b + 1) for a, b in reads}
+        shared = len(reads & neighbour) / len(reads)
+        lo = min(a for a, _ in reads)
+        holes = (max(a for a, _ in reads) - lo + 1) ** 2 - len(reads)
+        should_warn = sum(x > 1 for x in rates) >= 2 and holes > 0
+        if bool(grid) != should_warn:
+            yield {"rates": rates, "warned": bool(grid)}
+        elif grid and (("disjoint pixel sets" in grid[0]) != (shared == 0)
+                       or (shared > 0 and f"{shared:.0%}" not in grid[0])):
+            yield {"rates": rates, "text": grid[0]}

@@ -1,0 +1,415 @@
+"""helpers.audit on a model zoo and on one small case per operator rule, against autograd.
+
+The truth is measured here, independently of the audit's code: a float64 copy of the model with
+positive weights, batch norm made the identity, saturating activations and norms replaced by the
+identity, max pooling by average pooling (all patched at module and functional level in this file)
+and pools to one cell detached (so the *local* field is measured; the audit lists the global paths
+apart). The gradient of one output, summed over channels, marks every input cell it reaches.
+Only the public API of the audit is used (``report.at``, ``field_of``, ``coverage``, ``holes``).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+torchvision = pytest.importorskip("torchvision")
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+from helpers import audit  # noqa: E402
+from helpers.audit import AuditRefusal, module_names, register_rule  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the oracle: written here, sharing nothing with helpers.audit
+# ---------------------------------------------------------------------------------------------------
+
+_SATURATING = (nn.ReLU6, nn.Hardtanh, nn.Hardsigmoid, nn.Hardswish, nn.Sigmoid, nn.SiLU, nn.GELU, nn.Tanh,
+               nn.GroupNorm, nn.LayerNorm, nn.InstanceNorm1d, nn.InstanceNorm2d, nn.InstanceNorm3d, nn.Mish,
+               nn.Dropout, nn.Dropout2d)
+
+
+class _Cut(nn.Module):
+    """A pool to one cell whose output is a constant 1: the global path is cut (and an SE gate stays near 1)."""
+
+    def __init__(self, pool):
+        super().__init__()
+        self.pool = pool
+
+    def forward(self, x):
+        y = self.pool(x)
+        return torch.ones_like(y).detach() if all(n == 1 for n in y.shape[2:]) else y
+
+
+def _oracle_copy(model):
+    m = copy.deepcopy(model).double().eval()
+    for name, mod in list(m.named_modules()):
+        for child_name, child in list(mod.named_children()):
+            new = None
+            if isinstance(child, _SATURATING) or "LayerNorm" in type(child).__name__:
+                new = nn.Identity()
+            elif isinstance(child, (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d)):
+                avg = {nn.MaxPool1d: nn.AvgPool1d, nn.MaxPool2d: nn.AvgPool2d, nn.MaxPool3d: nn.AvgPool3d}[type(child)]
+                new = avg(child.kernel_size, child.stride, child.padding, ceil_mode=child.ceil_mode,
+                                   count_include_pad=False)
+            elif isinstance(child, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+                new = _Cut(nn.AdaptiveAvgPool2d(child.output_size))
+            if new is not None:
+                setattr(mod, child_name, new)
+    with torch.no_grad():
+        for mod in m.modules():
+            if "StdConv" in type(mod).__name__:  # timm's weight standardisation would zero constant weights
+                mod.forward = (lambda conv: lambda x: F.conv2d(x, conv.weight, None, conv.stride, conv.padding,
+                                                               conv.dilation, conv.groups))(mod)
+            if isinstance(mod, (nn.modules.conv._ConvNd, nn.Linear)):
+                mod.weight.fill_(1.0 / mod.weight[0].numel())  # averaging: values stay near 1 (SE gates multiply)
+                if mod.bias is not None:
+                    mod.bias.zero_()
+            if isinstance(mod, nn.modules.batchnorm._BatchNorm) or type(mod).__name__ == "FrozenBatchNorm2d":
+                mod.running_mean.zero_()
+                mod.running_var.fill_(1.0)
+                if getattr(mod, "weight", None) is not None:
+                    mod.weight.fill_(1.0)
+                    mod.bias.zero_()
+    for p in m.parameters():
+        p.requires_grad_(False)
+    return m
+
+
+def _functional_patches(monkeypatch):
+    avg = F.avg_pool2d
+
+    def max_as_avg(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+        assert dilation in (1, (1, 1)), "the oracle handles undilated max pooling only"
+        return avg(x, kernel_size, stride, padding, ceil_mode, False)
+
+    def cut_adaptive(x, size):
+        y = F.adaptive_avg_pool2d.__wrapped__(x, size) if hasattr(F.adaptive_avg_pool2d, "__wrapped__") else \
+            torch._C._nn.adaptive_avg_pool2d(x, size if isinstance(size, (list, tuple)) else (size, size))
+        return y.detach() if all(n == 1 for n in y.shape[2:]) else y
+
+    monkeypatch.setattr(F, "max_pool2d", max_as_avg)
+    monkeypatch.setattr(F, "relu6", lambda x, inplace=False: x)
+    monkeypatch.setattr(F, "hardsigmoid", lambda x, inplace=False: x)
+    monkeypatch.setattr(F, "hardswish", lambda x, inplace=False: x)
+    monkeypatch.setattr(F, "adaptive_avg_pool2d", cut_adaptive)
+
+
+def measured_reach(model, size, *, channels=3, module=None, key=None, monkeypatch=None, points=()):
+    """Boolean maps of the input cells each output in ``points`` reaches (gradient, float64)."""
+    m = _oracle_copy(model)
+    if monkeypatch is not None:
+        _functional_patches(monkeypatch)
+    grabbed = []
+    if module:
+        dict(m.named_modules())[module].register_forward_hook(lambda mod, a, o: grabbed.append(o))
+    x = torch.ones(len(points), channels, *size, dtype=torch.float64, requires_grad=True)
+    out = m(x)
+    y = grabbed[-1] if module else out
+    if key is not None:
+        y = y[key]
+    total = sum(y[(b, slice(None)) + tuple(p)].sum() for b, p in enumerate(points))
+    (g,) = torch.autograd.grad(total, x)
+    return tuple(y.shape[2:]), [(g[b].abs().sum(0) > 0).numpy() for b in range(len(points))]
+
+
+def span_of(seen):
+    spans = []
+    for axis in range(seen.ndim):
+        other = tuple(a for a in range(seen.ndim) if a != axis)
+        hits = np.flatnonzero(seen.any(axis=other) if other else seen)
+        spans.append((int(hits[0]), int(hits[-1])) if len(hits) else None)
+    return tuple(spans)
+
+
+def clipped(field, size):
+    return tuple((max(lo, 0), min(hi, n - 1)) for (lo, hi), n in zip(field, size))
+
+
+def agrees_with_autograd(model, size, report, *, channels=3, module=None, key=None, monkeypatch=None):
+    interior = report.interior
+    corner = (0,) * len(size)
+    out_size, (seen0, seen) = measured_reach(model, size, channels=channels, module=module, key=key,
+                                             monkeypatch=monkeypatch, points=(corner, interior))
+    assert out_size == report.output_size
+    # the field includes padding and cells a dilation skips: the measured span lies inside it, and
+    # the exact set of cells reached inside the field is compared below
+    for got, field in ((span_of(seen), report.field_of(interior)), (span_of(seen0), report.field_of(corner))):
+        for (lo, hi), (flo, fhi) in zip(got, clipped(field, size)):
+            assert flo <= lo <= hi <= fhi, (got, field)
+    box = tuple(slice(lo, hi + 1) for lo, hi in clipped(report.field_of(interior), size))
+    np.testing.assert_array_equal(seen[box], report.coverage > 0)
+    assert not seen.sum() - seen[box].sum()
+
+
+# ---------------------------------------------------------------------------------------------------
+# one case per rule
+# ---------------------------------------------------------------------------------------------------
+
+
+class Functional(nn.Module):
+    """F.conv2d, slicing, chunk, F.pad modes, x.ndim and shape-dependent Python."""
+
+    def __init__(self, mode):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(4, 3, 3, 3))
+        self.mode = mode
+
+    def forward(self, x):
+        if x.ndim == 4 and x.shape[-1] % 2 == 1:  # shape-dependent: odd widths lose a column
+            x = x[..., :-1]
+        x = F.pad(x, (1, 2, 2, 1), mode=self.mode)
+        x = F.conv2d(x, self.w, stride=(2, 1), dilation=(1, 2))
+        a, b = x.chunk(2, dim=1)
+        return torch.cat([a[:, :, 1:, ::2], b[:, :, :-1, ::2]], dim=1)
+
+
+class SubclassConv(nn.Conv2d):
+    def forward(self, x):  # a timm-style "same" convolution: pads by hand, then F.conv2d
+        pad = max(0, (x.shape[-1] - 1) * 0 + self.kernel_size[0] - 1)
+        return F.conv2d(F.pad(x, (pad // 2, pad - pad // 2) * 2), self.weight, self.bias, self.stride, 0,
+                        self.dilation, self.groups)
+
+
+CASES = {
+    "functional-constant": (lambda: Functional("constant"), (21, 19)),
+    "functional-reflect": (lambda: Functional("reflect"), (20, 23)),
+    "functional-replicate": (lambda: Functional("replicate"), (17, 18)),
+    "conv2d-subclass": (lambda: nn.Sequential(SubclassConv(3, 4, 4, stride=2), SubclassConv(4, 4, 3)), (19, 22)),
+    "pixel-shuffle": (lambda: nn.Sequential(nn.Conv2d(3, 12, 3), nn.PixelShuffle(2), nn.Conv2d(3, 2, 3)), (13, 15)),
+    "pixel-unshuffle": (lambda: nn.Sequential(nn.PixelUnshuffle(2), nn.Conv2d(12, 2, 3, padding=1)), (14, 18)),
+    "transposed-output-size": (None, (11, 9)),
+    "adaptive-7-to-3": (lambda: nn.Sequential(nn.AdaptiveAvgPool2d(3), nn.Conv2d(3, 1, 1)), (7, 7)),
+    "adaptive-10-to-4": (lambda: nn.Sequential(nn.Conv2d(3, 3, 3), nn.AdaptiveMaxPool2d((4, 3))), (12, 11)),
+    "maxpool-ceil": (lambda: nn.Sequential(nn.MaxPool2d(3, 2, 1, ceil_mode=True), nn.MaxPool2d(2, ceil_mode=True)), (22, 17)),
+    "dilated-stack": (lambda: nn.Sequential(*[nn.Conv2d(2 if i else 3, 2, 3, dilation=r, padding=r)
+                                              for i, r in enumerate((1, 2, 5))]), (40, 40)),
+}
+for _mode in ("nearest", "nearest-exact", "bilinear", "bicubic", "area"):
+    for _size in ((9, 13), (30, 17)):
+        CASES[f"resize-{_mode}-{_size[0]}"] = (
+            (lambda mode, size: lambda: nn.Sequential(nn.Conv2d(3, 2, 3), nn.Upsample(size=size, mode=mode)))(_mode, _size),
+            (19, 21))
+for _mode in ("bilinear", "bicubic"):
+    CASES[f"antialias-{_mode}"] = (
+        (lambda mode: lambda: nn.Sequential(nn.Conv2d(3, 2, 1), _Resize((7, 5), mode)))(_mode), (33, 26))
+
+
+class _Resize(nn.Module):
+    def __init__(self, size, mode):
+        super().__init__()
+        self.size, self.mode = size, mode
+
+    def forward(self, x):
+        return F.interpolate(x, size=self.size, mode=self.mode, antialias=True, align_corners=False)
+
+
+class _TransposedTo(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.down = nn.Conv2d(3, 4, 3, stride=2, padding=1)
+        self.up = nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+
+    def forward(self, x):
+        return self.up(self.down(x), output_size=x.shape[-2:])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_against_autograd(name):
+    torch.manual_seed(0)
+    build, size = CASES[name]
+    model = _TransposedTo() if build is None else build()
+    report = audit(model, size, in_channels=3)
+    with torch.no_grad():
+        assert report.output_size == tuple(model(torch.zeros(1, 3, *size)).shape[2:])
+    agrees_with_autograd(model, size, report)
+    assert not report.global_paths
+
+
+def test_adaptive_pool_field_that_does_not_divide():
+    report = audit(nn.AdaptiveAvgPool2d(3), 7, in_channels=1)
+    # PyTorch's windows: floor(i*7/3) .. ceil((i+1)*7/3) - 1, i.e. rows 0-2, 2-4, 4-6
+    assert [report.field_of((i, i))[0] for i in range(3)] == [(0, 2), (2, 4), (4, 6)]
+
+
+def test_conv1d_wavenet_and_conv3d():
+    class WaveNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.convs = nn.ModuleList(nn.Conv1d(2, 2, 2, dilation=d) for d in (1, 2, 4, 8))
+
+        def forward(self, x):
+            for conv in self.convs:
+                x = x[..., -conv(F.pad(x, (conv.dilation[0], 0))).shape[-1]:] + conv(F.pad(x, (conv.dilation[0], 0)))
+            return x
+
+    net = WaveNet()
+    report = audit(net, (40,))
+    assert report.receptive_field == (16,) and report.field_of((20,)) == ((5, 20),)
+    agrees_with_autograd(net, (40,), report, channels=2)
+    net3 = nn.Sequential(nn.Conv3d(1, 2, 3, stride=(1, 2, 2), padding=1), nn.MaxPool3d(2), nn.Conv3d(2, 1, 3))
+    report3 = audit(net3, (12, 16, 14))
+    assert len(report3.output_size) == 3
+    agrees_with_autograd(net3, (12, 16, 14), report3, channels=1)
+
+
+def test_global_paths_are_flagged_not_counted():
+    for norm in (nn.GroupNorm(2, 4), nn.InstanceNorm2d(4), nn.LayerNorm([16, 16])):
+        net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), norm, nn.Conv2d(4, 4, 3, padding=1))
+        report = audit(net, 16)
+        assert report.receptive_field == (5, 5) and report.global_paths, type(norm).__name__
+    se = torchvision.models.mobilenet_v3_small(weights=None)
+    fields = {n: audit(se, n).receptive_field for n in (64, 97, 161)}
+    assert len(set(fields.values())) == 1, fields  # the local field does not depend on the input size
+    assert audit(se, 64).global_paths
+
+
+def test_holes_apart_from_the_unread_border():
+    net = nn.Sequential(nn.Conv2d(1, 1, 3, stride=2), nn.Conv2d(1, 1, 5, padding=2))
+    report = audit(net, 8)
+    assert report.holes == 0 and report.unread == 15  # row 7 and column 7: no output reads them
+    assert report.verify(net).ok
+
+
+def test_classifier_is_read_up_to_its_last_feature_map():
+    report = audit(torchvision.models.resnet18(weights=None), 64)
+    assert report.at.startswith("layer4") and report.output_size == (2, 2)
+    assert any("not a feature map" in n for n in report.notes)
+
+
+def test_at_is_local_and_names_repeated_modules():
+    swin = torchvision.models.swin_t(weights=None)
+    report = audit(swin, 64, at="features.0.0")  # the patch embedding: a 4x4 stride-4 convolution
+    assert report.receptive_field == (4, 4) and report.output_stride == (4, 4)
+    with pytest.raises(AuditRefusal, match="at=") as info:
+        audit(swin, 64)
+    assert info.value.operator and info.value.way_round
+
+    class Twice(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 3, 3)
+
+        def forward(self, x):
+            return self.conv(self.conv(x))
+
+    with pytest.raises(ValueError, match="ran 2 times; pass call="):
+        audit(Twice(), 16, at="conv")
+    assert audit(Twice(), 16, at="conv", call=1).receptive_field == (5, 5)
+    assert module_names(Twice(), 16) == {"conv": 2}
+    fpn = torchvision.models.detection.backbone_utils.resnet_fpn_backbone(backbone_name="resnet18", weights=None)
+    reports = {k: audit(fpn, 96, key=k).output_stride for k in ("0", "3", "pool")}
+    assert reports == {"0": (4, 4), "3": (32, 32), "pool": (64, 64)}
+
+
+def test_refusal_names_operator_line_and_way_round():
+    class Roll(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 3, 3)
+
+        def forward(self, x):
+            return torch.roll(self.conv(x), 1, dims=2)
+
+    with pytest.raises(AuditRefusal) as info:
+        audit(Roll(), 16)
+    text = str(info.value)
+    assert "roll" in text and "torch.roll(self.conv(x), 1, dims=2)" in text and "at='conv'" in text
+    assert "register_rule" in text
+    register_rule(torch.ops.aten.roll, "global")
+    try:
+        assert any("roll" in n for n in audit(Roll(), 16).notes)  # accepted: read up to 'conv', with a note
+    finally:
+        from helpers.audit import rules
+        rules._RULES.pop("roll", None)
+
+
+def test_report_formats():
+    report = audit(nn.Sequential(nn.Conv2d(3, 4, 3, stride=2, padding=1), nn.Conv2d(4, 4, 3)), 16)
+    assert str(report) == report.summary() and "centre of out 0" in str(report)
+    assert "<table>" in report._repr_html_() and "eff. padding" in report.table()
+    d = report.to_dict()
+    assert d["receptive_field"] == (7, 7) and d["layers"][0]["effective_padding"] == (1, 1)
+    assert report.center == report.centre
+
+
+# ---------------------------------------------------------------------------------------------------
+# the zoo: torchvision (and timm when installed) with weights=None
+# ---------------------------------------------------------------------------------------------------
+
+TV_CLASSIFIERS = [  # one or two per family (CI time); resnet50 and VGG-16 are in tests/test_audit.py
+    "resnet18", "densenet121", "googlenet", "inception_v3", "mobilenet_v2", "mobilenet_v3_large",
+    "mobilenet_v3_small", "mnasnet0_5", "shufflenet_v2_x0_5", "squeezenet1_1", "efficientnet_b0",
+    "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny",
+]
+TV_REFUSED = ["vit_b_16", "swin_t", "swin_v2_t", "maxvit_t"]  # tokens: positions regrouped or a class token
+SIZES = [(64, 97), (75, 75), (97, 64), (80, 113)]  # none a multiple of 32 on both axes
+
+
+@pytest.mark.parametrize("index,name", list(enumerate(TV_CLASSIFIERS)))
+def test_torchvision_zoo_against_autograd(index, name, monkeypatch):
+    torch.manual_seed(0)
+    size = SIZES[index % len(SIZES)] if name != "inception_v3" else (99, 111)
+    model = getattr(torchvision.models, name)(weights=None)
+    report = audit(model, size)
+    module = re.sub(r" \(last feature map\)$", "", report.at)
+    assert module != report.at, report.at  # a classifier: read up to its last feature map, with a note
+    agrees_with_autograd(model, size, report, module=module, monkeypatch=monkeypatch)
+
+
+SEGMENTATION = [
+    ("fcn_resnet50", (97, 75)), ("deeplabv3_mobilenet_v3_large", (75, 97)), ("lraspp_mobilenet_v3_large", (81, 70)),
+]
+
+
+@pytest.mark.parametrize("name,size", SEGMENTATION)
+def test_segmentation_zoo_against_autograd(name, size, monkeypatch):
+    torch.manual_seed(0)
+    model = getattr(torchvision.models.segmentation, name)(weights=None, weights_backbone=None)
+    report = audit(model, size)
+    assert report.output_size == size
+    agrees_with_autograd(model, size, report, key="out", monkeypatch=monkeypatch)
+
+
+@pytest.mark.parametrize("name", TV_REFUSED)
+def test_token_models_are_refused_with_a_way_round(name):
+    model = getattr(torchvision.models, name)(weights=None)
+    with pytest.raises(AuditRefusal) as info:
+        audit(model, 64 if name.startswith("swin") else 224)  # ViT and MaxViT run only at 224
+    assert info.value.operator and "at=" in info.value.way_round
+
+
+TIMM = ["resnet18", "efficientnet_b0", "mobilenetv3_small_050", "regnetx_002", "convnext_atto", "cspdarknet53",
+        "xception41", "repvgg_a0", "dla34", "hrnet_w18_small", "ghostnet_050", "res2net50_14w_8s", "nf_resnet26",
+        "mobilevit_xxs", "tf_efficientnet_b0", "rexnet_100"]
+
+
+DIVISIBLE = {"dla34", "hrnet_w18_small"}  # these architectures only run when the sides divide by 32
+
+
+@pytest.mark.parametrize("index,name", list(enumerate(TIMM)))
+def test_timm_zoo(index, name, monkeypatch):
+    timm = pytest.importorskip("timm")
+    torch.manual_seed(0)
+    model = timm.create_model(name, pretrained=False, num_classes=10)
+    size = SIZES[index % len(SIZES)] if name not in DIVISIBLE else (96, 64)
+    try:
+        report = audit(model, size)
+    except AuditRefusal as refusal:
+        assert refusal.operator and refusal.way_round
+        pytest.skip(f"refused: {refusal}")
+    module = re.sub(r" \(last feature map\)$", "", report.at)
+    agrees_with_autograd(model, size, report, module=module, monkeypatch=monkeypatch)
