@@ -142,7 +142,10 @@ def _torch_skipped_pixels():
     statement="Without dilation: the padded pixels after the last window number (N + 2P − K) mod S and no window "
               "reads them; with S ≤ K the unread input pixels are exactly the input pixels after the last window; "
               "with S > K the S − K padded pixels between two neighbouring windows are unread.",
-    domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P}, kinds=("conv",), dims=(1,), reach=_EXPLORER),
+    domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P}, kinds=("conv",), dims=(1,), reach=_EXPLORER,
+                  note="no d: the statement is about undilated layers. The explorer in 01 offers d 1–8, and "
+                       "with dilation S ≤ K can skip middle pixels (N 8, K 2, d 3, S 2, P 0: input pixels 1 and "
+                       "6 unread, PyTorch autograd), so the S ≤ K sentence says 'no dilation'."),
     torch_check=_torch_skipped_pixels,
 )
 def _skipped_pixels():
