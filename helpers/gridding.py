@@ -530,11 +530,6 @@ def coverage_build_up(rates: Sequence[int], *, kernel: int = 3) -> list[tuple[st
 # --------------------------------------------------------------------------
 
 
-def _reached_offsets(rates: Sequence[int], kernel: int) -> np.ndarray:
-    """1-D boolean mask of the offsets ``sum_l t_l d_l`` (``t_l`` in ``0 … K-1``) a stack reaches."""
-    return _path_counts(dilated_stack(rates, kernel=kernel)) > 0
-
-
 @dataclass(frozen=True)
 class GriddingKinds:
     """A rate schedule judged by each of the three definitions of gridding (see :func:`gridding_by_definition`).
@@ -598,7 +593,7 @@ def gridding_by_definition(rates: Sequence[int], *, kernel: int = 3) -> Gridding
     Pure numpy, no figure: the design lab (``helpers.design``) can word its
     warnings from it. In 2-D the field is the outer product of the 1-D one,
     so the three answers hold for horizontal, vertical and diagonal
-    neighbours alike (a diagonal neighbour shares even less).
+    neighbours alike (a diagonal neighbour shares no more than a horizontal one).
 
     Defined in notebook ``05_gridding_artifacts``.
 
@@ -620,13 +615,9 @@ def gridding_by_definition(rates: Sequence[int], *, kernel: int = 3) -> Gridding
     >>> gridding_by_definition((1, 1, 2, 4, 8, 16)).holes   # Yu & Koltun's context module: no holes
     0
     """
-    if isinstance(rates, (str, bytes)) or not hasattr(rates, "__len__"):
-        raise TypeError(f"rates must be a sequence of integers, got {rates!r}")
-    rs = tuple(check_int(f"rates[{i}]", r, 1) for i, r in enumerate(rates))
-    if not rs:
-        raise ValueError("rates must hold at least one dilation rate, got 0")
-    k = check_int("kernel", kernel, 1)
-    counts = _path_counts(dilated_stack(rs, kernel=k))
+    layers = dilated_stack(rates, kernel=kernel)  # validates the rates and the kernel
+    rs, k = tuple(layer.dilation for layer in layers), layers[0].kernel
+    counts = _path_counts(layers)
     seen = counts > 0
     shared = int((seen[1:] & seen[:-1]).sum())
     signs = np.where(np.arange(len(counts)) % 2 == 0, 1.0, -1.0)

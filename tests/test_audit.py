@@ -140,10 +140,10 @@ def test_vgg16_published_numbers_and_sizes():
 def test_vgg16_verify():
     torch.manual_seed(0)
     model = torchvision.models.vgg16(weights=None)
-    report = audit(model, 256, at="features")
+    report = audit(model, (240, 48), at="features")  # tall and narrow: float64 at full width costs
     result = report.verify(model)
     assert result.ok, str(result)
-    assert report.field[0][0] >= 0 and report.field[0][1] <= 255  # the whole 212 field is measured
+    assert report.field[0][0] >= 0 and report.field[0][1] <= 239  # the whole 212 field is measured
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def _readable_before(graph: Graph, calls: dict[str, list[Any]], blocked: int) ->
         if not name:
             continue
         lay = runs[-1]
-        if not hasattr(lay, "node") or lay.node >= blocked or lay.node <= best_node:
+        if not hasattr(lay, "node") or lay.node >= blocked or lay.node < best_node:
             continue
         if any(isinstance(graph.nodes[i], Opaque) for i in graph.ancestors(lay.node)):
             continue
@@ -38,7 +38,9 @@ def _refuse(graph: Graph, target: int, calls: dict[str, list[Any]], label: str) 
     first = opaque[0]
     before = _readable_before(graph, calls, first.index)
     way = first.hint
-    if before:
+    if before and way.startswith("audit a module that runs before it"):
+        way = f"audit up to it with at={before!r}"
+    elif before:
         way = f"audit up to it with at={before!r}, or {way}"
     where = f" in module {first.where!r}" if first.where else ""
     line = f" (source: {first.source_line})" if first.source_line else ""

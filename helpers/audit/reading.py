@@ -118,10 +118,10 @@ def user_source_line() -> str:
     """The innermost frame outside torch and this package: ``file:line: code``."""
     import torch
 
-    torch_dir = os.path.dirname(os.path.abspath(torch.__file__))
+    torch_dir = os.path.dirname(os.path.abspath(torch.__file__)) + os.sep
     for frame in reversed(traceback.extract_stack()):
         path = os.path.abspath(frame.filename)
-        if path.startswith(torch_dir) or path.startswith(_HERE) or "contextlib" in path:
+        if path.startswith(torch_dir) or path.startswith(_HERE + os.sep) or "contextlib" in path:
             continue
         return f"{os.path.basename(path)}:{frame.lineno}: {(frame.line or '').strip()}"
     return ""
@@ -160,8 +160,12 @@ def _mode_class() -> type:
                 layouts = rule(reader, func, args, kwargs, out)
             except rules.NoRule as exc:
                 name = rules.op_name(func)
-                hint = (f"audit a sub-module that does not use it (at=...), or register a rule: "
-                        f"helpers.audit.register_rule(torch.ops.aten.{name.split('.')[0]}, 'pointwise')")
+                if rule is None:
+                    hint = (f"audit a sub-module that does not use it (at=...), unwrap a wrapper's .module, or "
+                            f"register a rule: helpers.audit.register_rule(torch.ops.aten.{name.split('.')[0]}, "
+                            "'pointwise' or 'global' or a function)")
+                else:
+                    hint = "audit a module that runs before it (at=...)"
                 srcs = [reader.layout(t) for t in tracked]
                 layouts = _map_tensors(out, lambda t: reader.opaque_layout(
                     t, str(exc) or f"no rule for the operator aten.{name}", name, hint, srcs))

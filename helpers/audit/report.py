@@ -37,6 +37,7 @@ def _fmt(v: Any) -> str:
 @dataclass(frozen=True)
 class AuditRow:
     """One layer of an audited network, per spatial axis (``(height, width)`` for images).
+    Taught in notebook ``08_audit_a_real_network``.
 
     ``r``, ``jump`` and ``start`` follow Araujo et al.: ``jump`` is their
     *effective stride* S and ``start`` = −P, minus their *effective padding*
@@ -88,6 +89,7 @@ _HEADER = ["layer", "kind", "size", "k", "s", "p", "d", "r", "eff. stride", "eff
 @dataclass(frozen=True)
 class AuditReport:
     """What :func:`helpers.audit` found; every number per spatial axis (``(height, width)`` for images).
+    Taught in notebook ``08_audit_a_real_network``.
 
     Attributes
     ----------
@@ -226,6 +228,11 @@ class AuditReport:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        size = "×".join(map(str, self.input_size))
+        return (f"AuditReport(at={self.at!r}, input {size}, output_size={self.output_size}, "
+                f"receptive_field={self.receptive_field}, holes={self.holes}, global_paths={len(self.global_paths)})")
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(h)}</th>" for h in _HEADER)

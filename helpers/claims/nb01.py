@@ -116,12 +116,34 @@ def _reads(n: np.ndarray, k: int, s: int, p: int) -> "tuple[np.ndarray, np.ndarr
     return fits.astype(np.int64) @ covers.astype(np.int64), fits.sum(axis=1)
 
 
+def _torch_skipped_pixels():
+    """PyTorch autograd: an input pixel no window reads gets a zero gradient (all-ones weights)."""
+    import torch
+    import torch.nn.functional as F
+
+    rng = np.random.default_rng(4)
+    for _ in range(100):                            # a seeded sample: autograd calls cost milliseconds
+        n, k, s, p = (int(rng.choice(v)) for v in (_N, _K, _S, _P))
+        if n + 2 * p < k:
+            continue
+        x = torch.zeros(1, 1, n, requires_grad=True)
+        F.conv1d(x, torch.ones(1, 1, k), stride=s, padding=p).sum().backward()
+        unread = set(np.flatnonzero(x.grad[0, 0].numpy() == 0).tolist())
+        length = n + 2 * p
+        starts = _starts(length, k, s)
+        after = {i - p for i in range(starts[-1] + k, length) if p <= i < p + n}
+        gaps = {t + j - p for t in starts[:-1] for j in range(k, s) if p <= t + j < p + n}
+        if unread != (after if s <= k else gaps | after):
+            yield {"n": n, "k": k, "s": s, "p": p, "torch_unread": sorted(unread)}
+
+
 @claim(
     "nb01-skipped-pixels",
     statement="Without dilation: the padded pixels after the last window number (N + 2P − K) mod S and no window "
               "reads them; with S ≤ K the unread input pixels are exactly the input pixels after the last window; "
               "with S > K the S − K padded pixels between two neighbouring windows are unread.",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P}, kinds=("conv",), dims=(1,), reach=_EXPLORER),
+    torch_check=_torch_skipped_pixels,
 )
 def _skipped_pixels():
     """Enumerate the windows, count the reads of each padded pixel, and compare the sets (vectorised over N)."""

@@ -123,7 +123,7 @@ register(Exercise(
         Mistake("holes = gridding", value=lambda: "c",
                 hint=("Holes are unreached pixels; gridding in this course means neighbouring outputs read disjoint "
                       "pixel sets. A rate-1 layer reaches offsets o and o + 1 side by side, so outputs x and x + 1 "
-                      "share pixels: holes, but no decoupled sub-networks.<!-- claim: nb05-rate1-shares -->")),
+                      "share pixels: holes, but no decoupled sub-networks.")),
         Mistake("a common factor is needed", value=lambda: "a",
                 hint=("A common factor is one way to grid; there are others. Write out the offsets of 5, 7: "
                       "5t₁ + 7t₂ with t in 0, 1, 2. Do two of them differ by 1?")),
@@ -134,7 +134,8 @@ register(Exercise(
         f"(shared: {_shared_share((2, 6, 10)):.0%}). Rates 5, 7 share no factor, yet their offsets "
         f"{', '.join(map(str, sorted(set(range(25)) - set(_missing_offsets((5, 7))))))} have no two neighbours "
         f"(shared: {_shared_share((5, 7)):.0%}). Rates 1, 4, 7 leave {_holes((1, 4, 7))} holes, but the rate-1 "
-        f"layer makes neighbouring outputs share most pixels (shared: {_shared_share((1, 4, 7)):.0%})."),
+        f"layer makes neighbouring outputs share pixels (shared: {_shared_share((1, 4, 7)):.0%})."
+        "<!-- claim: nb05-rate1-shares -->"),
 ))
 
 register(Exercise(
