@@ -11,8 +11,9 @@ convention. Three conventions, from the public code of each project:
   (:func:`align_corners_position`).
 - SimpleBaselines / HRNet draw the target of a keypoint at pixel ``x`` on cell
   ``int(x / stride + 0.5)`` and decode cell ``u`` as ``u * stride``, optionally
-  moved a quarter cell towards the larger neighbour (``get_final_preds``):
-  :func:`stride_position`.
+  moved a quarter cell towards the larger neighbour (``get_final_preds``, only
+  when the arg-max cell is at least 2 cells from every border, ``1 < u < n - 1``
+  on both axes, and its two neighbours differ): :func:`stride_position`.
 - CenterNet adds a learned sub-cell offset: ``(u + offset) * stride``
   (:func:`stride_position` with ``shift=offset``).
 
@@ -62,7 +63,8 @@ def stride_position(u: "float | np.ndarray", stride: int, *, shift: "float | np.
 
     ``(u + shift) * stride``. SimpleBaselines and HRNet use ``shift = ±0.25``
     (a quarter cell towards the larger neighbour) when their post-processing is
-    on; CenterNet's ``shift`` is the offset its head regresses.
+    on and the cell is away from the border (``1 < u < n - 1`` on both axes; 0
+    otherwise, and on a tie); CenterNet's ``shift`` is the offset its head regresses.
 
     Examples
     --------

@@ -173,3 +173,16 @@ def test_atrous_rate_changes_size_without_matching_padding():
     # the myth "the atrous rate never changes the output size" holds only with padding = d(k-1)/2
     assert {conv_output_size(33, 3, dilation=d, padding=d) for d in range(1, 10)} == {33}
     assert [conv_output_size(33, 3, dilation=d) for d in (1, 2, 4, 8)] == [31, 29, 25, 17]
+
+
+@pytest.mark.parametrize("name, low", [("n", 1), ("kernel", 1), ("stride", 1), ("dilation", 1), ("padding", 0),
+                                       ("output_padding", 0)])
+def test_transposed_output_size_refuses_each_argument_below_its_range(name, low):
+    """Issue 24, a surviving mutant: transposed_output_size accepted dilation=0 (check_int's lower bound off by one)."""
+    from helpers import transposed_output_size
+
+    args = {"n": 4, "kernel": 3, "stride": 2, "dilation": 1, "padding": 0, "output_padding": 0}
+    args[name] = low - 1
+    n, k = args.pop("n"), args.pop("kernel")
+    with pytest.raises(ValueError, match=name):
+        transposed_output_size(n, k, **args)

@@ -413,3 +413,12 @@ def test_timm_zoo(index, name, monkeypatch):
         pytest.skip(f"refused: {refusal}")
     module = re.sub(r" \(last feature map\)$", "", report.at)
     agrees_with_autograd(model, size, report, module=module, monkeypatch=monkeypatch)
+
+
+def test_circular_padding_is_refused_by_name_and_the_maps_before_it_are_read():
+    """Red-team find (notebook 08): circular padding writes into part of a fresh tensor; it used to
+    surface as 'output is not a tensor computed from the input'. Now a refusal with a way round."""
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Conv2d(4, 4, 3, padding=1, padding_mode="circular"))
+    with pytest.raises(AuditRefusal, match=r"circular padding.*at='0'"):
+        audit(model, 9)
+    assert "receptive field  3\n" in str(audit(model, 9, at="0"))

@@ -174,13 +174,14 @@ def which_grids():
         offs = reached_offsets(rates, 3)
         return not offs & {o + 1 for o in offs}
 
-    a, b = disjoint_neighbours((2, 4, 8)), disjoint_neighbours((1, 2, 9))
-    return {(True, False): "a", (False, True): "b", (True, True): "c"}[(a, b)]
+    grids = [rates for rates in ((2, 6, 10), (1, 4, 7), (5, 7)) if disjoint_neighbours(rates)]
+    return {((2, 6, 10),): "a", ((2, 6, 10), (5, 7)): "b", ((2, 6, 10), (1, 4, 7), (5, 7)): "c"}[tuple(grids)]
 
 
-def overlap_values(k=5, s=2, n=20):
-    out = F.conv_transpose2d(torch.ones(1, 1, n, n), torch.ones(1, 1, k, k), stride=s)[0, 0]
-    inner = out[k : -k, k : -k]
+def overlap_values(k=5, s=2, n=20, d=1):
+    out = F.conv_transpose2d(torch.ones(1, 1, n, n), torch.ones(1, 1, k, k), stride=s, dilation=d)[0, 0]
+    edge = d * (k - 1) + 1
+    inner = out[edge:-edge, edge:-edge]
     return {int(v) for v in torch.unique(inner)}
 
 
@@ -202,25 +203,70 @@ def same_cell_share(d, s):
     return sum((o // s) == ((o + d) // s) for o in range(s)) / s
 
 
-def two_peaks_everywhere(d=20, s=8):
-    # a box-average heatmap puts each object in its cell; a 3×3 extractor keeps two peaks only with an empty cell between
-    return all(((o + d) // s) - (o // s) >= 2 for o in range(s))
+def two_peaks_everywhere(d=12, s=6):
+    # two objects d px apart on the 45° diagonal; each lights its cell; a 3×3 peak test separates them only with an
+    # empty cell between (Chebyshev distance of the cells >= 2); grid offsets swept in 0.1 px steps
+    step = d / math.sqrt(2)
+    offsets = [i / 10 for i in range(10 * s)]
+    return all(max(abs(math.floor((ox + step) / s) - math.floor(ox / s)), abs(math.floor((oy + step) / s) - math.floor(oy / s))) >= 2
+               for ox in offsets for oy in offsets)
 
 
 def safe_stride(d=12):
     return max(s for s in (1, 2, 4, 8, 16, 32, 64) if all((o // s) != ((o + d) // s) for o in range(s)))
 
 
+def plateaus(mask):
+    """Peaks = 8-connected groups of pixels that equal their 3×3 maximum (a flat top is one peak)."""
+    seen, count = set(), 0
+    cells = {(i, j) for i, row in enumerate(mask) for j, v in enumerate(row) if v}
+    for cell in cells:
+        if cell in seen:
+            continue
+        count += 1
+        todo = [cell]
+        while todo:
+            i, j = todo.pop()
+            if (i, j) in seen:
+                continue
+            seen.add((i, j))
+            todo += [(i + a, j + b) for a in (-1, 0, 1) for b in (-1, 0, 1) if (i + a, j + b) in cells]
+    return count
+
+
 def why_bilinear():
-    # an offset where the two objects share a stride-16 cell: the coarse map has one hot cell; after bilinear ×4
-    # the stride-4 array has one local maximum, although a stride-4 map would have separated them (cells 3 apart)
-    o = next(o for o in range(16) if o // 16 == (o + 12) // 16)
-    coarse = torch.zeros(1, 1, 8, 8)
-    coarse[0, 0, 3, o // 16 + 3] = 1.0
-    fine = F.interpolate(coarse, scale_factor=4, mode="bilinear", align_corners=False)
-    peaks = int(((fine == F.max_pool2d(fine, 3, stride=1, padding=1)) & (fine > 0)).sum())
-    stride4_cells_apart = ((o + 12) // 4) - (o // 4)
-    return "a" if peaks >= 1 and stride4_cells_apart >= 2 and fine.shape[-1] == 32 else "?"
+    def peaks_after_resize(di, dj):
+        coarse = torch.zeros(1, 1, 8, 8)
+        coarse[0, 0, 3, 3], coarse[0, 0, 3 + di, 3 + dj] = 1.0, 0.9
+        fine = F.interpolate(coarse, scale_factor=4, mode="bilinear", align_corners=False)
+        mask = ((fine == F.max_pool2d(fine, 3, stride=1, padding=1)) & (fine > 0))[0, 0].tolist()
+        return plateaus(mask)
+
+    right, diagonal = peaks_after_resize(0, 1) == 2, peaks_after_resize(1, 1) == 2
+    return {(True, False): "a", (False, True): "b", (True, True): "c", (False, False): "d"}[(right, diagonal)]
+
+
+def paint_vs_look():
+    def painted(n_map, align):  # where cell n_map - 1 lands when the logits are resized to 512
+        x = torch.zeros(1, 1, 1, n_map)
+        x[..., -1] = 1.0
+        return int(F.interpolate(x, size=(1, 512), mode="bilinear", align_corners=align)[0, 0, 0].argmax())
+
+    def field(rate, os_):  # span, in input pixels, of a 3-tap ASPP layer at rate r on a stride-OS map
+        return 2 * rate * os_ + 1
+
+    moves_paint = {"a": painted(32, False) != painted(32, True),
+                   "b": count_windows(32, 3, 1, 24, 24, 24) != 32,
+                   "c": count_windows(64, 3, 1, 12, 12, 12) != 32}
+    keeps_look = {"a": True, "b": field(24, 16) == field(12, 16), "c": field(12, 8) == field(12, 16)}
+    return [k for k in "abc" if moves_paint[k] and keeps_look[k]][0]
+
+
+def dense_index(n=40, k=5, p=2, s=3, o=7):
+    g = torch.Generator().manual_seed(0)
+    x, w = torch.randn(1, 1, n, generator=g), torch.randn(1, 1, k, generator=g)
+    strided, dense = F.conv1d(x, w, stride=s, padding=p)[0, 0], F.conv1d(x, w, padding=p)[0, 0]
+    return [j for j in range(len(dense)) if torch.isclose(dense[j], strided[o])][0]
 
 
 def degenerate_aspp(n=257):
@@ -242,10 +288,11 @@ def why_average():
 
 
 ANSWERS = {
-    "00-warmup": lambda: count_windows(7, 3, 2, 1, 1, 1),
+    "00-warmup": lambda: count_windows(11, 5, 2, 1, 1, 1),
     "00-what-grows": which_grows,
     "01-even-kernel": even_kernel,
-    "01-never-visited": lambda: never_read_rows(10, 4, 3, 1),
+    "01-never-visited": lambda: never_read_rows(11, 2, 3, 1),
+    "01-dense-index": dense_index,
     "01-output-size": lambda: count_windows(28, 5, 3, 0, 0, 1),
     "01-same-split": lambda: tf_same_split(7, 4, 2, 1),
     "01-shift": shift_is_whole_output_shift,
@@ -258,12 +305,16 @@ ANSWERS = {
     "03-predict-stride-or-dilation": lambda: (lambda a, b: "a" if a > b else "b" if b > a else "c")(
         (lambda lo, hi: hi - lo)(*span([L(5, stride=2)] * 3)), (lambda lo, hi: hi - lo)(*span([L(5, dilation=r) for r in (1, 2, 4)]))),
     "03-vgg-span": lambda: list(span(vgg16_layers(), 3)),
+    "03-stride-position": lambda: (lambda a, b: "a" if a > b else "b" if b > a else "c")(
+        (lambda lo, hi: hi - lo)(*span([L(3, stride=2, padding=1)] + [L(3, padding=1)] * 3)),
+        (lambda lo, hi: hi - lo)(*span([L(3, padding=1)] * 3 + [L(3, stride=2, padding=1)]))),
     "04-aspp-rates": aspp_rates,
     "04-compute-factor": lambda: block4_macs((False, True, True)) / block4_macs((False, False, True)),
     "04-encdec-size": lambda: deconvs(meta_side(resnet50_body(), 150)[0], 3),
     "04-mismatched-padding": lambda: count_windows(count_windows(count_windows(33, 3, 1, 1, 1, 3), 3, 1, 1, 1, 3), 3, 1, 1, 1, 3),
     "04-predict-aspp": lambda: aspp_side((False, False, True), 353, 24),
     "04-which-doubles": which_doubles,
+    "04-paint-vs-look": paint_vs_look,
     "05-degenerate-rate": degenerate_rate,
     "05-largest-hole-free": largest_hole_free,
     "05-predict-235": lambda: len(reached_offsets((2, 3, 5), 3)) < 2 * (2 + 3 + 5) + 1,
@@ -273,6 +324,7 @@ ANSWERS = {
     "06-output-padding-18": lambda: next(
         op for op in range(3) if transposed_length(count_windows(18, 5, 3, 2, 2, 1), 5, 3, 2, 1, op) == 18),
     "06-overlap-values": overlap_values,
+    "06-overlap-dilated": lambda: overlap_values(k=6, s=4, d=2),
     "06-predict-flat": predict_flat,
     "06-simplebaselines": lambda: tuple(deconvs(v, 3) for v in meta_side(resnet50_body(), 384, 288)),
     "07-collision-share": lambda: same_cell_share(12, 16),

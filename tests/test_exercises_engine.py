@@ -182,6 +182,16 @@ def test_the_first_listed_mistake_wins_when_two_match(monkeypatch):
         assert exercises.check_answer("97-overlap", 3) == (False, when_first.hint)  # only one matches
 
 
+def test_vgg_span_without_u_times_s_gets_its_own_hint():
+    """Review rt04: [-90, 121] is output 0's window (u·S forgotten for u = 3), not the generic hint."""
+    # VGG-16 pool5: r = 212, S = 32, P = 90 (notebook 03's table); the answer for u = 3 is [6, 217].
+    assert exercises.check_answer("03-vgg-span", [6, 217])[0]
+    ok, hint = exercises.check_answer("03-vgg-span", [-90, 121])
+    assert not ok and "u·S" in hint and not hint.startswith("Not quite")
+    assert exercises.mistake_for("03-vgg-span", [-90, 121]) == "u·S forgotten"
+    assert exercises.mistake_for("03-vgg-span", (-90, 121)) == "u·S forgotten"
+
+
 def test_a_predicate_that_cannot_judge_an_answer_does_not_match_it(demos, monkeypatch):
     broken = Exercise(key="97-broken", question="?", expected=lambda: 3, hint="generic",
                       explanation=lambda: "3", mistakes=(Mistake("boom", hint="never", when=lambda a: 1 / 0),))

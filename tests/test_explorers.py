@@ -73,14 +73,22 @@ def full_layer(layer: dict) -> dict:
     return out
 
 
+#: The explorer draws maps of at most this many cells per axis (issue 23: a 2-D canvas past the
+#: browser's size limit is blank); a stack with a larger map is refused like one PyTorch refuses.
+DRAWN_MAX = 160
+
+
 def oracle_sizes(n: int, layers: list[dict]) -> list[int]:
-    """Map sizes by walking windows / scattering taps (tests/oracles.py); ValueError where PyTorch refuses."""
+    """Map sizes by walking windows / scattering taps (tests/oracles.py); ValueError where PyTorch refuses
+    or a map is larger than the explorer draws."""
     sizes = [n]
     for layer in map(full_layer, layers):
         out = axis_length(sizes[-1], layer["kind"], layer["kernel"], layer["stride"], layer["padding"],
                           layer["dilation"], layer["ceil_mode"], layer["output_padding"])  # fmt: skip
         if out is None:
             raise ValueError(f"no output for {layer} on {sizes[-1]} cells")
+        if out > DRAWN_MAX:
+            raise ValueError(f"{out} cells: more than the explorer draws")
         sizes.append(out)
     return sizes
 
@@ -389,7 +397,7 @@ def test_limits_and_palette_agree():
     js = run_js([{"op": "limits"}])[0]
     assert {k: tuple(v) for k, v in js["limits"].items()} == LIMITS
     assert tuple(js["kinds"]) == numbers.KINDS
-    assert js["max_size"] == numbers.MAX_SIZE
+    assert js["max_size"] == numbers.MAX_SIZE == DRAWN_MAX
     from helpers.plots import COLORS
 
     assert static.COLORS == COLORS

@@ -39,7 +39,7 @@ def test_postbuild_installs_the_package():
 
 
 #: The README's two set-up commands, exactly: a learner copies the first, CI runs the second verbatim.
-LAB_COMMAND = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[lab]" && jupyter lab --notebook-dir=. notebooks/00_start_here.ipynb'
+LAB_COMMAND = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[lab]" && python -m helpers.notebook_tools enable-save-hook && jupyter lab --notebook-dir=. notebooks/00_start_here.ipynb'
 TEST_COMMAND = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[test]" && pytest'
 
 

@@ -56,5 +56,5 @@ def test_website_first_page_matches_the_readme():
     rows = re.findall(r"^\| (\d\d) \| \{doc\}`([^<`]+) <\.\./notebooks/([^>]+)>` \| (.+?) \|$", intro, re.M)
     readme_rows = [(n, t, name.removesuffix(".ipynb"), q) for n, t, name, q in ROW.findall(README)]
     assert [(n, t.strip(), stem, q) for n, t, stem, q in rows] == readme_rows
-    lab = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[lab]" && jupyter lab --notebook-dir=. notebooks/00_start_here.ipynb'
+    lab = 'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[lab]" && python -m helpers.notebook_tools enable-save-hook && jupyter lab --notebook-dir=. notebooks/00_start_here.ipynb'
     assert lab in intro.splitlines() and lab in README.splitlines()

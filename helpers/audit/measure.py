@@ -27,6 +27,7 @@ __all__ = ["VerifyResult", "verify"]
 @dataclass(frozen=True)
 class VerifyResult:
     """The checks of :meth:`AuditReport.verify`: ``(what, predicted, measured, agrees)``.
+    Taught in notebook ``08_audit_a_real_network``.
 
     Examples
     --------

@@ -167,8 +167,11 @@ def _mode_class() -> type:
                 else:
                     hint = "audit a module that runs before it (at=...)"
                 srcs = [reader.layout(t) for t in tracked]
-                layouts = _map_tensors(out, lambda t: reader.opaque_layout(
-                    t, str(exc) or f"no rule for the operator aten.{name}", name, hint, srcs))
+                why = str(exc) or f"no rule for the operator aten.{name}"
+                layouts = _map_tensors(out, lambda t: reader.opaque_layout(t, why, name, hint, srcs))
+                base = getattr(out, "_base", None) if isinstance(out, torch.Tensor) else None
+                if base is not None and reader.layout(base) is None:  # an in-place write into part of a
+                    _assign(reader, base, reader.opaque_layout(base, why, name, hint, srcs))  # fresh tensor
             except Exception as exc:  # noqa: BLE001 - a rule that fails makes the map opaque, not the run
                 name = rules.op_name(func)
                 srcs = [reader.layout(t) for t in tracked]

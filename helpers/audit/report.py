@@ -37,6 +37,7 @@ def _fmt(v: Any) -> str:
 @dataclass(frozen=True)
 class AuditRow:
     """One layer of an audited network, per spatial axis (``(height, width)`` for images).
+    Taught in notebook ``08_audit_a_real_network``.
 
     ``r``, ``jump`` and ``start`` follow Araujo et al.: ``jump`` is their
     *effective stride* S and ``start`` = −P, minus their *effective padding*

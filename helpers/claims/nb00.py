@@ -60,6 +60,11 @@ def _torch_output_length():
               "lies in the padded input, whenever at least one window fits.",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P, "d": _D}, kinds=("conv", "pool"), dims=(1,),
                   reach=("explorer.conv",)),
+    # the sentence once said "a convolution or pooling layer" without the mode: pooling with ceil_mode=True
+    # (notebook 01) gives 4 windows here, the floor formula 3 (GoogLeNet's MaxPool2d(3, 2, ceil_mode=True)
+    # on 112: 56, not 55); transposed convolutions (notebook 06) follow another rule
+    scope="floor mode",
+    breaks=({"n": 7, "k": 2, "s": 2, "p": 0, "d": 1},),
     sources=("PyTorch Conv2d / MaxPool2d documentation",),
     torch_check=_torch_output_length,
 )

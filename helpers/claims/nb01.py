@@ -142,7 +142,10 @@ def _torch_skipped_pixels():
     statement="Without dilation: the padded pixels after the last window number (N + 2P − K) mod S and no window "
               "reads them; with S ≤ K the unread input pixels are exactly the input pixels after the last window; "
               "with S > K the S − K padded pixels between two neighbouring windows are unread.",
-    domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P}, kinds=("conv",), dims=(1,), reach=_EXPLORER),
+    domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P}, kinds=("conv",), dims=(1,), reach=_EXPLORER,
+                  note="no d: the statement is about undilated layers. The explorer in 01 offers d 1–8, and "
+                       "with dilation S ≤ K can skip middle pixels (N 8, K 2, d 3, S 2, P 0: input pixels 1 and "
+                       "6 unread, PyTorch autograd), so the S ≤ K sentence says 'no dilation'."),
     torch_check=_torch_skipped_pixels,
 )
 def _skipped_pixels():
@@ -258,12 +261,25 @@ def _torch_tf_same():
 
     for k in _K:
         for s in _S[1:]:
-            try:
-                torch.nn.Conv1d(1, 1, k, stride=s, padding="same")
-            except (ValueError, RuntimeError):
-                pass
-            else:
-                yield {"k": k, "s": s, "why": "PyTorch accepted padding='same' with stride > 1"}
+            # the module refuses with ValueError when built, the functional form with RuntimeError when called
+            # (the notebook names both); 2-D: one strided axis is enough to be refused
+            refusals = (
+                ("nn.Conv1d", ValueError, lambda: torch.nn.Conv1d(1, 1, k, stride=s, padding="same")),
+                ("nn.Conv2d", ValueError, lambda: torch.nn.Conv2d(1, 1, k, stride=(1, s), padding="same")),
+                ("F.conv1d", RuntimeError,
+                 lambda: F.conv1d(torch.zeros(1, 1, 9), torch.zeros(1, 1, k), stride=s, padding="same")),
+                ("F.conv2d", RuntimeError,
+                 lambda: F.conv2d(torch.zeros(1, 1, 9, 9), torch.zeros(1, 1, k, k), stride=(s, 1), padding="same")),
+            )
+            for name, error, build in refusals:
+                try:
+                    build()
+                except error:
+                    pass
+                except Exception as exc:   # refused, but not with the error the notebook names
+                    yield {"k": k, "s": s, "api": name, "why": f"{type(exc).__name__}, not {error.__name__}"}
+                else:
+                    yield {"k": k, "s": s, "api": name, "why": "PyTorch accepted padding='same' with stride > 1"}
         w = torch.randn(1, 1, k, dtype=torch.float64)
         for n in (1, 2, 5, 8, 13, 64):
             x = torch.randn(1, 1, n, dtype=torch.float64)
@@ -283,10 +299,12 @@ def _torch_tf_same():
               "windows there; at strides 2–4 a fixed (before, after) padding reproduces TensorFlow's windows for "
               "every N exactly when TensorFlow's 'before' does not change with N — it changes for every odd "
               "K ≥ 3 at stride 2 and every K ≥ 3 at strides 3 and 4, and stays put for K ≤ 2 and for even K at "
-              "stride 2; PyTorch refuses padding='same' at every stride above 1.",
+              "stride 2; PyTorch refuses padding='same' at every stride above 1 (torch.nn.Conv1d/Conv2d with "
+              "ValueError, F.conv1d/conv2d with RuntimeError; in 2-D one strided axis suffices).",
     domain=Domain(params={"n": _N, "k": _K, "s": _S}, kinds=("conv",), dims=(1,), reach=_EXPLORER,
                   note="fixed paddings searched: before and after 0–8"),
-    breaks=({"n": 5, "k": 4, "s": 2},),   # "at stride 2 ... no padding fixed in advance reproduces TF's windows"
+    breaks=({"n": 5, "k": 4, "s": 2},    # "at stride 2 ... no padding fixed in advance reproduces TF's windows"
+            {"n": 9, "k": 3, "s": 2}),   # "PyTorch raises ValueError": F.conv1d/F.conv2d raise RuntimeError
     sources=("TensorFlow padding notes (tf.nn.convolution)", "PyTorch Conv1d documentation"),
     torch_check=_torch_tf_same,
 )
@@ -364,10 +382,13 @@ def _torch_ceil_mode():
 @claim(
     "nb01-ceil-mode",
     statement="PyTorch pooling with ceil_mode=True rounds up — windows at 0, S, 2S, … as long as a window runs "
-              "past the padded input by less than S pixels — and drops a last window that would start in the "
-              "right padding: N_out = ceil((N + 2P − K)/S) + 1, minus 1 if (N_out − 1)·S ≥ N + P.",
+              "past the padded input by less than S pixels — and drops a last window that would start after the "
+              "input (in the right padding or past it): N_out = ceil((N + 2P − K)/S) + 1, minus 1 if (N_out − 1)·S ≥ N + P.",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P}, kinds=("pool-ceil",), dims=(1,), reach=_EXPLORER,
                   note="P > K/2 skipped (PyTorch refuses it)"),
+    # "drops a last window that would start inside the right padding": with P = 0 there is no right padding,
+    # yet the rounded-up third window (start 6, past the 5-pixel input) is dropped; PyTorch gives 2
+    breaks=({"n": 5, "k": 1, "s": 3, "p": 0},),
     sources=("PyTorch MaxPool2d documentation", "ATen pooling_output_shape_pad_lr"),
     torch_check=_torch_ceil_mode,
 )

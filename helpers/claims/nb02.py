@@ -78,8 +78,10 @@ def _torch_keep_size():
 
 @claim(
     "nb02-keep-size",
-    statement="With padding P = d(K − 1)/2 per side the output has ⌈N/S⌉ cells at every stride, whatever the "
-              "rate d (swept where that padding is a whole number, d(K − 1) even: the only case it exists).",
+    statement="With padding P = d(K − 1)/2 per side a convolution's output has ⌈N/S⌉ cells at every stride, "
+              "whatever the rate d (swept where that padding is a whole number, d(K − 1) even: the only case it "
+              "exists). Not swept for pooling: a ceil_mode pool can give one more (PyTorch max_pool1d, N = 6, "
+              "K = 3, S = 2, P = 1: 4 cells), and PyTorch refuses pool padding above K/2.",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "d": _D}, kinds=("conv",), dims=(1,),
                   reach=("explorer.conv",)),
     torch_check=_torch_keep_size,
@@ -96,20 +98,76 @@ def _keep_size():
                         yield {"n": n, "k": k, "s": s, "d": d}
 
 
+def _torch_valid_shrinks():
+    import torch
+
+    for n, k, p in ((16, 3, 2), (33, 3, 0), (9, 2, 1), (20, 5, 4)):
+        sizes = []
+        for d in range(1, 9):
+            if n + 2 * p < d * (k - 1) + 1:
+                break
+            sizes.append(torch.nn.functional.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, k), padding=p,
+                                                    dilation=d).shape[-1])
+        for d, (a, b) in enumerate(zip(sizes, sizes[1:]), start=1):
+            if a - b != k - 1:
+                yield {"n": n, "k": k, "d": d, "p": p}
+
+
 @claim(
     "nb02-valid-shrinks",
-    statement="Without padding, at stride 1, each step up in the rate costs K − 1 output pixels while the "
-              "kernel fits.",
-    domain=Domain(params={"n": _N, "k": _K, "d": _D}, kinds=("conv",), dims=(1,)),
+    statement="With a fixed padding P (valid padding P = 0 included), at stride 1, each step up in the rate "
+              "costs K − 1 output pixels while the kernel fits; the size stays only if P grows with d.",
+    domain=Domain(params={"n": _N, "k": _K, "d": _D, "p": _P}, kinds=("conv",), dims=(1,),
+                  reach=("explorer.conv",)),
     scope="stride 1",
+    # the explorer's dilation preset (N = 16, K = 3, P = 2) once said the size stays when d alone changes
+    breaks=({"n": 16, "k": 3, "d": 2, "p": 2},),
+    torch_check=_torch_valid_shrinks,
 )
 def _valid_shrinks():
-    for n in _N:
+    for length in _padded_lengths():              # the output size depends on N + 2P only
         for k in _K:
             for d in _D[:-1]:
-                a, b = len(_windows(n, k, 1, d)), len(_windows(n, k, 1, d + 1))
+                a, b = len(_windows(length, k, 1, d)), len(_windows(length, k, 1, d + 1))
                 if b and a - b != k - 1:
-                    yield {"n": n, "k": k, "d": d}
+                    yield {"n_pad": length, "k": k, "d": d}
+
+
+def _torch_odd_total():
+    import torch
+
+    for n in (1, 8, 33):
+        for k, d in ((2, 1), (4, 1), (2, 3), (4, 3), (6, 5)):
+            for p in range(0, 8):
+                if n + 2 * p < d * (k - 1) + 1:
+                    continue
+                out = torch.nn.functional.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, k), padding=p,
+                                                 dilation=d).shape[-1]
+                if out == n:
+                    yield {"n": n, "k": k, "d": d, "s": 1, "p": p}
+
+
+@claim(
+    "nb02-odd-total-stride1",
+    statement="At stride 1, when d(K − 1) is odd no symmetric padding P keeps the size N (at a larger stride "
+              "one can give ⌈N/S⌉: N = 8, K = 4, S = 2, P = 1).",
+    domain=Domain(params={"n": tuple(range(1, 65)), "k": _K, "d": _D, "s": _S}, kinds=("conv",), dims=(1,)),
+    scope="stride 1",
+    breaks=({"n": 8, "k": 4, "d": 1, "s": 2},),
+    torch_check=_torch_odd_total,
+)
+def _odd_total_stride1():
+    for n in range(1, 65):
+        for k in _K:
+            for d in _D:
+                if d * (k - 1) % 2 == 0:
+                    continue
+                for p in range(0, d * (k - 1) + 1):
+                    if len(_windows(n + 2 * p, k, 1, d)) == n:
+                        yield {"n": n, "k": k, "d": d, "s": 1, "p": p}
+    # the break stays a break: at stride 2 a symmetric padding does give ceil(N/S) there
+    if len(_windows(8 + 2 * 1, 4, 2, 1)) != 4:
+        yield {"n": 8, "k": 4, "d": 1, "s": 2, "what": "old break no longer shows"}
 
 
 def _first_window(k: int, s: int, d: int, length: int) -> np.ndarray:
@@ -189,7 +247,9 @@ def _residue_interior():
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "d": _D, "p": _P}, kinds=("conv",), dims=(1,),
                   reach=("explorer.conv", "widget.dilation")),
     scope="interior",
-    breaks=({"n": 33, "k": 3, "s": 1, "d": 12, "p": 0},),
+    # n = 15: exercise 02-full-cover once asked without "on a long input"; there K = 3, d = 3, S = 4 has a
+    # 3-pixel interior, all read, although K < S
+    breaks=({"n": 33, "k": 3, "s": 1, "d": 12, "p": 0}, {"n": 15, "k": 3, "s": 4, "d": 3, "p": 0}),
 )
 def _residue_all_read():
     for k in _K:

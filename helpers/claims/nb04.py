@@ -379,6 +379,18 @@ def _reads(v: int, layers: int = 3, k: int = 4, s: int = 2, p: int = 1) -> set[i
     return cells
 
 
+_ENC_CELLS = tuple(range(2, 21))
+
+
+def _reads_finite(v: int, m: int, layers: int = 3, k: int = 4, s: int = 2, p: int = 1) -> set[int]:
+    """Like :func:`_reads`, on a finite encoder map of m cells: each layer's inputs are 0 … size − 1."""
+    cells = {v}
+    for layer in range(layers):
+        size = m * s ** (layers - 1 - layer)  # the input map of this transposed layer, counted from the top
+        cells = {i for o in cells for i in range(size) for t in range(k) if i * s - p + t == o}
+    return cells
+
+
 def _encdec_torch():
     """PyTorch's conv_transpose1d with all-ones weights on a batch of one-hot inputs: which inputs reach each output."""
     import torch
@@ -390,17 +402,28 @@ def _encdec_torch():
         got = set(torch.nonzero(y[:, 0, v]).flatten().tolist())
         if got != _reads(v):
             yield {"v": v}
+    for m in _ENC_CELLS:  # a finite encoder map of m cells: the map's far edge too
+        y = torch.eye(m).unsqueeze(1)
+        for _ in range(3):
+            y = torch.nn.functional.conv_transpose1d(y, torch.ones(1, 1, 4), stride=2, padding=1)
+        for v in range(8 * m):
+            if set(torch.nonzero(y[:, 0, v]).flatten().tolist()) != _reads_finite(v, m):
+                yield {"v": v, "m": m}
 
 
 @claim(
     "nb04-encdec-windows",
     statement="In SimpleBaselines (torchvision ResNet-50, then three ConvTranspose2d with k=4, s=2, p=1) "
-    "each heatmap cell after the first reads two or three neighbouring encoder cells (the first reads one), so its input window is the union "
+    "each heatmap cell reads two or three neighbouring encoder cells, except the first and the last cell of the "
+    "map, which read one (encoder maps of m ≥ 2 cells), so its input window is the union "
     "of their 427-px fields and windows move in 32-px steps; heatmap rows 65–70 all read input rows "
     "11–501.",
-    domain=Domain(params={"v": tuple(range(0, 129))}, kinds=("conv", "transposed"), dims=(1,)),
+    domain=Domain(params={"v": tuple(range(0, 129)), "m": _ENC_CELLS}, kinds=("conv", "transposed"), dims=(1,)),
     scope="SimpleBaselines",
     torch_check=_encdec_torch,
+    # review rt04: the old sentence ("each cell after the first reads two or three") forgot the far edge:
+    # on a 256 input (m = 8) heatmap cell 63 reads encoder cell 7 only.
+    breaks=({"v": 63, "m": 8},),
 )
 def _encdec_windows():
     from ..receptive import receptive_field, resnet50
@@ -418,17 +441,29 @@ def _encdec_windows():
             yield {"v": v}
     if any(windows[v] != (11, 501) for v in range(65, 71)):
         yield {"v": 65}
+    for m in _ENC_CELLS:  # a finite map: neighbouring cells, one at both ends of the heatmap, else two or three
+        for v in range(8 * m):
+            cells = _reads_finite(v, m)
+            want = (1,) if v in (0, 8 * m - 1) else (2, 3)
+            if len(cells) not in want or max(cells) - min(cells) + 1 != len(cells):
+                yield {"v": v, "m": m}
 
 
 
 
 @claim(
     "nb04-encdec-size",
-    statement="A 'same'-padded encoder of output stride 32 followed by three transposed convolutions "
-    "(k=4, s=2, p=1) gives 8·ceil(N/32) cells, never fewer than ceil(N/4), and equal to it when 32 divides N "
-    "or N is 1 to 3 below a multiple of 32.",
-    domain=Domain(params={"n": tuple(range(1, 1026))}, kinds=("conv", "transposed"), dims=(1,), reach=("widget.heatmap",)),
+    statement="A 'same'-padded encoder of output stride E (2 to 32) followed by transposed convolutions that "
+    "multiply the size by U gives U·ceil(N/E) cells; with ResNet-50's output stride 32 and three transposed "
+    "convolutions (k=4, s=2, p=1) that is 8·ceil(N/32) cells, never fewer than ceil(N/4), and equal to it when "
+    "32 divides N or N is 1 to 3 below a multiple of 32. A 'valid' encoder (VGG-16, VALID pools) rounds down.",
+    domain=Domain(
+        params={"n": tuple(range(1, 1026)), "e": (2, 4, 8, 16, 32), "u": (2, 4, 8), "encoder": ("same", "valid")},
+        kinds=("conv", "transposed"), dims=(1,), reach=("widget.heatmap",),
+    ),
     scope="transposed",
+    # review rt04: the general rule was stated for any encoder; VGG-16 (VALID pools) on 513 gives 16 cells, not 17.
+    breaks=({"n": 513, "e": 32, "u": 8, "encoder": "valid"},),
 )
 def _encdec_size():
     for n in range(1, 1026):
@@ -438,3 +473,22 @@ def _encdec_size():
         quarter = len(range(0, n, 4))
         if m != 8 * len(range(0, n, 32)) or m < quarter or (m == quarter) != (n % 32 in (0, 29, 30, 31)):
             yield {"n": n}
+    from ..receptive import Layer
+
+    same3 = Layer(3, stride=2, padding="same")  # data: a kernel, a stride and TF's "SAME" rule (written out in _pads)
+    # the general rule: E = product of 'same' stride-2 layers, U = product of (k = 2s, p = s/2) transposed layers
+    for e in (2, 4, 8, 16, 32):
+        for u in (2, 4, 8):
+            for n in range(1, 130):
+                m = n
+                for _ in range(e.bit_length() - 1):
+                    m = _windows(m, 3, 2, 1, *_pads(same3, m))
+                for _ in range(u.bit_length() - 1):
+                    m = _transposed_size(m, 4, 2, 1, 1)
+                if m != u * len(range(0, n, e)):
+                    yield {"n": n, "e": e, "u": u, "encoder": "same"}
+    # the break: VGG-16's VALID pools round down (16 encoder cells on 513, not ceil(513/32) = 17)
+    from ..receptive import vgg16
+
+    if _stack_size(vgg16(), 513) != 16:
+        yield {"n": 513, "e": 32, "u": 8, "encoder": "valid"}

@@ -260,19 +260,22 @@ def _hdc_sufficient():
 @claim(
     "nb05-hdc-not-necessary",
     statement="The HDC rule is not necessary: (1, 3, 2) has no holes and fails it, and of the orders of "
-              "(1, 2, 3), which all have no holes, only (1, 2, 3) passes. Yu & Koltun's context module "
-              "(1, 1, 2, 4, 8, 16) has no holes and passes.",
-    domain=_domain(),
-    sources=("Wang et al. 2018", "Yu & Koltun 2016"),
+              "(1, 2, 3), which all have no holes, only (1, 2, 3) passes. Yu & Koltun's context module, "
+              "whose seven 3×3 layers have rates (1, 1, 2, 4, 8, 16, 1), has no holes and passes (so does its "
+              "first six, the form the notebook quoted before the red-team pass).",
+    domain=Domain(params={"rates": RATES + (16,), "layers": LAYERS + (6, 7), "k": KERNELS}, kinds=("conv",),
+                  dims=(1, 2), reach=WIDGET, note="the widget's range, and the context module's 6 and 7 layers"),
+    breaks=({"rates": (1, 1, 2, 4, 8, 16, 1), "k": 3, "layers": 7},),
+    sources=("Wang et al. 2018", "Yu & Koltun 2016", "fyu/dilation network.py build_context"),
 )
 def _hdc_not_necessary():
     for rates in itertools.permutations((1, 2, 3)):
         passes = rates[0] == 1 and _m2(rates, 3) <= 3
         if _reach(rates, 3) != _full(rates, 3) or passes != (rates == (1, 2, 3)):
             yield {"rates": rates, "k": 3}
-    ctx = (1, 1, 2, 4, 8, 16)
-    if _reach(ctx, 3) != _full(ctx, 3) or not _m2(ctx, 3) <= 3:
-        yield {"rates": ctx, "k": 3}
+    for ctx in [(1, 1, 2, 4, 8, 16, 1), (1, 1, 2, 4, 8, 16)]:
+        if _reach(ctx, 3) != _full(ctx, 3) or not _m2(ctx, 3) <= 3:
+            yield {"rates": ctx, "k": 3}
 
 
 @claim(
@@ -326,7 +329,10 @@ def _checker_gain_torch():
               "(1 for even d, -1/3 for odd d); a 2-D stack of them multiplies the ±1 checkerboard "
               "(away from the border) by the square of the product over its layers.",
     domain=Domain(params={"rates": RATES, "layers": (1, 2, 3, 4), "k": (3,)}, kinds=("conv",), dims=(1, 2)),
-    scope="3-tap",
+    # red team rt05: the sentence had no "away from the border"; on the 64×64 board the formula holds at
+    # 32 % of the pixels for rates 2, 4, 8 (pixel (0, 0) keeps 0.27 of its contrast, not 1)
+    scope="away from the border",
+    breaks=({"rates": (2, 4, 8), "k": 3, "layers": 3, "pixel": (0, 0)},),
     torch_check=_checker_gain_torch,
 )
 def _checker_gain():
@@ -362,17 +368,20 @@ def _checker_gain():
     "nb05-tusimple",
     statement="In the HDC authors' released ResNet-101 (TuSimple-DUC get_resnet_hdc), block 4 starts with "
               "rates 2, 2, 5, 9 (d1 = 2, no common factor, M2 = 2 <= 3: the paper's two conditions hold) and "
-              "leaves holes; block 5's rates 5, 9, 17 meet neither d1 = 1 nor M2 <= 3 and leave holes; the "
+              "leaves holes; block 5's rates 5, 9, 17 have no common factor (one of the paper's two "
+              "conditions holds) but meet neither d1 = 1 nor M2 <= 3 (M2 = 9) and leave holes; the "
               "whole of blocks 4 and 5 (2, 2, then 5, 9, 1, 2 five times, 5, then 5, 9, 17) has none.",
     domain=Domain(params={"rates": (1, 2, 5, 9, 17), "k": (3,)}, kinds=("network",), dims=(1, 2),
                   note="the released network's rates"),
+    # red team rt05: the notebook said 5, 9, 17 "meets neither" of the paper's two conditions; gcd = 1 meets one
+    breaks=({"rates": (5, 9, 17), "k": 3},),
     sources=("TuSimple/TuSimple-DUC tusimple_duc/networks/resnet.py",),
 )
 def _tusimple():
     four, five = (2, 2, 5, 9), (5, 9, 17)
     if not (math.gcd(*four) == 1 and _m2(four, 3) == 2 and _reach(four, 3) != _full(four, 3)):
         yield {"rates": four}
-    if not (five[0] != 1 and _m2(five, 3) > 3 and _reach(five, 3) != _full(five, 3)):
+    if not (math.gcd(*five) == 1 and five[0] != 1 and _m2(five, 3) == 9 and _reach(five, 3) != _full(five, 3)):
         yield {"rates": five}
     blocks = (2, 2) + (5, 9, 1, 2) * 5 + (5,) + five
     if len(blocks) != 26 or _reach(blocks, 3) != _full(blocks, 3):
@@ -545,3 +554,40 @@ def _widget_verdict():
                   and (("disjoint sets" in text) == (shared == 0)))
             if not ok:
                 yield {"rates": rates, "k": k, "layers": len(rates), "text": text}
+
+
+def _one_by_one_torch():
+    """PyTorch: count the in-map taps of a 3x3 filter at each position (ones input, zero padding d)."""
+    import torch
+    import torch.nn.functional as F
+
+    for n in (9, 33, 65):
+        for d in range(1, n + 3):
+            w = torch.ones(1, 1, 3, 3, dtype=torch.float64)
+            taps = F.conv2d(torch.ones(1, 1, n, n, dtype=torch.float64), w, dilation=d, padding=d)
+            if bool((taps == 1).all()) != (d >= n):
+                yield {"n": n, "d": d, "k": 3}
+
+
+@claim(
+    "nb05-one-by-one",
+    statement="A 3×3 filter with rate d on an N×N map zero-padded by d keeps its centre weight alone (one tap "
+              "inside the map) at every position exactly when d >= N, the map size; at d = N - 1 (N >= 2) the "
+              "four corner positions still have four taps inside.",
+    domain=Domain(params={"n": tuple(range(1, 101)), "d": tuple(range(1, 101)), "k": (3,)}, kinds=("conv",),
+                  dims=(2,)),
+    scope="nine weights",
+    breaks=({"n": 65, "d": 64, "k": 3},),  # red team rt05: "near the map size ... the centre alone"
+    sources=("Chen et al. 2017, Fig. 4",),
+    torch_check=_one_by_one_torch,
+)
+def _one_by_one():
+    for n in range(1, 101):
+        for d in range(1, 101):
+            # per axis, position i keeps tap i - d when i >= d and tap i + d when i + d <= n - 1
+            per_axis = [1 + (i - d >= 0) + (i + d <= n - 1) for i in range(n)]
+            alone = all(c == 1 for c in per_axis)  # 2-D counts are products of the per-axis ones
+            if alone != (d >= n):
+                yield {"n": n, "d": d}
+            if d == n - 1 and n >= 2 and per_axis[0] * per_axis[0] != 4:
+                yield {"n": n, "d": d, "corner": per_axis[0] ** 2}

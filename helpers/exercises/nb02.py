@@ -115,14 +115,16 @@ def _full(k: int, d: int, s: int = 4) -> bool:
 
 register(Exercise(
     key="02-full-cover",
-    question=("Stride 4, a 3-tap kernel with dilation 2 leaves rows unread. Which change leaves no interior row "
+    question=("On a long input, stride 4 with a 3-tap kernel at dilation 2 leaves rows unread. Which change leaves no interior row "
               "unread? " + "; ".join(f"{k}) {v}" for k, v in _FIX_OPTIONS.items())),
     expected=lambda: next(key for key, (k, d) in _FIX_SETTINGS.items() if _full(k, d)),
     hint="two conditions together: no factor shared by S and d, and K ≥ S taps.",
     explanation=lambda: "; ".join(
         f"{key}) K={k}, d={d}: gcd(4, {d}) = {gcd(4, d)}, remainders reached {tap_residues(k, stride=4, dilation=d)}"
         for key, (k, d) in _FIX_SETTINGS.items()
-    ) + ". b reaches the four remainders: gcd(S, d) = 1 and K ≥ S.",
+    ) + (". b reaches the four remainders, so on a long input every interior row is read: gcd(S, d) = 1 and "
+         "K ≥ S.<!-- claim: nb02-residue-all-read --> On a short input, whose interior holds "
+         "fewer than S rows, a or c may also leave no interior row unread."),
     kind="choice",
     options=_FIX_OPTIONS,
     mistakes=(

@@ -132,6 +132,12 @@ register(
                 "(output 0 starts P pixels inside the padding).",
                 value=lambda: [v + _receptive.receptive_field(_receptive.vgg16())[-1].P for v in _vgg_span(3)],
             ),
+            Mistake(
+                "u·S forgotten",
+                hint="that is the window of output 0: output u starts u·S pixels further along, so add u·S "
+                "(here u = 3) to both ends.",
+                value=lambda: _vgg_span(0),
+            ),
         ),
     )
 )

@@ -13,7 +13,9 @@ controls; ``explorer.to_layers()`` gives :class:`helpers.Layer` records for
 :func:`helpers.receptive_field` or :func:`helpers.coverage_map`). Its display
 also carries a standalone HTML rendering (the same JS, inline) and a PNG of
 the default state, so a stored output works on the website and nbviewer with
-no kernel and shows a picture on GitHub.
+no kernel and shows a picture on GitHub. A notebook saved in JupyterLab keeps
+that standalone rendering, not the widget view (which would reopen as "model
+not found"): see :func:`helpers.notebook_tools.pre_save_hook`.
 """
 
 from __future__ import annotations

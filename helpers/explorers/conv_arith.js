@@ -289,56 +289,71 @@ export function refusalSentence(label, allowed) {
 
 // ---------------------------------------------------------------- choosing a layer's kind
 
-// The output sizes m of layer i for which layers i+1.. are valid (m in 1..MAX_SIZE).
-function restAccepts(layers, i) {
-  const ok = new Array(MAX_SIZE + 1).fill(false);
-  for (let m = 1; m <= MAX_SIZE; m++) ok[m] = !stackSizes(m, layers.slice(i + 1)).error;
-  return ok;
-}
-
-// Every setting of one layer with the given kind (and ceil_mode), in the controls' ranges.
-function* settings(kind, ceil) {
-  const r = (key) => {
-    const out = [];
-    for (let v = LIMITS[key][0]; v <= LIMITS[key][1]; v++) out.push(v);
-    return out;
-  };
-  const ops = kind === "transposed" ? r("output_padding") : [0];
-  for (const kernel of r("kernel")) for (const stride of r("stride")) for (const padding of r("padding"))
-    for (const dilation of r("dilation")) for (const output_padding of ops)
-      yield { kind, kernel, stride, padding, dilation, ceil_mode: ceil, output_padding };
+// layerSize's arithmetic without objects or sentences (the kind menu searches thousands of settings
+// per key press): the size, or 0 when there is none.
+function quickSize(kind, ceil, n, k, st, p, d, op) {
+  let out;
+  if (kind === "transposed") {
+    if (op >= Math.max(st, d)) return 0;
+    out = (n - 1) * st - 2 * p + d * (k - 1) + op + 1;
+  } else {
+    if (kind === "pool" && p > Math.floor(k / 2)) return 0;
+    out = Math.floor((n + 2 * p - (d * (k - 1) + 1) + (ceil ? st - 1 : 0)) / st) + 1;
+    if (ceil && (out - 1) * st >= n + p) out -= 1;
+  }
+  return out >= 1 && out <= MAX_SIZE ? out : 0;
 }
 
 // The valid setting of layer i with layer's kind (and ceil_mode) nearest to `layer` (fewest steps
-// over all its numbers), or null when no setting of that layer makes the stack valid.
-// "Valid" is judged with the layers before i as they are; if they are already invalid, layer i
-// is left as asked (its numbers cannot mend an earlier layer).
-export function fitLayer(n, layers, i, layer) {
+// over all its numbers; `first`: any valid one, found fast), or null when no setting of that layer
+// makes the stack valid. "Valid" is judged with the layers before i as they are; if they are already
+// invalid, layer i is left as asked (its numbers cannot mend an earlier layer).
+export function fitLayer(n, layers, i, layer, first = false) {
   const L = normalizeLayer(layer);
   const before = stackSizes(n, layers.slice(0, i));
   if (before.error) return L;
   const nIn = before.sizes[i];
   const rest = restAccepts(layers, i);
-  const fits = (cand) => {
-    const res = layerSize(nIn, cand);
-    return !res.error && rest[res.size];
-  };
-  if (fits(L)) return L;
+  const ok = (k, st, p, d, op) => rest[quickSize(L.kind, L.ceil_mode, nIn, k, st, p, d, op)] === true;
+  if (ok(L.kernel, L.stride, L.padding, L.dilation, L.output_padding)) return L;
+  const ops = L.kind === "transposed" ? LIMITS.output_padding : [0, 0];
   let best = null, bestCost = Infinity;
-  for (const cand of settings(L.kind, L.ceil_mode)) {
-    let cost = 0;
-    for (const key of LAYER_KEYS) cost += Math.abs(cand[key] - L[key]);
-    if (cost < bestCost && fits(cand)) { best = cand; bestCost = cost; }
-  }
+  for (let k = LIMITS.kernel[0]; k <= LIMITS.kernel[1]; k++)
+    for (let st = LIMITS.stride[0]; st <= LIMITS.stride[1]; st++)
+      for (let p = LIMITS.padding[0]; p <= LIMITS.padding[1]; p++)
+        for (let d = LIMITS.dilation[0]; d <= LIMITS.dilation[1]; d++)
+          for (let op = ops[0]; op <= ops[1]; op++) {
+            const cost = Math.abs(k - L.kernel) + Math.abs(st - L.stride) + Math.abs(p - L.padding) +
+              Math.abs(d - L.dilation) + Math.abs(op - L.output_padding);
+            if (cost < bestCost && ok(k, st, p, d, op)) {
+              best = { kind: L.kind, kernel: k, stride: st, padding: p, dilation: d, ceil_mode: L.ceil_mode, output_padding: op };
+              bestCost = cost;
+              if (first) return best;
+            }
+          }
   return best;
+}
+
+// The sizes m (1..MAX_SIZE) of layer i's output for which layers i+1.. are valid, cached per stack.
+const restCache = new Map();
+function restAccepts(layers, i) {
+  const key = JSON.stringify(layers.slice(i + 1).map(normalizeLayer));
+  let ok = restCache.get(key);
+  if (!ok) {
+    ok = new Array(MAX_SIZE + 1).fill(false);
+    for (let m = 1; m <= MAX_SIZE; m++) ok[m] = !stackSizes(m, layers.slice(i + 1)).error;
+    if (restCache.size > 200) restCache.clear();
+    restCache.set(key, ok);
+  }
+  return ok;
 }
 
 // Whether layer i may be switched to `kind` (some setting of its numbers makes the stack valid),
 // with the nearest such layer and, when none exists, why.
-export function kindChoice(n, layers, i, kind) {
+export function kindChoice(n, layers, i, kind, { nearest = true } = {}) {
   const current = normalizeLayer(layers[i]);
   const wanted = normalizeLayer(Object.assign({}, current, { kind }));
-  const fit = fitLayer(n, layers, i, wanted);
+  const fit = fitLayer(n, layers, i, wanted, !nearest);
   if (fit) return { possible: true, layer: fit, reason: "" };
   const trial = layers.slice();
   trial[i] = wanted;

@@ -738,7 +738,7 @@ export function createExplorer(model, el) {
       // a kind is greyed out only when no setting of this layer's numbers makes the stack valid
       const sel = controls[`kind${i}`];
       for (const opt of sel.options) {
-        const choice = opt.value === L.kind ? { possible: true, reason: "" } : A.kindChoice(state.n, state.layers, i, opt.value);
+        const choice = opt.value === L.kind ? { possible: true, reason: "" } : A.kindChoice(state.n, state.layers, i, opt.value, { nearest: false });
         if (opt.disabled !== !choice.possible) opt.disabled = !choice.possible;
         const title = choice.possible ? "" : `${KIND_NAMES[opt.value]} is out: ${choice.reason}`;
         if (opt.title !== title) opt.title = title;
@@ -747,7 +747,7 @@ export function createExplorer(model, el) {
       const box = controls[`ceil${i}`];
       if (box) {
         box.checked = L.ceil_mode;
-        const fit = A.fitLayer(state.n, state.layers, i, Object.assign({}, L, { ceil_mode: !L.ceil_mode }));
+        const fit = A.fitLayer(state.n, state.layers, i, Object.assign({}, L, { ceil_mode: !L.ceil_mode }), true);
         box.disabled = !fit;
         controls[`ceilRow${i}`].title = fit ? "" : `ceil_mode cannot be ${L.ceil_mode ? "switched off" : "switched on"} here: no setting of this layer's numbers gives a valid stack`;
       }
