@@ -103,11 +103,13 @@ def _transposed_size():
 @claim(
     "nb06-zero-insertion",
     statement="A transposed convolution equals: S − 1 zeros between neighbouring inputs, d(K−1) − P zeros on "
-              "each side (cropping when negative) plus output_padding zeros at the far end, then a stride-1 "
+              "each side plus output_padding at the far end (a negative total crops: the far end's net is "
+              "d(K−1) − P + output_padding, not a crop followed by zeros), then a stride-1 "
               "convolution with the flipped kernel, its taps d apart.",
     domain=Domain(params={"n": tuple(range(1, 21)), "k": tuple(range(1, 5)), "s": _S, "p": tuple(range(0, 4)),
                           "d": tuple(range(1, 4)), "op": tuple(range(0, 3))},
                   kinds=("transposed",), dims=(1,)),
+    breaks=({"n": 2, "k": 1, "s": 2, "p": 1, "d": 1, "op": 1},),  # crop-then-pad reading: [0, 0]; PyTorch: [0, x1·w]
 )
 def _zero_insertion():
     rng = np.random.default_rng(0)

@@ -155,11 +155,13 @@ def _empty_cell_rule():
 @claim(
     "nb07-box-two-peaks",
     statement="In the box model (two σ = 1.5 px blobs side by side, averaged over s×s cells), for objects at "
-              "least 4 px apart the 3×3 peak test finds two peaks at every grid offset iff s ≤ d/2.",
+              "least 4 px apart the 3×3 peak test, tied maxima merged, finds two peaks at every grid offset iff "
+              "s ≤ d/2 (CenterNet's max-pool test keeps both of two tied cells: d = 2s − 1 breaks the rule "
+              "there).",
     domain=Domain(params={"dist": tuple(range(4, 41)), "s": tuple(range(1, 17))}, dims=(2,),
                   note="all s integer offsets; at d = 2, 3 and s = 1 the blobs merge (the old break)"),
     scope="at least 4 px apart",
-    breaks=({"dist": 12, "s": 8},),
+    breaks=({"dist": 12, "s": 8}, {"dist": 7, "s": 4}),
 )
 def _box_two_peaks():
     for s in range(1, 17):
@@ -272,10 +274,12 @@ def _resize_diagonal():
 @claim(
     "nb07-even-factor",
     statement="With align_corners=False and an even factor, no fine sample away from the clamped border lands on "
-              "a coarse sample, and a lone interior peak on a flat background becomes a 2×2 plateau of tied maxima.",
+              "a coarse sample, and a lone interior peak on a flat background becomes four equal maxima up to "
+              "rounding (PyTorch ×6: one exact maximum, not a tied plateau).",
     domain=Domain(params={"n": tuple(range(3, 10)), "up": (2, 4, 6, 8)}, kinds=("interpolate",), dims=(2,),
                   note="every interior peak position of an n×n map"),
     scope="away from the clamped border",
+    breaks=({"n": 7, "up": 6},),
 )
 def _even_factor():
     for f in (2, 4, 6, 8):
@@ -320,7 +324,7 @@ def _rate_tuples():
     domain=Domain(params={"rates": tuple(_rate_tuples())}, dims=(2,), reach=("widget.design",),
                   note="rate multisets (the offsets a stack reads do not depend on the order), rates 1-12 for "
                        "2 and 3 layers, single rates 1-48; 512 input at output stride 16"),
-    breaks=({"rates": (1, 2, 9)}, {"rates": (2, 3, 5)}, {"rates": (1, 4, 7)}),
+    breaks=({"rates": (1, 2, 9)}, {"rates": (2, 3, 5)}, {"rates": (1, 4, 7)}, {"rates": (6,)}),
     where=("docstring:helpers.design.design_report",),
 )
 def _design_warning():
