@@ -200,7 +200,8 @@ def _resize_side_by_side_torch():
 @claim(
     "nb07-resize-side-by-side",
     statement="For two objects side by side in the box model, bilinear resizing (align_corners=False, ×2, ×4 "
-              "or ×8, at most the stride) leaves the 3×3 peak count unchanged, tied plateaus counted once.",
+              "or ×8, at most the stride) leaves the 3×3 peak count unchanged, tied plateaus counted once, in float64 "
+              "(CenterNet's raw max-pool test in float32 counts each tied or near-tied maximum).",
     domain=Domain(params={"dist": tuple(range(4, 65, 4)), "s": (8, 16, 32), "up": (1, 2, 4, 8)},
                   kinds=("interpolate",), dims=(2,), reach=("widget.design",),
                   note="all s integer offsets; the map is separable, so along the row the interpolation is linear"),

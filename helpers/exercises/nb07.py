@@ -148,7 +148,8 @@ register(Exercise(
         "other two cells of the block are 0), so the fine samples near the 0.9 have no larger neighbour within reach: "
         "a second peak. Along a row the interpolation is linear, falling straight from 1.0 to 0.9, so the 0.9's fine "
         "samples each have a larger neighbour on the 1.0 side: still one peak. The box model's pairs side by side "
-        "behave the same way: resizing leaves their peak count unchanged.<!-- claim: nb07-resize-side-by-side -->"),
+        "behave the same way: resizing leaves their peak count unchanged, counting tied maxima (a plateau) once and "
+        "in float64; CenterNet's raw test in float32 can split a plateau or a near-tie into two.<!-- claim: nb07-resize-side-by-side -->"),
 ))
 
 register(Exercise(
