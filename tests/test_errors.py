@@ -70,9 +70,10 @@ def test_bad_input_is_named(call, exc, words):
 
 
 def test_exercise_answers_never_raise():
-    for answer in [4, 4.0, 3, "four", None, [4], True]:
+    right = h.exercises.registry()["00-warmup"].expected_answer()
+    for answer in [right, float(right), right - 1, "four", None, [right], True]:
         ok, message = h.exercises.check_answer("00-warmup", answer)
-        assert ok == (answer in (4, 4.0) and answer is not True), answer
+        assert ok == (answer in (right, float(right)) and answer is not True), answer
         assert message
 
 

@@ -533,12 +533,12 @@ def check_answer(key: str, answer: Any) -> tuple[bool, str]:
 
     Examples
     --------
-    >>> check_answer("00-warmup", 4)[0], check_answer("00-warmup", 3)[0]
+    >>> check_answer("00-warmup", 5)[0], check_answer("00-warmup", 3)[0]
     (True, False)
-    >>> check_answer("00-warmup", 4.0)
+    >>> check_answer("00-warmup", 5.0)
     (True, 'Correct!')
-    >>> check_answer("00-warmup", "four")[1]
-    "Expected a whole number, got 'four' (a string): write the number without quotes. Try again."
+    >>> check_answer("00-warmup", "five")[1]
+    "Expected a whole number, got 'five' (a string): write the number without quotes. Try again."
     """
     ok, message, _ = _judge(key, answer)
     return ok, _displayed(message)
@@ -549,7 +549,7 @@ def mistake_for(key: str, answer: Any) -> str | None:
 
     Examples
     --------
-    >>> mistake_for("00-warmup", 4) is None
+    >>> mistake_for("00-warmup", 5) is None
     True
     """
     mistake = _judge(key, answer)[2]
@@ -563,7 +563,7 @@ def check(key: str, answer: Any) -> None:
 
     Examples
     --------
-    >>> check("00-warmup", 4)
+    >>> check("00-warmup", 5)
     ✓ Correct!
     >>> check("00-warmup", None)
     ✗ No answer yet: replace the placeholder with your answer and run the cell again.
@@ -581,7 +581,7 @@ def solution_text(key: str) -> str:
     Examples
     --------
     >>> print(solution_text("00-warmup"))
-    Answer: 4. floor((7 + 2*1 - 3) / 2) + 1 = floor(6 / 2) + 1 = 4
+    Answer: 5. floor((11 + 2*1 - 5) / 2) + 1 = floor(8 / 2) + 1 = 5
     """
     exercise = _get(key)
     expected = exercise.expected_answer()
