@@ -29,7 +29,7 @@ const results = input.cases.map((c) => {
       };
     }
     case "readout": {
-      const view = mod.explain(c.state, c.trace);
+      const view = mod.explain(mod.readState({ get: (k) => c.state[k] }), c.trace);
       return { lines: mod.readout(view), read: view.read, footprint: view.footprint ? Array.from(view.footprint) : null };
     }
     case "limits":

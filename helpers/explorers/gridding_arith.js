@@ -174,18 +174,31 @@ export function stackResponse(img, n, rates, k) {
   return cur;
 }
 
-// The input pixels of an n×n image that output (y, x) reads through some path (row-major 0/1):
-// its field starts centre pixels before it on each axis; pixels in the padding are left out.
-export function footprint(v, n, y, x) {
-  const out = new Uint8Array(n * n);
-  const c = v.centre;
-  for (let i = 0; i < v.r; i++) {
-    const yy = y - c + i;
-    if (yy < 0 || yy >= n || !v.counts[i]) continue;
-    for (let j = 0; j < v.r; j++) {
-      const xx = x - c + j;
-      if (xx >= 0 && xx < n && v.counts[j]) out[yy * n + xx] = 1;
+// Along one axis of an n-pixel picture: the input pixels joined to output y by a path of taps that
+// stays inside the picture at every layer (a tap in the zero padding carries nothing), as 0/1.
+export function readLine(rates, k, n, y) {
+  let cur = new Uint8Array(n);
+  cur[y] = 1;
+  for (let l = rates.length - 1; l >= 0; l--) {
+    const d = rates[l], before = Math.floor((d * (k - 1)) / 2);
+    const next = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!cur[i]) continue;
+      for (let t = 0; t < k; t++) {
+        const j = i - before + t * d;
+        if (j >= 0 && j < n) next[j] = 1;
+      }
     }
+    cur = next;
   }
+  return cur;
+}
+
+// The input pixels output (y, x) of an n×n picture reads (row-major 0/1): a K×K layer is a K-tap
+// layer along each axis, so the 2-D set is the product of the two 1-D ones.
+export function footprint(rates, k, n, y, x) {
+  const rows = readLine(rates, k, n, y), cols = readLine(rates, k, n, x);
+  const out = new Uint8Array(n * n);
+  for (let i = 0; i < n; i++) if (rows[i]) for (let j = 0; j < n; j++) out[i * n + j] = cols[j];
   return out;
 }

@@ -74,7 +74,7 @@ export function explain(state, trace) {
   view.pictureTop = view.pictureOut.reduce((a, b) => Math.max(a, b), 0);
   if (trace) {
     view.trace = trace;
-    view.footprint = A.footprint(v, n, trace[0], trace[1]);
+    view.footprint = A.footprint(state.rates, state.kernel, n, trace[0], trace[1]);
     view.read = view.footprint.reduce((a, b) => a + b, 0);
   }
   return view;
@@ -85,7 +85,7 @@ export function readout(view) {
   const lines = [{ role: "sentence", text: view.sentence }];
   if (view.trace) {
     const [y, x] = view.trace;
-    lines.push({ role: "trace", text: `Output (${y}, ${x}) reads the ${view.read} input ${view.read === 1 ? "pixel" : "pixels"} painted blue on the picture; the rest of its ${view.numbers.r}×${view.numbers.r} receptive field is holes or zero padding.` });
+    lines.push({ role: "trace", text: `Output (${y}, ${x}) reads the ${view.read} input ${view.read === 1 ? "pixel" : "pixels"} painted blue: the pixels of its ${view.numbers.r}×${view.numbers.r} receptive field joined to it by a path that stays inside the picture.` });
   } else {
     lines.push({ role: "trace", text: "Hover the filtered picture (or focus it and use the arrow keys) to see which input pixels one output reads." });
   }
