@@ -2,11 +2,11 @@
 
 Node runs the exact code anywidget and the stored HTML receive
 (``inline_module("gridding_explorer.js", "gridding_arith.js")``) through
-``tests/gridding_runner.mjs``. Compared, for every setting of the controls with 2 or 3 layers
-(all rates 1–12, all K 2–5: 7,488 stacks) and a seeded sample of 2,000 four-layer stacks
-(``SH_EXHAUSTIVE=1``: all 90,432 settings): every number and the sentence the explorer shows
+``tests/gridding_runner.mjs``. Compared, for every setting of the controls with 2 layers
+(all rates 1–12, all K 2–5: 576 stacks) and a seeded sample of 2,500 three- and four-layer ones
+(``SH_EXHAUSTIVE=1``: all 90,432 settings, a few minutes): every number and the sentence the explorer shows
 against :func:`helpers.hdc_report`, :func:`helpers.gridding_by_definition`,
-:func:`helpers.coverage_stats`, :func:`helpers.coverage_map` and :func:`gridding_sentence`.
+:func:`helpers.coverage_stats`, :func:`helpers.coverage_map` and :func:`helpers.gridding_sentence`.
 The pictures: the probe image against :func:`helpers.probe_image`, the filtered pictures against
 :func:`helpers.stack_response` and PyTorch's ``F.conv2d`` (dilation, ``padding="same"``) for a
 seeded sample; the traced output's input pixels against PyTorch autograd.

@@ -15,7 +15,8 @@ const CSS = `
 .sh-gx h4{margin:0 0 4px;font-size:16px}
 .sh-gx .sh-cap{margin:0 0 8px;color:#333}
 .sh-gx .sh-ctl{display:flex;flex-wrap:wrap;gap:2px 18px;margin:4px 0}
-.sh-gx label{display:flex;align-items:center;gap:6px;font-size:13px;margin:2px 0;min-width:200px;flex:1 1 200px}
+.sh-gx .sh-row{display:flex;flex-wrap:wrap;gap:2px 18px;width:100%}
+.sh-gx label{display:flex;align-items:center;gap:6px;font-size:13px;margin:2px 0;flex:0 1 210px}
 .sh-gx label>span{display:inline-block;min-width:52px;font-weight:600}
 .sh-gx label.sh-off{opacity:.45}
 .sh-gx input[type=range]{flex:1;min-width:80px;accent-color:${COLORS.accent}}
@@ -192,13 +193,15 @@ function createExplorer(model, el) {
 
   // --- controls: layers, K, rate 1..4 (a rate beyond the number of layers is kept but unused)
   const sliders = {};
+  const rows = [h("div", { class: "sh-row" }), h("div", { class: "sh-row" })];
+  ctl.append(...rows);
   function slider(id, label, tip, lo, hi, onValue) {
     const input = h("input", { type: "range", min: String(lo), max: String(hi), step: "1", "aria-label": tip });
     const output = h("output", {});
     const row = h("label", { title: tip }, h("span", { text: label }), input, output);
     input.addEventListener("input", () => onValue(Number(input.value)));
     sliders[id] = { input, output, row, tip };
-    ctl.append(row);
+    rows[id.startsWith("rate") ? 1 : 0].append(row);
   }
   const [l0, l1] = A.LIMITS.layers, [r0, r1] = A.LIMITS.rate, [k0, k1] = A.LIMITS.kernel;
   slider("layers", "layers", `number of dilated layers (${l0}–${l1})`, l0, l1, (v) => commit({ layers: v }));
