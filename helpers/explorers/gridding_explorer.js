@@ -61,22 +61,33 @@ export function readState(model) {
   return { layers, all, rates: all.slice(0, layers), kernel: model.get("kernel") };
 }
 
+// The stack's numbers and pictures, kept for the last stack shown (a traced output changes nothing here).
+let memo = { key: "", stack: null };
+function stackView(rates, kernel) {
+  const key = `${rates.join(",")}|${kernel}`;
+  if (memo.key !== key) {
+    const n = A.IMAGE_SIZE;
+    const v = A.stackNumbers(rates, kernel);
+    const picture = A.probeImage(n), board = A.checkerboard(n);
+    const pictureOut = A.stackResponse(picture, n, rates, kernel);
+    let top = 0;
+    for (const x of pictureOut) if (x > top) top = x;
+    memo = { key, stack: { numbers: v, n, picture, pictureOut, pictureTop: top,
+      boardOut: A.stackResponse(board, n, rates, kernel), sentence: A.griddingSentence(v) } };
+  }
+  return memo.stack;
+}
+
 // Everything the pictures and the read-out show, for a state and an optional traced output [y, x].
 export function explain(state, trace) {
-  const n = A.IMAGE_SIZE;
-  const v = A.stackNumbers(state.rates, state.kernel);
-  const picture = A.probeImage(n), board = A.checkerboard(n);
-  const view = {
-    numbers: v, n,
-    picture, pictureOut: A.stackResponse(picture, n, state.rates, state.kernel),
-    boardOut: A.stackResponse(board, n, state.rates, state.kernel),
-    sentence: A.griddingSentence(v), trace: null, footprint: null, read: 0,
-  };
-  view.pictureTop = view.pictureOut.reduce((a, b) => Math.max(a, b), 0);
+  const view = Object.assign({ key: memo.key, trace: null, footprint: null, read: 0 }, stackView(state.rates, state.kernel));
+  view.key = memo.key;
   if (trace) {
     view.trace = trace;
-    view.footprint = A.footprint(state.rates, state.kernel, n, trace[0], trace[1]);
-    view.read = view.footprint.reduce((a, b) => a + b, 0);
+    view.footprint = A.footprint(state.rates, state.kernel, view.n, trace[0], trace[1]);
+    let read = 0;
+    for (const x of view.footprint) read += x;
+    view.read = read;
   }
   return view;
 }
@@ -111,34 +122,47 @@ function setupCanvas(canvas, size) {
   return ctx;
 }
 
-// Blit an r×r RGBA buffer scaled to size×size (nearest neighbour).
-function blit(ctx, scratch, rgba, r, size) {
-  scratch.width = r;
-  scratch.height = r;
+// Blit an r×r RGBA buffer scaled to size×size (nearest neighbour), through a scratch canvas per size.
+const scratches = new Map();
+function blit(ctx, rgba, r, size) {
+  let scratch = scratches.get(r);
+  if (!scratch) {
+    scratch = document.createElement("canvas");
+    scratch.width = r;
+    scratch.height = r;
+    scratches.set(r, scratch);
+  }
   scratch.getContext("2d").putImageData(new ImageData(rgba, r, r), 0, 0);
   ctx.drawImage(scratch, 0, 0, size, size);
 }
 
-// Grey levels, black 0 to white `top` (1, or the largest value: brightness stretched).
+// Grey levels, black 0 to white `top` (1, or the largest value: brightness stretched); the traced
+// output's input pixels tinted blue.
+const BLUE = hex(COLORS.input);
 function grey(values, n, footprint, top = 1) {
   const rgba = new Uint8ClampedArray(n * n * 4);
-  const blue = hex(COLORS.input);
-  for (let i = 0; i < n * n; i++) {
-    const g = Math.round(255 * Math.min(1, Math.max(0, top > 0 ? values[i] / top : 0)));
-    let c = [g, g, g];
-    if (footprint && footprint[i]) c = c.map((a, j) => Math.round(0.35 * a + 0.65 * blue[j]));
-    rgba.set([c[0], c[1], c[2], 255], 4 * i);
+  const scale = top > 0 ? 255 / top : 0;
+  for (let i = 0, o = 0; i < n * n; i++, o += 4) {
+    const g = Math.round(Math.min(255, Math.max(0, values[i] * scale)));
+    if (footprint && footprint[i]) {
+      rgba[o] = 0.35 * g + 0.65 * BLUE[0]; rgba[o + 1] = 0.35 * g + 0.65 * BLUE[1]; rgba[o + 2] = 0.35 * g + 0.65 * BLUE[2];
+    } else {
+      rgba[o] = g; rgba[o + 1] = g; rgba[o + 2] = g;
+    }
+    rgba[o + 3] = 255;
   }
   return rgba;
 }
 
+// 256 steps of the path colours, and the coverage map as RGBA (holes black).
+const LUT = Array.from({ length: 256 }, (_, i) => pathColour(i / 255));
 function coverageRGBA(v) {
   const r = v.r, rgba = new Uint8ClampedArray(r * r * 4);
-  for (let i = 0; i < r; i++) {
-    for (let j = 0; j < r; j++) {
+  for (let i = 0, o = 0; i < r; i++) {
+    for (let j = 0; j < r; j++, o += 4) {
       const p = v.counts[i] * v.counts[j];
-      const c = p ? pathColour(p / v.max) : hex(COLORS.hole);
-      rgba.set([c[0], c[1], c[2], 255], 4 * (i * r + j));
+      if (p) { const c = LUT[Math.round((255 * p) / v.max)]; rgba[o] = c[0]; rgba[o + 1] = c[1]; rgba[o + 2] = c[2]; }
+      rgba[o + 3] = 255; // a hole stays black
     }
   }
   return rgba;
@@ -180,7 +204,6 @@ function createExplorer(model, el) {
   root.addEventListener("keydown", (evt) => evt.stopPropagation());
   el.append(root);
 
-  const scratch = document.createElement("canvas");
   let state = readState(model);
   let view = null;
   let trace = null;
@@ -242,24 +265,33 @@ function createExplorer(model, el) {
     for (let i = 0; i < A.LIMITS.layers[1]; i++) set(`rate${i}`, state.all[i], i >= state.layers);
   }
 
+  let drawn = ""; // the stack whose coverage map is on the canvas
   function draw() {
     view = explain(state, trace);
     const v = view.numbers, n = view.n, cell = PANEL / n;
-    let ctx = setupCanvas(cov.canvas, COVERAGE);
-    blit(ctx, scratch, coverageRGBA(v), v.r, COVERAGE);
-    const unit = COVERAGE / v.r;
-    plus(ctx, (v.centre + 0.5) * unit, (v.centre + 0.5) * unit, Math.max(6, unit));
-    cov.canvas.setAttribute("aria-label", `coverage map, ${v.r}×${v.r}, ${v.holes} holes`);
-    cov.cap.textContent = `coverage of the centre output (green +), ${v.r}×${v.r}: colour = paths, black = hole`;
+    let ctx;
+    if (drawn !== view.key) {
+      ctx = setupCanvas(cov.canvas, COVERAGE);
+      blit(ctx, coverageRGBA(v), v.r, COVERAGE);
+      const unit = COVERAGE / v.r;
+      plus(ctx, (v.centre + 0.5) * unit, (v.centre + 0.5) * unit, Math.max(6, unit));
+      cov.canvas.setAttribute("aria-label", `coverage map, ${v.r}×${v.r}, ${v.holes} holes`);
+      cov.cap.textContent = `coverage of the centre output (green +), ${v.r}×${v.r}: colour = paths, black = hole`;
+      drawn = view.key;
+    }
     ctx = setupCanvas(pic.canvas, PANEL);
-    blit(ctx, scratch, grey(view.picture, n, view.footprint), n, PANEL);
+    blit(ctx, grey(view.picture, n, view.footprint), n, PANEL);
     for (const [f, values, top] of [[picOut, view.pictureOut, view.pictureTop], [boardOut, view.boardOut, 1]]) {
       ctx = setupCanvas(f.canvas, PANEL);
-      blit(ctx, scratch, grey(values, n, null, top), n, PANEL);
+      blit(ctx, grey(values, n, null, top), n, PANEL);
       if (trace) square(ctx, trace[0], trace[1], cell);
     }
-    out.textContent = "";
-    for (const line of readout(view)) out.append(h("p", { "data-role": line.role, text: line.text }));
+    const lines = readout(view);
+    if (out.childElementCount !== lines.length) {
+      out.textContent = "";
+      for (const line of lines) out.append(h("p", { "data-role": line.role }));
+    }
+    lines.forEach((line, i) => { if (out.children[i].textContent !== line.text) out.children[i].textContent = line.text; });
     frame += 1;
     root.dataset.frame = String(frame);
     // for tests and benchmarks: what is shown
