@@ -274,7 +274,17 @@ function createExplorer(model, el) {
       ctx = setupCanvas(cov.canvas, COVERAGE);
       blit(ctx, coverageRGBA(v), v.r, COVERAGE);
       const unit = COVERAGE / v.r;
-      plus(ctx, (v.centre + 0.5) * unit, (v.centre + 0.5) * unit, Math.max(6, unit));
+      if (unit >= 8) { // few cells: draw their borders
+        ctx.strokeStyle = "rgba(0,0,0,0.25)";
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        for (let i = 1; i < v.r; i++) {
+          ctx.moveTo(i * unit, 0); ctx.lineTo(i * unit, COVERAGE);
+          ctx.moveTo(0, i * unit); ctx.lineTo(COVERAGE, i * unit);
+        }
+        ctx.stroke();
+      }
+      plus(ctx, (v.centre + 0.5) * unit, (v.centre + 0.5) * unit, Math.max(6, Math.min(12, 0.4 * unit)));
       cov.canvas.setAttribute("aria-label", `coverage map, ${v.r}×${v.r}, ${v.holes} holes`);
       cov.cap.textContent = `coverage of the centre output (green +), ${v.r}×${v.r}: colour = paths, black = hole`;
       drawn = view.key;
