@@ -184,7 +184,7 @@ def heatmap_numbers(state: dict[str, Any]) -> dict[str, Any]:
     """
     from .. import decoding
     from ..arithmetic import heatmap_size
-    from ..receptive import cell_centers, output_sizes, receptive_field, resnet50, resnet50_costs, resnet50_with_head
+    from ..receptive import cell_centers, output_sizes, receptive_field, resnet50, resnet50_with_head
 
     n, os_, rate, padding, decoder = state["n"], state["os"], state["rate"], state["padding"], state["decoder"]
     pad = {"same": rate, "one": 1, "valid": 0}[padding]
@@ -224,9 +224,7 @@ def heatmap_numbers(state: dict[str, Any]) -> dict[str, Any]:
     cc = (float(centres[cell[1]]), float(centres[cell[0]]))
     half = (row.r - 1) / 2
     box = (cc[0] - half, cc[0] + half, cc[1] - half, cc[1] + half)
-    costs, ref = resnet50_costs(n, output_stride=os_), resnet50_costs(n)
-    macs = sum(c.macs for c in costs) / sum(c.macs for c in ref)
-    acts = sum(c.activations for c in costs) / sum(c.activations for c in ref)
+    macs, acts = _cost_ratios(n, os_)
     err = (abs(kx - at[0]), abs(ky - at[1]))
     out.update(cells=cells, r=row.r, S=row.S, P=row.P, center=row.center, argmax=[i, j], at=at, shift=shift,
                cell=cell, cell_centre=cc, box=box, macs=macs, acts=acts, err=err, centres=centres)  # fmt: skip
@@ -249,6 +247,16 @@ def heatmap_numbers(state: dict[str, Any]) -> dict[str, Any]:
         f"({at[0]:.1f}, {at[1]:.1f}), error {err[0]:.1f} px in x and {err[1]:.1f} px in y.",
     ]
     return out
+
+
+@lru_cache(maxsize=512)
+def _cost_ratios(n: int, os_: int) -> tuple[float, float]:
+    """Multiply-adds and activation values of ResNet-50 (TF-Slim) at ``os_``, over the same at OS 32."""
+    from ..receptive import resnet50_costs
+
+    costs, ref = resnet50_costs(n, output_stride=os_), resnet50_costs(n)
+    return (sum(c.macs for c in costs) / sum(c.macs for c in ref),
+            sum(c.activations for c in costs) / sum(c.activations for c in ref))  # fmt: skip
 
 
 def summary_text(state: dict[str, Any]) -> str:
