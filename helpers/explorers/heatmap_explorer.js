@@ -157,7 +157,7 @@ function createExplorer(model, el) {
       // selected cell
       const [cx, cy] = view.cellCentre;
       const side = S / n * MAIN;
-      ctx.fillStyle = "rgba(0,158,115,0.45)";
+      ctx.fillStyle = "rgba(0,158,115,0.6)";
       ctx.fillRect(m(cx - S / 2), m(cy - S / 2), side, side);
       ctx.strokeStyle = COLORS.highlight; ctx.lineWidth = 2;
       ctx.strokeRect(m(cx - S / 2), m(cy - S / 2), side, side);
