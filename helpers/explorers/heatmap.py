@@ -178,7 +178,7 @@ def heatmap_numbers(state: dict[str, Any]) -> dict[str, Any]:
     --------
     >>> h = heatmap_numbers(heatmap_state(513, 16, 12, "one"))
     >>> h["cells"], h["backbone"], h["r"]
-    (11, 33, 835)
+    (11, 33, 867)
     >>> h["lines"][0]
     '513×513 input, OS 16: heatmap 11×11 (ceil(513/16) = 33; the head (rate 12, padding 1, less than the rate) shrinks it by 2(d − P) = 22 to 11).'
     """

@@ -128,7 +128,7 @@ function createExplorer(model, el) {
     const st = state();
     if (hover && !drag) st.cell = hover;
     view = A.compute(NET, st);
-    root.__explorer = { state: st, view: strip(view), frame };
+    root.__explorer = { state: st, view: strip(view), frame, randomPoint: (u, v) => ({ x: u * MAIN, y: v * MAIN }) };
     const n = st.n, m = toMain(n);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, HGT);
