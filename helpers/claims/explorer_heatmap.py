@@ -116,9 +116,9 @@ _BOX_N = (64, 65, 100, 257, 511, 512, 513, 777, 1024, 1025)
 
 @claim(
     "explorer-heatmap-cell-box",
-    statement="In the heatmap explorer (ResNet-50 TF-Slim + a 3×3 atrous head), every heatmap cell reads an r×r "
-    "square of input pixels, the same r for every cell, centred on its receptive-field centre, and "
-    "neighbouring cells' centres are OS px apart.",
+    statement="In the heatmap explorer (ResNet-50 TF-Slim + a 3×3 atrous head), every heatmap cell's receptive "
+    "field spans an r×r square (from the first to the last input pixel, padding included, that any path reaches), "
+    "the same r for every cell, centred on its receptive-field centre; neighbouring cells' centres are OS px apart.",
     domain=Domain(
         params={"n": _BOX_N, "os": (8, 16, 32), "d": (1, 2, 5, 6, 12, 18, 24, 36), "padding": tuple(_PAD)},
         kinds=("conv", "pool"), dims=(1,),
