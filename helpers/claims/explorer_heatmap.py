@@ -114,6 +114,41 @@ def _cell_intervals(os_: int, rate: int, padding: str, n: int) -> tuple[tuple[in
 _BOX_N = (64, 65, 100, 257, 511, 512, 513, 777, 1024, 1025)
 
 
+def _cell_box_torch():
+    """Autograd along one axis: ResNet-50's main path (TF-Slim; the max-pool as a sum window, which reads
+    the same pixels) + the head as a chain of 1-channel conv1d with weights 1 (float64); the input pixels
+    with a non-zero gradient of cell u are the ones some path reaches: first and last must be the claimed
+    interval clipped to the image."""
+    import torch
+    import torch.nn.functional as F
+
+    torch.set_num_threads(1)
+    for n in (64, 97):
+        for os_ in (8, 16, 32):
+            for d in (1, 6, 12):
+                for padding in _PAD:
+                    spans = _cell_intervals(os_, d, padding, n)
+                    if not spans:
+                        continue
+                    x = torch.zeros(1, 1, n, dtype=torch.float64, requires_grad=True)
+                    y, size = x, n
+                    from ..receptive import Layer
+
+                    for layer in list(_net(os_, "slim", "matched")) + [Layer(3, dilation=d, padding=_PAD[padding](d))]:
+                        before, after = _pads(layer, size)
+                        w = torch.ones(1, 1, layer.kernel, dtype=torch.float64)
+                        y = F.conv1d(F.pad(y, (before, after)), w, stride=layer.stride, dilation=layer.dilation)
+                        size = y.shape[-1]
+                    if size != len(spans):
+                        yield {"n": n, "os": os_, "d": d, "padding": padding, "torch_cells": size}
+                        continue
+                    for u, (lo, hi) in enumerate(spans):
+                        (g,) = torch.autograd.grad(y[0, 0, u], x, retain_graph=True)
+                        read = torch.nonzero(g[0, 0]).flatten().tolist()
+                        if (read[0], read[-1]) != (max(lo, 0), min(hi, n - 1)):
+                            yield {"n": n, "os": os_, "d": d, "padding": padding, "cell": u}
+
+
 @claim(
     "explorer-heatmap-cell-box",
     statement="In the heatmap explorer (ResNet-50 TF-Slim + a 3×3 atrous head), every heatmap cell's receptive "
@@ -125,6 +160,7 @@ _BOX_N = (64, 65, 100, 257, 511, 512, 513, 777, 1024, 1025)
         note="square: the same interval on both axes (square input, square kernels)",
     ),
     scope="TF-Slim",
+    torch_check=_cell_box_torch,
     where=("explorer:heatmap",),
 )
 def _cell_box():
