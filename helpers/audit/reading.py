@@ -17,7 +17,7 @@ import os
 import traceback
 from typing import Any
 
-from .graph import Edge, Graph, Layout
+from .graph import Edge, Graph, Layout, Sub, Tokens
 from .positions import Broadcast, identity
 
 __all__ = ["Reader", "read_model"]
@@ -76,10 +76,15 @@ class Reader:
 
     def node_size(self, dims: tuple) -> tuple[int, ...]:
         size = [1] * self.graph.ndim
+        split: dict[int, int] = {}
         for parts in dims:
-            for a, n in parts:
-                if a is not None:
+            for a, n in _plain_parts(parts):
+                if isinstance(a, Sub):
+                    split[a.axis] = split.get(a.axis, 1) * n
+                elif a is not None:
                     size[a] = n
+        for a, n in split.items():
+            size[a] = n
         return tuple(size)
 
     def combine(self, kind: str, out: Any, inputs: list[tuple[Layout, tuple]], out_dims: tuple,
@@ -108,6 +113,17 @@ class Reader:
                 and size == self.size(inputs[0][0])):
             return Layout(inputs[0][0].node, out_dims)
         return Layout(self.node(kind, size, edges, params), out_dims)
+
+
+def _plain_parts(parts: tuple) -> list:
+    """The parts of a dim, a :class:`Tokens` part replaced by the parts it holds."""
+    out = []
+    for a, n in parts:
+        if isinstance(a, Tokens):
+            out.extend(a.parts)
+        else:
+            out.append((a, n))
+    return out
 
 
 class _LayoutError(Exception):
