@@ -535,10 +535,47 @@ def test_timm_zoo(index, name, monkeypatch):
     agrees_with_autograd(model, size, report, module=module, monkeypatch=monkeypatch)
 
 
-def test_circular_padding_is_refused_by_name_and_the_maps_before_it_are_read():
-    """Red-team find (notebook 08): circular padding writes into part of a fresh tensor; it used to
-    surface as 'output is not a tensor computed from the input'. Now a refusal with a way round."""
-    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Conv2d(4, 4, 3, padding=1, padding_mode="circular"))
-    with pytest.raises(AuditRefusal, match=r"circular padding.*at='0'"):
-        audit(model, 9)
-    assert "receptive field  3\n" in str(audit(model, 9, at="0"))
+class CircularPad(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Conv2d(3, 2, 3), nn.Conv2d(2, 2, 3)
+
+    def forward(self, x):
+        return self.b(F.pad(self.a(x), (1, 1, 1, 1), mode="circular"))
+
+
+@pytest.mark.parametrize("build", [
+    lambda: nn.Sequential(nn.Conv2d(3, 4, 3), nn.Conv2d(4, 4, 3, padding=1, padding_mode="circular")), CircularPad])
+def test_circular_padding_is_read_with_its_wrap_around(build):
+    """Red-team find (notebook 08): circular padding writes into part of a fresh tensor; now read as one padding
+    whose outside cells are the other side's. Output (0, 0) of conv3 -> circular pad 1 -> conv3 reads
+    rows/columns -1..1 of the middle map, i.e. its last row and rows 0, 1: image rows n-3..n-1 and 0..3."""
+    torch.manual_seed(0)
+    model, size = build(), (9, 11)
+    report = audit(model, size)
+    agrees = lambda s, b: np.testing.assert_array_equal(s[b], report.coverage > 0)  # noqa: E731
+    _, (seen0, seen) = measured_reach(model, size, points=((0, 0), report.interior))
+    box = tuple(slice(lo, hi + 1) for lo, hi in clipped(report.field_of(report.interior), size))
+    agrees(seen, box)
+    assert seen.sum() == seen[box].sum()
+    lines = [sorted({*range(4), *range(n - 3, n)}) for n in size]
+    expected = np.zeros(size, dtype=bool)
+    expected[np.ix_(*lines)] = True
+    np.testing.assert_array_equal(seen0, expected)  # the oracle itself, against the hand count
+    corner = next(c for c in report.verify(model).checks if c[0] == "output 0: cells reached")
+    assert corner[1] == expected.sum() and corner[3]
+
+
+def test_a_model_that_cannot_run_on_meta_tensors_is_read_on_a_real_input_with_a_note():
+    class Ramp(nn.Module):  # adds a CPU tensor built inside forward: fails on meta tensors
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 2, 3)
+
+        def forward(self, x):
+            return self.conv(x + torch.arange(x.shape[-1], dtype=x.dtype))
+
+    report = audit(Ramp(), 12)
+    assert report.receptive_field == (3, 3)
+    assert any("real zero input" in n and "meta" in n for n in report.notes)
+    assert not any("real zero input" in n for n in audit(nn.Conv2d(3, 2, 3), 12).notes)

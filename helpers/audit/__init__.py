@@ -201,7 +201,7 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
 
     size = _size(input_size)
     channels = in_channels or _channels(model)
-    graph, output, calls, _ = read_model(model, size, channels)
+    graph, output, calls, fallback = read_model(model, size, channels)
     if at is None:
         value, picked = _pick(output, key, "the model output")
         label = "output" if picked is None else f"output[{picked!r}]"
@@ -222,4 +222,4 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
         given = {"_module": at, "_call": call or 0, "_key": () if picked is None else (picked,)}
     if value is None:
         raise ValueError(f"{label} is not a tensor computed from the input")
-    return analyse(graph, value.node, label, size, channels, calls, given)
+    return analyse(graph, value.node, label, size, channels, calls, given, notes=[fallback] if fallback else [])

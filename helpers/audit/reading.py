@@ -202,6 +202,40 @@ def _mode_class() -> type:
     return _ReadingMode
 
 
+def _function_mode_class() -> type:
+    """A ``TorchFunctionMode`` for the calls PyTorch decomposes into writes the dispatch level cannot read.
+
+    ``F.pad(x, mode="circular")`` (and ``nn.Conv2d(padding_mode="circular")``) becomes a fresh tensor
+    filled by slice copies; read at the function level it is one padding with wrap-around cells.
+    """
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    from . import rules
+
+    class _ReadingFunctions(TorchFunctionMode):
+        def __init__(self, reader: Reader):
+            super().__init__()
+            self.reader = reader
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            out = func(*args, **kwargs)
+            if getattr(func, "__name__", "") == "pad" and isinstance(out, torch.Tensor) and args and \
+                    isinstance(args[0], torch.Tensor) and self.reader.layout(args[0]) is not None:
+                mode = kwargs.get("mode", args[2] if len(args) > 2 else "constant")
+                pad = kwargs.get("pad", args[1] if len(args) > 1 else None)
+                if mode == "circular" and pad is not None:
+                    try:
+                        self.reader.set_layout(out, rules.pad_layout(self.reader, func, args[0], list(pad), out,
+                                                                     "circular"))
+                    except rules.NoRule:
+                        pass  # the dispatch-level reading (a refusal) stands
+            return out
+
+    return _ReadingFunctions
+
+
 def _map_tensors(out: Any, fn: Any) -> Any:
     import torch
 
@@ -274,7 +308,8 @@ def _eval_mode(model: Any):
 
 
 def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph, Any, dict[str, list[Any]], str]:
-    """Run ``model`` once on an input of spatial ``size``; return the graph, the output's layouts, module calls.
+    """Run ``model`` once on an input of spatial ``size``; return the graph, the output's layouts, module calls
+    and a note ("" when the meta run worked) saying why the real-input fallback was needed.
 
     The run is on ``meta`` tensors (parameters and buffers swapped for meta
     copies with ``torch.func.functional_call``; the model is not changed). If
@@ -285,7 +320,7 @@ def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph,
     """
     import torch
 
-    mode_class = _mode_class()
+    mode_class, function_mode = _mode_class(), _function_mode_class()
     errors = []
     for device in ("meta", "real"):
         graph = Graph(size)
@@ -301,7 +336,8 @@ def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph,
         reader.set_layout(x, Layout(0, ((), ((None, channels),) if channels > 1 else ()) +
                                     tuple(((k, n),) for k, n in enumerate(size))))
         try:
-            with _eval_mode(model), torch.no_grad(), _module_hooks(model, reader, calls), mode_class(reader):
+            with _eval_mode(model), torch.no_grad(), _module_hooks(model, reader, calls), mode_class(reader), \
+                    function_mode(reader):
                 if state is not None:
                     out = torch.func.functional_call(model, state, (x,), strict=False, tie_weights=True)
                 else:
@@ -309,7 +345,13 @@ def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph,
         except Exception as exc:  # noqa: BLE001 - reported below with the model's own message
             errors.append(exc)
             continue
-        return graph, _map_layouts(reader, out), calls, device
+        fallback = ""
+        if device == "real":
+            first = str(errors[0]).strip().splitlines()[0] if str(errors[0]).strip() else type(errors[0]).__name__
+            fallback = (f"the model does not run on meta tensors ({type(errors[0]).__name__}: {first[:160]}); it was "
+                        f"read by running it once on a real zero input of size {'×'.join(map(str, size))} "
+                        "(CPU, no gradients), so the reading took as long as a forward pass")
+        return graph, _map_layouts(reader, out), calls, fallback
     exc = errors[-1]
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     raise ValueError(f"the model does not run on a {channels}-channel input of size {size}: {text}") from exc

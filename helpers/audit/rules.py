@@ -526,6 +526,11 @@ def _constant_pad(reader, func, args, kwargs, out):
     return _pad_rule(reader, func, args[0], list(args[1]), out, "zeros")
 
 
+def pad_layout(reader, func, x, pad, out, mode):
+    """The layout of ``F.pad(x, pad, mode=mode)`` (``mode`` one of zeros, reflect, replicate, circular)."""
+    return _pad_rule(reader, func, x, pad, out, mode)
+
+
 def _pad_rule(reader, func, x, pad, out, mode):
     lay = reader.layout(x)
     nd = len(pad) // 2
