@@ -579,3 +579,21 @@ def test_a_model_that_cannot_run_on_meta_tensors_is_read_on_a_real_input_with_a_
     assert report.receptive_field == (3, 3)
     assert any("real zero input" in n and "meta" in n for n in report.notes)
     assert not any("real zero input" in n for n in audit(nn.Conv2d(3, 2, 3), 12).notes)
+
+
+def test_verify_names_the_module_where_a_difference_starts():
+    class Shift(nn.Module):
+        def forward(self, x):
+            return torch.roll(x, 2, dims=3)
+
+    model = nn.Sequential(nn.Conv2d(3, 3, 3), nn.Conv2d(3, 3, 3), Shift(), nn.Conv2d(3, 3, 3), nn.Conv2d(3, 3, 3))
+    assert audit(model, 16).verify(model).ok
+    from helpers.audit import rules
+    kept = rules._RULES["roll"]
+    register_rule(torch.ops.aten.roll, "pointwise")  # a wrong rule: the roll read as if it kept positions
+    try:
+        result = audit(model, 16).verify(model)
+    finally:
+        rules._RULES["roll"] = kept
+    assert not result.ok
+    assert "the difference starts at module '2' (Shift)" in result.details[-1]

@@ -139,7 +139,9 @@ def user_source_line() -> str:
         path = os.path.abspath(frame.filename)
         if path.startswith(torch_dir) or path.startswith(_HERE + os.sep) or "contextlib" in path:
             continue
-        return f"{os.path.basename(path)}:{frame.lineno}: {(frame.line or '').strip()}"
+        name = "a notebook cell" if "ipykernel_" in path or frame.filename.startswith("<ipython") else \
+            os.path.basename(path)  # a cell's file name changes with every kernel: name it plainly
+        return f"{name}:{frame.lineno}: {(frame.line or '').strip()}"
     return ""
 
 
@@ -149,6 +151,32 @@ def _flatten(obj: Any) -> list[Any]:
     if isinstance(obj, dict):
         return [x for item in obj.values() for x in _flatten(item)]
     return [obj]
+
+
+# activations whose meta kernels are Python decompositions (tens of ms each): on meta tensors their output
+# is a fresh tensor like the input (or the input itself, in place), which is all the reading needs
+_SAME_AS_INPUT = {"hardswish", "hardsigmoid", "hardtanh", "relu", "relu6", "silu", "gelu", "sigmoid", "tanh",
+                  "mish", "leaky_relu", "elu", "selu", "celu", "softplus", "log_sigmoid", "clamp", "clamp_min"}
+
+
+def _fast_meta(func: Any, args: tuple, kwargs: dict) -> Any:
+    """The output of ``func`` on meta tensors without running its (slow) meta kernel, or None to run it."""
+    x = args[0] if args else None
+    if not hasattr(x, "is_meta") or not x.is_meta or kwargs.get("out") is not None:
+        return None
+    packet = func.__name__.split(".")[0]
+    base = packet[:-1] if packet.endswith("_") else packet
+    if base in _SAME_AS_INPUT and (base == packet or func.__name__.split(".")[-1] == "default"):
+        if not all(not hasattr(a, "is_meta") or a is x for a in args[1:]):
+            return None
+        if packet.endswith("_"):
+            return x
+        return x.new_empty(x.shape) if x.is_contiguous() else None
+    if packet in ("native_batch_norm", "_native_batch_norm_legit_no_training") and \
+            not (packet == "native_batch_norm" and args[5]):
+        c = (x.shape[1],) if x.dim() > 1 else (0,)
+        return x.new_empty(x.shape), x.new_empty(c), x.new_empty(c)
+    return None
 
 
 def _mode_class() -> type:
@@ -164,7 +192,9 @@ def _mode_class() -> type:
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
-            out = func(*args, **kwargs)
+            out = _fast_meta(func, args, kwargs)
+            if out is None:
+                out = func(*args, **kwargs)
             reader = self.reader
             tracked = [t for t in _flatten((args, kwargs)) if isinstance(t, torch.Tensor) and reader.layout(t)]
             if not tracked:
@@ -177,8 +207,9 @@ def _mode_class() -> type:
             except rules.NoRule as exc:
                 name = rules.op_name(func)
                 if rule is None:
+                    space = getattr(func, "namespace", "aten")
                     hint = (f"audit a sub-module that does not use it (at=...), unwrap a wrapper's .module, or "
-                            f"register a rule: helpers.audit.register_rule(torch.ops.aten.{name.split('.')[0]}, "
+                            f"register a rule: helpers.audit.register_rule(torch.ops.{space}.{name.split('.')[0]}, "
                             "'pointwise' or 'global' or a function)")
                 else:
                     hint = "audit a module that runs before it (at=...)"
