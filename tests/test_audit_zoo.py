@@ -507,6 +507,31 @@ def test_full_size_token_models_against_autograd(name, monkeypatch):
     agrees_with_autograd(model, size, report, module=module, monkeypatch=monkeypatch)
 
 
+DETECTION = {  # torchvision detection and keypoint backbones (dict outputs: one key per level), weights=None
+    "fasterrcnn_mobilenet_v3_large_fpn": ((97, 75), ("0", "pool")),
+    "fasterrcnn_resnet50_fpn": ((97, 75), ("0", "1", "2", "3", "pool")),
+    "retinanet_resnet50_fpn": ((80, 113), ("0", "p6", "p7")),
+    "fcos_resnet50_fpn": ((80, 113), ("0", "p7")),
+    "maskrcnn_resnet50_fpn": ((75, 97), ("0", "pool")),
+    "keypointrcnn_resnet50_fpn": ((75, 97), ("0", "1", "2", "3", "pool")),
+    "ssd300_vgg16": ((300, 300), ("0", "5")),
+    "ssdlite320_mobilenet_v3_large": ((320, 320), ("0", "5")),
+}
+CHEAP_DETECTION = {"fasterrcnn_mobilenet_v3_large_fpn"}  # in CI; the rest with STRIDES_SLOW=1 (~5 min)
+
+
+@pytest.mark.parametrize("name", list(DETECTION))
+def test_detection_backbones_against_autograd(name, monkeypatch):
+    if name not in CHEAP_DETECTION and not os.environ.get("STRIDES_SLOW"):
+        pytest.skip("ResNet-50 and VGG-16 detection backbones: STRIDES_SLOW=1 runs them")
+    torch.manual_seed(0)
+    size, keys = DETECTION[name]
+    backbone = getattr(torchvision.models.detection, name)(weights=None, weights_backbone=None).backbone
+    for key in keys:
+        report = audit(backbone, size, key=key)
+        agrees_with_autograd(backbone, size, report, key=key, monkeypatch=monkeypatch)
+
+
 TIMM = ["resnet18", "efficientnet_b0", "mobilenetv3_small_050", "regnetx_002", "convnext_atto", "cspdarknet53",
         "xception41", "repvgg_a0", "dla34", "hrnet_w18_small", "ghostnet_050", "res2net50_14w_8s", "nf_resnet26",
         "mobilevit_xxs", "tf_efficientnet_b0", "rexnet_100", "vgg11"]
