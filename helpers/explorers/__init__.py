@@ -269,3 +269,7 @@ def conv_explorer(preset: str | None = None, **fields: Any):
     """
     state = explorer_state(preset, **fields)
     return __getattr__("ConvExplorer")(**state)
+
+from .heatmap import heatmap_explorer  # noqa: E402  (notebook 04's heatmap explorer)
+
+__all__ += ["heatmap_explorer"]
