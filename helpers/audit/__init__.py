@@ -144,12 +144,17 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     the model is not changed) and every ATen operator it executes is read by
     its rule: convolutions (1-D, 2-D, 3-D, transposed, grouped, dilated),
     pooling (``ceil_mode``, adaptive), interpolation (nearest, linear, cubic,
-    area, antialias), padding (constant, reflect, replicate), slicing,
-    ``cat``/``split``/``chunk``, views and permutes that keep the spatial
-    axes, pixel (un)shuffle, reductions; every pointwise operator by its tag.
-    Operators that mix a whole axis (global pools, SE gates, group/instance/
-    layer norm over height and width, attention) are listed as
-    ``global_paths``; the field is that of the local paths.
+    area, antialias), padding (constant, reflect, replicate, circular),
+    slicing, ``cat``/``split``/``chunk``, ``roll``, views and permutes
+    (also those that cut the map into windows or patches and put them back,
+    and class tokens before flattened positions), pixel (un)shuffle,
+    reductions, matrix products and attention; every pointwise operator by
+    its tag. Attention inside windows is local (Swin); operators that mix a
+    whole axis (global pools, SE gates, group/instance/layer norm over height
+    and width, attention over every position or a grid spread over the map)
+    are listed as ``global_paths``; the field is that of the local paths.
+    When the model cannot run on meta tensors it is run once on a real zero
+    input, and the report's notes say so.
 
     Defined in notebook ``08_audit_a_real_network``.
 
