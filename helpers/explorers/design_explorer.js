@@ -126,15 +126,15 @@ function drawGrid(ctx, d, x, y, size) {
   ctx.strokeStyle = C.kernel;
   ctx.strokeRect(X(cx - half), Y(cx - half), 2 * half * k, 2 * half * k);
   ctx.setLineDash([]);
-  const note = every === 1 ? "" : ` (a line every ${every} cells)`;
-  title(ctx, x, y - 24, [`${n}×${n} input, ${d.heatmap_size}×${d.heatmap_size} heatmap${note}`,
-    `green: one cell (${d.heatmap_stride} px); dashed: its field (${d.receptive_field} px)`]);
+  const note = every === 1 ? "" : ` (line every ${every})`;
+  title(ctx, x, y - 44, [`${n}×${n} input`, `${d.heatmap_size}×${d.heatmap_size} heatmap, ${d.heatmap_stride} px/cell`,
+    `dashed: one cell's field, ${d.receptive_field} px${note}`]);
 }
 
 // (b) the head's coverage (feature cells one output reads; holes black)
 function drawCoverage(ctx, d, x, y, size) {
   if (!d.rates.length) {
-    title(ctx, x, y - 24, ["head coverage", "no dilated head"]);
+    title(ctx, x, y - 44, ["head coverage", "no dilated head"]);
     ctx.strokeStyle = "#ccc";
     ctx.strokeRect(x, y, size, size);
     return;
@@ -152,8 +152,8 @@ function drawCoverage(ctx, d, x, y, size) {
   ctx.strokeStyle = "#555";
   ctx.lineWidth = 1;
   ctx.strokeRect(x, y, side * cell, side * cell);
-  title(ctx, x, y - 24, [`head rates ${d.rates.join(", ")}: ${d.holes} holes (black)`,
-    `${side}×${side} feature cells; neighbours share ${A.pct(d.neighbour_share)}`]);
+  title(ctx, x, y - 44, [`head rates ${d.rates.join(", ")}`, `${side}×${side} cells, ${d.holes} holes (black)`,
+    `neighbours share ${A.pct(d.neighbour_share)}`]);
 }
 
 // (c) the two objects along their row: the blobs, the learned grid, the rendered heatmap row, its peaks
@@ -212,20 +212,21 @@ function drawObjects(ctx, v, state, x, y, w, hgt) {
   ctx.fillText(`${state.distance} px`, (X(g.x0) + X(g.x1)) / 2, base + 28);
   const n = v.shown.peaks.length;
   const resized = f > 1 ? `, resized bilinear ×${f}` : "";
-  title(ctx, x, y - 40, [`two objects on the ${s}-px grid of the last learned layer${resized}`,
-    `offset ${v.objects.shown} px (${v.objects.two === v.objects.offsets ? "each offset gives two" : "a least favourable one"}): ${n} peak${n === 1 ? "" : "s"} (▼)`,
+  title(ctx, x, y - 64, [`two objects, ${s}-px learned grid${resized}`,
+    `grid offset ${v.objects.shown} px${v.objects.two === v.objects.offsets ? "" : " (least favourable)"}: ${n} peak${n === 1 ? "" : "s"} (▼)`,
     `bars: heatmap row through the objects; curve: the objects`]);
 }
 
 function drawAll(canvas, v, state, width) {
-  const height = 330;
+  const height = 300;
   const ctx = setupCanvas(canvas, width, height);
-  const sq = Math.min(210, Math.floor((width - 40) * 0.25));
-  const top = 60;
+  const sq = Math.min(200, Math.floor((width - 40) * 0.24));
+  const top = 68;
   drawGrid(ctx, v.design, 8, top, sq);
-  drawCoverage(ctx, v.design, sq + 40, top, Math.min(sq, 180));
-  const ox = sq + 40 + Math.min(sq, 180) + 36;
-  drawObjects(ctx, v, state, ox, top + 20, Math.max(200, width - ox - 10), sq - 40);
+  const cs = Math.min(sq, 170);
+  drawCoverage(ctx, v.design, sq + 64, top, cs);
+  const ox = sq + 64 + cs + 44;
+  drawObjects(ctx, v, state, ox, top + 20, Math.max(200, width - ox - 10), sq - 30);
   return { width, height };
 }
 
