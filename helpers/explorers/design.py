@@ -205,18 +205,17 @@ def objects_layout(distance: int, s: int, offset: int) -> dict[str, int]:
     return {"x0": x0, "x1": x1, "y0": 2 * s + s // 2, "cols": (x1 + 2 * s) // s + 1, "rows": 5}
 
 
-def _box_row(cells: int, s: int, centres: tuple[int, ...]) -> list[float]:
-    out = []
-    for c in range(cells):
-        v = 0.0
-        for t in range(s):  # pixel by pixel, the order the browser sums in
-            x = c * s + t
-            g = 0.0
-            for a in centres:
-                g += _gauss(x - a)
-            v += g
-        out.append(v / s)
-    return out
+def _box_row(cells: int, s: int, centres: tuple[int, ...]) -> np.ndarray:
+    """Box averages over s-pixel cells, each sum taken pixel by pixel from the left (the browser's order).
+
+    ``np.cumsum`` adds sequentially, so its last column is the browser's running sum, bit for bit.
+    """
+    table = np.array(gauss_table() + (0.0,))
+    x = np.arange(cells * s)
+    g = np.zeros(cells * s)
+    for a in centres:
+        g = g + table[np.minimum(np.abs(x - a), len(table) - 1)]
+    return np.cumsum(g.reshape(cells, s), axis=1)[:, -1] / s
 
 
 def objects_heatmap(distance: int, s: int, offset: int, factor: int = 1) -> np.ndarray:
@@ -236,7 +235,7 @@ def objects_heatmap(distance: int, s: int, offset: int, factor: int = 1) -> np.n
     g = objects_layout(distance, s, offset)
     row = _box_row(g["cols"], s, (g["x0"], g["x1"]))
     col = _box_row(g["rows"], s, (g["y0"],))
-    h = np.outer(np.array(col), np.array(row))
+    h = np.outer(col, row)
     if factor > 1:
         h = bilinear_upsample(h, (h.shape[0] * factor, h.shape[1] * factor))
     return h
@@ -379,9 +378,11 @@ def fallback_png(state: dict[str, Any], *, dpi: int = 80) -> bytes:
         from ..receptive import Layer
 
         cov = coverage_map([Layer(3, dilation=v) for v in r.rates])
-        ax_cov.imshow(np.where(cov == 0, 0.0, 0.35 + 0.65 * cov / cov.max()), cmap="Blues", vmin=0, vmax=1,
-                      interpolation="nearest")  # fmt: skip
-        ax_cov.set_title(f"head coverage: {r.holes} holes\nneighbours share {r.neighbour_share:.0%}", fontsize=10)
+        alpha = 0.25 + 0.75 * cov / cov.max()  # the browser's colours: paths in blue, holes black
+        rgb = 1 - alpha[..., None] * (1 - np.array([0.0, 114 / 255, 178 / 255]))
+        rgb[cov == 0] = 0.0
+        ax_cov.imshow(rgb, interpolation="nearest")
+        ax_cov.set_title(f"head coverage: {r.holes} holes (black)\nneighbours share {r.neighbour_share:.0%}", fontsize=10)
     else:
         ax_cov.text(0.5, 0.5, "no dilated head", ha="center", va="center", fontsize=10)
         ax_cov.set_title("head coverage", fontsize=10)
