@@ -282,21 +282,28 @@ def design_numbers(state: dict[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def verdict_text(distance: int, peak_stride: int, two: int, offsets: int) -> str:
-    """The read-out's two-objects sentence (the JS builds the same words).
+def verdict_text(distance: int, peak_stride: int, counts: list[int]) -> str:
+    """The read-out's two-objects sentence from the peaks at each grid offset (the JS builds the same words).
 
     Examples
     --------
-    >>> verdict_text(12, 8, 4, 8)
-    'Two objects 12 px apart side by side, on the 8-px grid of the last learned layer (box model): two peaks at 4 of 8 grid offsets, one peak at the others.'
+    >>> verdict_text(12, 8, [1, 1, 1, 1, 2, 2, 2, 2])
+    'Two objects 12 px apart side by side, on the 8-px grid of the last learned layer (box model): two peaks at 4 of 8 grid offsets, one peak at 4.'
+    >>> verdict_text(17, 8, [2] * 7 + [3])[-40:]
+    'two peaks at 7 of 8 grid offsets, 3 peaks at 1.'
     """
     head = (f"Two objects {distance} px apart side by side, on the {peak_stride}-px grid of the last learned "
             f"layer (box model): ")  # fmt: skip
-    if two == offsets:
-        return head + f"two peaks at each of the {offsets} grid offsets."
-    if two == 0:
-        return head + f"one peak at each of the {offsets} grid offsets."
-    return head + f"two peaks at {two} of {offsets} grid offsets, one peak at the others."
+
+    def label(v: int) -> str:
+        return "one peak" if v == 1 else "two peaks" if v == 2 else f"{v} peaks"
+
+    groups = {v: counts.count(v) for v in sorted(set(counts), key=lambda v: (v != 2, v))}
+    if len(groups) == 1:
+        return head + f"{label(counts[0])} at each of the {len(counts)} grid offsets."
+    parts = [f"{label(v)} at {n}" + (f" of {len(counts)} grid offsets" if i == 0 else "")
+             for i, (v, n) in enumerate(groups.items())]
+    return head + ", ".join(parts) + "."
 
 
 def design_summary(state: dict[str, Any]) -> str:
@@ -325,7 +332,7 @@ def design_summary(state: dict[str, Any]) -> str:
                      f"{d['few_taps_share']:.0%}, only the centre at {d['centre_only_share']:.0%}.")  # fmt: skip
     else:
         lines.append("No dilated head: no holes, no rates.")
-    lines.append(verdict_text(state["distance"], d["peak_stride"], d["two"], d["offsets"]))
+    lines.append(verdict_text(state["distance"], d["peak_stride"], d["counts"]))
     if d["warnings"]:
         lines.append("Warnings: " + ", ".join(d["warnings"]) + " (see report.warnings).")
     return "\n".join(lines)

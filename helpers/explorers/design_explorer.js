@@ -60,16 +60,20 @@ export function readout(state, v) {
   } else {
     lines.push({ role: "head", text: "No dilated head: no holes, no rates." });
   }
-  lines.push({ role: "objects", text: verdictText(state.distance, d.peak_stride, o.two, o.offsets) });
+  lines.push({ role: "objects", text: verdictText(state.distance, d.peak_stride, o.counts) });
   if (d.warnings.length) lines.push({ role: "warnings", text: `Warnings: ${d.warnings.join(", ")} (see report.warnings).` });
   return lines;
 }
 
-export function verdictText(distance, s, two, offsets) {
+// Counts per grid offset, grouped: "two peaks at 7 of 8 grid offsets, 3 peaks at 1." (2 first, then ascending)
+export function verdictText(distance, s, counts) {
   const head = `Two objects ${distance} px apart side by side, on the ${s}-px grid of the last learned layer (box model): `;
-  if (two === offsets) return head + `two peaks at each of the ${offsets} grid offsets.`;
-  if (two === 0) return head + `one peak at each of the ${offsets} grid offsets.`;
-  return head + `two peaks at ${two} of ${offsets} grid offsets, one peak at the others.`;
+  const label = (v) => (v === 1 ? "one peak" : v === 2 ? "two peaks" : `${v} peaks`);
+  const groups = new Map();
+  for (const c of counts) groups.set(c, (groups.get(c) || 0) + 1);
+  const order = [...groups.keys()].sort((a, b) => (a === 2 ? -1 : b === 2 ? 1 : a - b));
+  if (order.length === 1) return head + `${label(order[0])} at each of the ${counts.length} grid offsets.`;
+  return head + order.map((v, i) => `${label(v)} at ${groups.get(v)}${i === 0 ? ` of ${counts.length} grid offsets` : ""}`).join(", ") + ".";
 }
 
 // ---------------------------------------------------------------- drawing
