@@ -289,7 +289,7 @@ def verdict_text(distance: int, peak_stride: int, counts: list[int]) -> str:
     --------
     >>> verdict_text(12, 8, [1, 1, 1, 1, 2, 2, 2, 2])
     'Two objects 12 px apart side by side, on the 8-px grid of the last learned layer (box model): two peaks at 4 of 8 grid offsets, one peak at 4.'
-    >>> verdict_text(17, 8, [2] * 7 + [3])[-40:]
+    >>> verdict_text(17, 8, [2] * 7 + [3]).split(': ')[1]
     'two peaks at 7 of 8 grid offsets, 3 peaks at 1.'
     """
     head = (f"Two objects {distance} px apart side by side, on the {peak_stride}-px grid of the last learned "
