@@ -286,14 +286,29 @@ export function objectsPeaks(distance, s, offset, f) {
 
 // The two-objects verdict over every integer grid offset 0 … s − 1 on the last learned layer's grid
 // (bilinear resizing applied after it, ×f, when the design resizes).
+const VERDICTS = new Map(); // (distance, s, f) → result: a move of another control costs nothing here
 export function twoObjects(distance, peakStride, factor) {
-  const counts = [];
-  for (let o = 0; o < peakStride; o++) counts.push(objectsPeaks(distance, peakStride, o, factor).peaks.length);
+  const key = `${distance}|${peakStride}|${factor}`;
+  if (!VERDICTS.has(key)) {
+    if (VERDICTS.size > 512) VERDICTS.clear();
+    VERDICTS.set(key, countOffsets(distance, peakStride, factor));
+  }
+  const r = VERDICTS.get(key);
+  return { counts: r.counts.slice(), two: r.two, offsets: r.offsets, shown: r.shown, picture: r.picture };
+}
+
+function countOffsets(distance, peakStride, factor) {
+  const counts = [], all = [];
+  for (let o = 0; o < peakStride; o++) {
+    const r = objectsPeaks(distance, peakStride, o, factor);
+    counts.push(r.peaks.length);
+    all.push(r);
+  }
   const two = counts.filter((c) => c === 2).length;
   // the offset drawn: the first with a count other than 2, else offset 0
   let shown = counts.findIndex((c) => c !== 2);
   if (shown < 0) shown = 0;
-  return { counts, two, offsets: peakStride, shown };
+  return { counts, two, offsets: peakStride, shown, picture: all[shown] };
 }
 
 // Percent as Python's f"{x:.0%}" writes it (x·100, then round half to even).

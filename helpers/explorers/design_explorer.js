@@ -44,7 +44,7 @@ export function explain(state) {
   const d = A.designNumbers(state.input_size, state.output_stride, rates, up, mode);
   const factor = mode === "bilinear" ? up : 1;
   const objects = A.twoObjects(state.distance, d.peak_stride, factor);
-  const shown = A.objectsPeaks(state.distance, d.peak_stride, objects.shown, factor);
+  const shown = objects.picture; // the map and peaks at the offset drawn (A.objectsPeaks, cached)
   return { design: d, objects, shown, factor };
 }
 
