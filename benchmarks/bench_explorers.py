@@ -259,7 +259,7 @@ def live_notebook(path: Path, names: list[str]) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     cells = ["from helpers import explorers, widgets", 'explorers.conv_explorer(preset="receptive-field")',
-             "explorers.design_explorer()"]
+             "explorers.design_lab()"]
     cells += [f"widgets.{name}()" for name in names]
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     path.parent.mkdir(parents=True, exist_ok=True)

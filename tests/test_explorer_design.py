@@ -232,7 +232,7 @@ def test_display_bundle_is_static_and_small():
     pytest.importorskip("anywidget")
     from helpers import explorers
 
-    data, _ = explorers.design_explorer()._repr_mimebundle_()
+    data, _ = explorers.design_lab()._repr_mimebundle_()
     assert data["text/plain"] == D.design_summary(D.design_state())
     assert len(data["text/html"]) < 600_000 and "http" not in data["text/html"]
     from helpers._pngtext import read_words

@@ -270,6 +270,6 @@ def conv_explorer(preset: str | None = None, **fields: Any):
     state = explorer_state(preset, **fields)
     return __getattr__("ConvExplorer")(**state)
 
-from .design import design_explorer  # noqa: E402  (notebook 07's design lab, issue 23)
+from .design import design_lab  # noqa: E402  (notebook 07's design lab, issue 23)
 
-__all__ += ["design_explorer"]
+__all__ += ["design_lab"]

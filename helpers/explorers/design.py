@@ -9,7 +9,7 @@ of :func:`helpers.design_report`, :func:`helpers.find_peaks` and
 :func:`helpers.bilinear_upsample`); ``design_explorer.js`` draws it.
 
     from helpers import explorers
-    explorers.design_explorer()
+    explorers.design_lab()
 
 With a kernel it is an ``anywidget`` whose ``input_size``, ``output_stride``,
 ``rates``, ``upsampling`` and ``distance`` sync with Python
@@ -44,7 +44,7 @@ from ..conv import bilinear_upsample
 from ..receptive import resnet50
 from .static import COLORS, _strip
 
-__all__ = ["RATE_CHOICES", "UPSAMPLE_CHOICES", "LIMITS", "design_state", "design_numbers", "design_explorer",
+__all__ = ["RATE_CHOICES", "UPSAMPLE_CHOICES", "LIMITS", "design_state", "design_numbers", "design_lab",
            "objects_heatmap", "two_objects", "design_summary"]
 
 HERE = Path(__file__).resolve().parent
@@ -511,7 +511,7 @@ def _widget_class():
 _CLASS = None
 
 
-def design_explorer(**fields: Any):
+def design_lab(**fields: Any):
     """The design lab of notebook 07, live with a kernel and stored as HTML + PNG without one.
 
     Parameters
@@ -523,7 +523,7 @@ def design_explorer(**fields: Any):
 
     Examples
     --------
-    >>> ex = design_explorer(output_stride=8)
+    >>> ex = design_lab(output_stride=8)
     >>> ex.report().heatmap_size, ex.distance
     (128, 12)
     >>> sorted(ex._repr_mimebundle_()[0])
