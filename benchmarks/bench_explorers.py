@@ -84,6 +84,11 @@ STEPS_JS = """async ([root, steps, seed, floor]) => {
       const value = String(Math.floor(rand() * (Number(el.max) + 1)));
       act = () => { el.value = value; el.dispatchEvent(new Event('input', {bubbles: true})); };
       kinds.slider++;
+    } else if (e.randomPoint) {  // the heatmap explorer: a random point of its picture
+      const xy = e.randomPoint(rand(), rand());
+      const rect = canvas.getBoundingClientRect();
+      act = () => canvas.dispatchEvent(new PointerEvent('pointermove', {clientX: rect.left + xy.x, clientY: rect.top + xy.y, bubbles: true}));
+      kinds.hover++;
     } else {
       const v = e.view.rows;
       const level = 1 + Math.floor(rand() * (v.sizes.length - 1));
@@ -115,6 +120,11 @@ def check_numbers(root) -> None:
 
     shown = json.loads(root.evaluate(READ_JS))
     try:
+        if "lines" in shown["view"]:  # the heatmap explorer: its read-out against helpers
+            from helpers.explorers.heatmap import heatmap_numbers
+
+            assert shown["view"]["lines"] == heatmap_numbers(shown["state"])["lines"], shown["state"]
+            return
         check_view_against_helpers(shown)
     except AssertionError as exc:
         raise C.CheckFailed(f"the explorer shows numbers helpers does not compute: {exc}") from None
@@ -259,7 +269,7 @@ def live_notebook(path: Path, names: list[str]) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     cells = ["from helpers import explorers, widgets", 'explorers.conv_explorer(preset="receptive-field")',
-             "explorers.design_lab()"]
+             "explorers.heatmap_explorer()", "explorers.design_lab()"]
     cells += [f"widgets.{name}()" for name in names]
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -334,6 +344,15 @@ def static_page(tmp: Path, only: "list[str] | None" = None) -> tuple[Path, list[
     page = tmp / "explorers.html"
     page.write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>", encoding="utf-8")
     return page, names
+
+
+def heatmap_page(tmp: Path) -> Path:
+    """Notebook 04's heatmap explorer, stored HTML rendering, alone on a page."""
+    from helpers.explorers import heatmap
+
+    page = tmp / "heatmap.html"
+    page.write_text(f"<!doctype html><meta charset=utf-8><body>{heatmap.standalone_html(heatmap.heatmap_state())}</body>", encoding="utf-8")
+    return page
 
 
 def profile_frames(browser, preset: str, steps: int, table: C.Table) -> None:
@@ -419,6 +438,11 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
                 roots = [page.locator(".sh-xp").nth(i) for i in range(len(presets))]
                 time_explorers(page, roots, presets, "static page", steps, table)
                 page.close()
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                page.goto(heatmap_page(Path(tmp)).as_uri())
+                page.wait_for_function("document.querySelectorAll('.sh-xp').length === 1")
+                time_explorers(page, [page.locator(".sh-xp").first], ["heatmap (notebook 04)"], "static page", steps, table)
+                page.close()
                 from helpers.explorers import design as D
 
                 design_page = Path(tmp) / "design.html"
@@ -439,6 +463,9 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
                     root = scope.locator(".sh-xp").first
                     if explorers:
                         time_explorers(page, [root], ["receptive-field (live anywidget)"], "JupyterLab", steps, table)
+                        heat = page.locator(".sh-xp").nth(1)
+                        heat.wait_for()
+                        time_explorers(page, [heat], ["heatmap (live anywidget)"], "JupyterLab", steps, table)
                         time_design_lab(page, scope.locator(".sh-dl").first, "JupyterLab", steps, table)
                     time_widgets(page, scope, names, "JupyterLab", widget_steps, 7, wtable)
                     page.close()
@@ -456,6 +483,9 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
                     root.wait_for()
                     if explorers:
                         time_explorers(page, [root], ["receptive-field (live anywidget)"], "Voila", steps, table)
+                        heat = page.locator(".sh-xp").nth(1)
+                        heat.wait_for()
+                        time_explorers(page, [heat], ["heatmap (live anywidget)"], "Voila", steps, table)
                         time_design_lab(page, page.locator(".sh-dl").first, "Voila", steps, table)
                     time_widgets(page, page.locator("body"), names, "Voila", widget_steps, 8, wtable)
                     page.close()

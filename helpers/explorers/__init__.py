@@ -270,6 +270,10 @@ def conv_explorer(preset: str | None = None, **fields: Any):
     state = explorer_state(preset, **fields)
     return __getattr__("ConvExplorer")(**state)
 
+from .heatmap import heatmap_explorer  # noqa: E402  (notebook 04's heatmap explorer)
+
+__all__ += ["heatmap_explorer"]
+
 from .design import design_lab  # noqa: E402  (notebook 07's design lab, issue 23)
 
 __all__ += ["design_lab"]
