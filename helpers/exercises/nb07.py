@@ -45,8 +45,8 @@ register(
         explanation=lambda: (
             f"1 - 12/s <= 0 needs s <= 12, so {_largest_safe_stride(12)}; on a 45° diagonal each axis just "
             f"sees 12/√2 ≈ 8.49 px, and {_largest_safe_stride(12 / 2**0.5, dy=12 / 2**0.5)} still works. An "
-            f"empty cell between them at each offset needs s ≤ 6 (<!-- claim: nb07-empty-cell-rule -->): "
-            f"{_largest_safe_stride(12, within=1)}."
+            f"empty cell between them at each offset needs s ≤ d/2: "
+            f"{_largest_safe_stride(12, within=1)}.<!-- claim: nb07-empty-cell-rule -->"
         ),
     )
 )
