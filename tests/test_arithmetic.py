@@ -186,3 +186,27 @@ def test_transposed_output_size_refuses_each_argument_below_its_range(name, low)
     n, k = args.pop("n"), args.pop("kernel")
     with pytest.raises(ValueError, match=name):
         transposed_output_size(n, k, **args)
+
+
+# Each integer argument's documented range (from the docstrings): the smallest accepted value, and a call that
+# is valid at that smallest value. benchmarks/mutation.py found the lower bounds unchecked (a bound moved from
+# 1 to 0 survived): the value just below the range must be refused with a ValueError naming the argument.
+_RANGES = [
+    (effective_kernel_size, {"kernel": 3, "dilation": 2}, {"kernel": 1, "dilation": 1}),
+    (conv_output_size, {"n": 9, "kernel": 1, "stride": 2, "dilation": 2}, {"n": 1, "kernel": 1, "stride": 1, "dilation": 1}),
+    (same_padding, {"n": 9, "kernel": 3, "stride": 2, "dilation": 2}, {"n": 1, "kernel": 1, "stride": 1, "dilation": 1}),
+    (tf_output_size, {"n": 9, "kernel": 3, "stride": 2}, {"n": 1, "kernel": 1, "stride": 1}),
+    (tf_output_size, {"n": 9, "kernel": 3, "dilation": 2}, {"dilation": 1}),
+    (heatmap_size, {"n": 9, "output_stride": 4}, {"n": 1, "output_stride": 1}),
+]
+
+
+@pytest.mark.parametrize("func, valid, lows", _RANGES, ids=lambda v: getattr(v, "__name__", None))
+def test_each_integer_argument_is_refused_just_below_its_range(func, valid, lows):
+    positional = [a for a in ("n", "kernel", "output_stride") if a in valid]
+    for name, low in lows.items():
+        args = {**valid, name: low}
+        func(*[args.pop(a) for a in positional], **args)  # the smallest value is accepted
+        args = {**valid, name: low - 1}
+        with pytest.raises(ValueError, match=name):
+            func(*[args.pop(a) for a in positional], **args)
