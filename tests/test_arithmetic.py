@@ -210,3 +210,18 @@ def test_each_integer_argument_is_refused_just_below_its_range(func, valid, lows
         args = {**valid, name: low - 1}
         with pytest.raises(ValueError, match=name):
             func(*[args.pop(a) for a in positional], **args)
+
+
+@pytest.mark.parametrize("k, padding, refused", [
+    (3, 1, False), (3, 2, True), (3, (0, 2), True), (3, (2, 0), True), (4, 2, False), (4, 3, True), (5, 2, False),
+    (5, (1, 3), True), (1, 0, False), (1, 1, True),
+])
+def test_ceil_mode_padding_limit_is_half_the_kernel(k, padding, refused):
+    """PyTorch's pooling refuses padding above kernel // 2 on either side (max_pool2d: "pad should be at most half
+    of effective kernel size"; dilation 1 here); without ceil_mode the size formula has no such limit."""
+    if refused:
+        with pytest.raises(ValueError, match="padding must be <="):
+            conv_output_size(9, k, stride=2, padding=padding, ceil_mode=True)
+    else:
+        conv_output_size(9, k, stride=2, padding=padding, ceil_mode=True)
+    conv_output_size(9, k, stride=2, padding=padding)  # never refused without ceil_mode

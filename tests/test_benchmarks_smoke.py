@@ -85,3 +85,23 @@ def test_every_table_in_the_readme_is_written_by_a_script():
 def test_the_column_check_can_fail():
     assert C.markdown_tables("### T\n\n| a | b |\n|---|---:|\n| 1 | 2 |\n") == {"T": ["a", "b"]}
     assert C.markdown_tables("### T\n\n| a | b | c |\n") != {"T": ["a", "b"]}
+
+
+def test_mutation_table_is_rendered_from_the_stored_results():
+    """benchmarks/MUTATION.md is what mutation.py renders from benchmarks/mutation_results/*.json (not typed)."""
+    import mutation
+
+    assert (ROOT / "benchmarks" / "MUTATION.md").read_text() == mutation.render()
+
+
+def test_mutation_counts_add_up_and_can_fail():
+    import mutation
+
+    rows = [{"id": "a", "status": "killed"}, {"id": "b", "status": "timed out"}, {"id": "c", "status": "survived"},
+            {"id": "d", "status": "survived (no test runs it)"}, {"id": "e", "status": "invalid (does not compile)"}]
+    c = mutation.counts(rows)
+    assert (c["mutants"], c["killed"], c["timed out"], c["survived"], c["equivalent"], c["unexplained"]) == (4, 1, 1, 2, 0, 2)
+    for name in mutation.EQUIVALENT:  # every explanation belongs to a stored survivor (none left over from old code)
+        stored = [r for f in (ROOT / "benchmarks" / "mutation_results").glob("*.json")
+                  for r in __import__("json").loads(f.read_text())["rows"] if r["id"] == name]
+        assert stored and stored[0]["status"].startswith("survived"), name
