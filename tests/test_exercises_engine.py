@@ -486,3 +486,36 @@ def test_numbers_are_required_only_when_every_expected_member_is_a_number(monkey
         demo = Exercise(key=f"96-mixed-{kind}", question="?", expected=expected, hint="h", explanation=lambda: "e")
         monkeypatch.setitem(_engine._REGISTRY, demo.key, demo)
         assert exercises.check_answer(demo.key, right) == (True, "Correct!")
+
+
+def test_numbers_compare_with_a_relative_tolerance_of_one_millionth():
+    eq = _engine._equal
+    assert eq(4, 4 + 1e-9) and eq(4 + 1e-9, 4) and not eq(4, 5)  # an int expected, a float answer: tolerance too
+    assert eq(0.0, 1e-6) and not eq(0.0, 1.5e-6)  # |x| < 1: absolute 1e-6, the bound included
+    assert eq(1000.0, 1000.0005) and not eq(1000.0, 1000.002)  # |x| > 1: relative 1e-6
+
+
+def test_containers_equal_only_containers_of_the_same_family():
+    eq = _engine._equal
+    assert not eq([4, 6, 9], frozenset({4, 6, 9})) and not eq(frozenset({4, 6, 9}), [4, 6, 9])
+    assert not eq((4, 6, 9), frozenset({4, 6, 9})) and eq([4, 6, 9], (4, 6, 9))
+    assert not eq([4], 4) and not eq(4, [4])
+
+
+def test_a_comparison_that_raises_is_not_equal():
+    class Moody:
+        def __eq__(self, other):
+            raise RuntimeError("no comparing")
+
+        __hash__ = object.__hash__
+
+    assert _engine._equal(Moody(), 1) is False and _engine._equal(1, Moody()) is False
+
+
+def test_an_answer_that_breaks_while_being_read_gets_a_sentence(demos):
+    class Exploding:
+        def __iter__(self):
+            raise RuntimeError("boom")
+
+    ok, message = exercises.check_answer("97-set", Exploding())
+    assert not ok and message.startswith("Expected a set of values, like {x, y}, got ") and message.endswith("Try again.")
