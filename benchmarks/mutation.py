@@ -443,8 +443,9 @@ def fast_run(work: Path, module: str, mutants: list[Mutant], cover: dict, log: P
             def pytest_runtestloop(self, session):
                 items = {item.nodeid: item for item in session.items}
                 gc.collect()
-                live = [f for f in gc.get_objects() if isinstance(f, types.FunctionType) and f.__code__.co_filename == filename]
-                caches = [c for c in gc.get_objects() if isinstance(c, functools._lru_cache_wrapper)
+                objects = gc.get_objects()
+                live = [f for f in objects if type(f) is types.FunctionType and f.__code__.co_filename == filename]
+                caches = [c for c in objects if type(c) is functools._lru_cache_wrapper
                           and getattr(getattr(c, "__wrapped__", None), "__code__", None) is not None
                           and c.__wrapped__.__code__.co_filename == filename]
                 for i, mutant in enumerate(mutants):
@@ -610,7 +611,7 @@ def counts(rows: list[dict]) -> dict[str, int]:
 
 def render() -> str:
     stored = [json.loads(f.read_text()) for f in sorted(RESULTS.glob("*.json"))]
-    stored = [d for d in stored if d["module"] in TARGETS]
+    stored = [d for d in stored if d.get("module") in TARGETS and "tests" in d]
     stored.sort(key=lambda d: list(TARGETS).index(d["module"]))
     out = ["# Mutation testing of the core", "",
            "Written by `python benchmarks/mutation.py` from `benchmarks/mutation_results/*.json` (the runs named",

@@ -95,3 +95,19 @@ def test_deeplab_fig4_shape():
     assert all(a >= b for a, b in zip(nine, nine[1:]))  # never increases with the rate
     assert nine[-1] == 0.0
     assert set(valid_weight_fraction(65, 6)) == {1, 2, 3, 4, 6, 9}
+
+
+# ---- tests added for mutants that survived benchmarks/mutation.py (issue 24) ----
+
+def test_each_integer_argument_is_refused_just_below_its_range():
+    """The documented ranges: kernel >= 2 for the HDC functions, size/rate/kernel >= 1 for valid_weight_fraction."""
+    from helpers import hdc_report
+
+    assert hdc_max_gap([1, 2], kernel=2) >= 1 and is_hdc([1, 1], kernel=2) in (True, False)
+    assert hdc_report([1, 2], kernel=2) is not None
+    assert valid_weight_fraction(1, 1, kernel=1) == {1: 1.0}
+    for call, name in [(lambda: hdc_max_gap([1, 2], kernel=1), "kernel"), (lambda: is_hdc([1, 2], kernel=1), "kernel"),
+                       (lambda: hdc_report([1, 2], kernel=1), "kernel"), (lambda: valid_weight_fraction(0, 1), "size"),
+                       (lambda: valid_weight_fraction(5, 0), "rate"), (lambda: valid_weight_fraction(5, 1, kernel=0), "kernel")]:
+        with pytest.raises(ValueError, match=name):
+            call()
