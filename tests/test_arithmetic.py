@@ -225,3 +225,13 @@ def test_ceil_mode_padding_limit_is_half_the_kernel(k, padding, refused):
     else:
         conv_output_size(9, k, stride=2, padding=padding, ceil_mode=True)
     conv_output_size(9, k, stride=2, padding=padding)  # never refused without ceil_mode
+
+
+def test_tf_refuses_stride_and_dilation_both_above_one():
+    """TensorFlow's rule: stride > 1 together with dilation > 1 is refused; either alone is fine."""
+    for s, d in itertools.product(range(1, 4), range(1, 4)):
+        if s > 1 and d > 1:
+            with pytest.raises(ValueError, match="stride > 1 together with dilation > 1"):
+                tf_output_size(20, 3, stride=s, dilation=d)
+        else:
+            assert tf_output_size(20, 3, stride=s, dilation=d) == -(-20 // s)
