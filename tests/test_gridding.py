@@ -111,3 +111,19 @@ def test_each_integer_argument_is_refused_just_below_its_range():
                        (lambda: valid_weight_fraction(5, 0), "rate"), (lambda: valid_weight_fraction(5, 1, kernel=0), "kernel")]:
         with pytest.raises(ValueError, match=rf"^{name}(\[[01]\])? must be an integer >= "):
             call()
+
+
+def test_valid_weight_fraction_against_counting_every_tap_of_every_position():
+    """Each output position of an n×n map (zero-padded by the rate, stride 1): count the k×k taps that land
+    inside the map, by enumeration; the shares of positions per count are the function's dictionary."""
+    for n, r, k in itertools.product(range(1, 9), range(1, 5), (1, 3, 5)):
+        half = k // 2
+        taps_1d = [sum(0 <= i + r * t < n for t in range(-half, half + 1)) for i in range(n)]
+        counts: dict[int, int] = {}
+        for i in range(n):
+            for j in range(n):
+                counts[taps_1d[i] * taps_1d[j]] = counts.get(taps_1d[i] * taps_1d[j], 0) + 1
+        got = valid_weight_fraction(n, r, kernel=k)
+        assert set(got) == {a * b for a in range(1, k + 1) for b in range(1, k + 1)}, (n, r, k)
+        for valid, share in got.items():
+            assert share == pytest.approx(counts.get(valid, 0) / n**2, abs=1e-12), (n, r, k, valid)
