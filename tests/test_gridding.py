@@ -118,11 +118,12 @@ def test_valid_weight_fraction_against_counting_every_tap_of_every_position():
     inside the map, by enumeration; the shares of positions per count are the function's dictionary."""
     for n, r, k in itertools.product(range(1, 9), range(1, 5), (1, 3, 5)):
         half = k // 2
-        taps_1d = [sum(0 <= i + r * t < n for t in range(-half, half + 1)) for i in range(n)]
+        offsets = range(-half, half + 1)
         counts: dict[int, int] = {}
         for i in range(n):
             for j in range(n):
-                counts[taps_1d[i] * taps_1d[j]] = counts.get(taps_1d[i] * taps_1d[j], 0) + 1
+                valid = sum(0 <= i + r * a < n and 0 <= j + r * b < n for a in offsets for b in offsets)
+                counts[valid] = counts.get(valid, 0) + 1
         got = valid_weight_fraction(n, r, kernel=k)
         assert set(got) == {a * b for a in range(1, k + 1) for b in range(1, k + 1)}, (n, r, k)
         for valid, share in got.items():
