@@ -1,6 +1,7 @@
 """Size formulas against brute-force window counting and published numbers."""
 
 import itertools
+import re
 
 import pytest
 from hypothesis import assume, given
@@ -235,3 +236,27 @@ def test_tf_refuses_stride_and_dilation_both_above_one():
                 tf_output_size(20, 3, stride=s, dilation=d)
         else:
             assert tf_output_size(20, 3, stride=s, dilation=d) == -(-20 // s)
+
+
+def test_transposed_output_size_limits_at_their_bounds():
+    """PyTorch: output_padding must be smaller than stride or dilation (equal is refused), and an output of 0 is refused."""
+    assert transposed_output_size(4, 3, stride=2, output_padding=1) == 10
+    with pytest.raises(ValueError, match="output_padding must be smaller"):
+        transposed_output_size(4, 3, stride=2, output_padding=2)
+    with pytest.raises(ValueError, match="output_padding must be smaller"):
+        transposed_output_size(4, 3, stride=1, dilation=2, output_padding=2)
+    assert transposed_output_size(1, 3, padding=1) == 1  # (1-1)·1 − 2 + 2 + 1
+    with pytest.raises(ValueError, match="removes the whole output"):
+        transposed_output_size(1, 2, padding=1)  # (1-1)·1 − 2 + 1 + 1 = 0
+
+
+def test_pair_and_encoder_decoder_ranges():
+    from helpers import encoder_decoder_size
+
+    assert heatmap_size((1, 1), 4) == (1, 1) and heatmap_size((1, 9), 1) == (1, 9)
+    assert encoder_decoder_size(1, 1, upsampling_layers=0) == 1
+    for call, name, low in [(lambda: heatmap_size((0, 5), 4), "n[0]", 1), (lambda: heatmap_size((5, 0), 4), "n[1]", 1),
+                            (lambda: encoder_decoder_size(0, 4), "n", 1), (lambda: encoder_decoder_size(8, 0), "encoder_stride", 1),
+                            (lambda: encoder_decoder_size(8, 4, upsampling_layers=-1), "upsampling_layers", 0)]:
+        with pytest.raises(ValueError, match=rf"^{re.escape(name)} must be an integer >= {low}, got {low - 1}$"):
+            call()
