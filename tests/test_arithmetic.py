@@ -260,3 +260,14 @@ def test_pair_and_encoder_decoder_ranges():
                             (lambda: encoder_decoder_size(8, 4, upsampling_layers=-1), "upsampling_layers", 0)]:
         with pytest.raises(ValueError, match=rf"^{re.escape(name)} must be an integer >= {low}, got {low - 1}$"):
             call()
+
+
+def test_scale_dimension_ranges():
+    from helpers import scale_dimension
+
+    assert scale_dimension(1, 1) == 1 and scale_dimension(5, 1) == 5 and scale_dimension(5, 1.0) == 5
+    with pytest.raises(ValueError, match=r"^dim must be an integer >= 1, got 0$"):
+        scale_dimension(0, 0.5)
+    for scale in (1.5, 2, 0, -0.5, True, "0.5", None):
+        with pytest.raises(ValueError, match="scale must be a number in"):
+            scale_dimension(5, scale)
