@@ -138,6 +138,28 @@ SWAPS = {
 
 # Survivors judged equivalent (the same behaviour on every input the function accepts), by mutant id, with the reason.
 EQUIVALENT: dict[str, str] = {
+    "helpers/arithmetic.py:366:26:1->0": (
+        "`encoder_decoder_size` passes `n` straight to `heatmap_size`, which refuses `n < 1` with the same sentence "
+        "(`n must be an integer >= 1, got 0`)"),
+    "helpers/receptive.py:120:36:1->2": (
+        "stride 1: `same_padding(n, k, stride=1, d)` is `d(k-1)` split, whatever `n` is (`ceil(n/1) = n`), so n = 1 or 2 "
+        "gives the same pads"),
+    "helpers/exercises/_engine.py:422:66:or->and": (
+        "a number no longer refused on this line reaches the set/list/pair branch, which refuses it with the same "
+        "sentence (`Expected <form>, got <what>.`: no `__iter__`, not a list or tuple)"),
+    "helpers/exercises/_engine.py:422:93:or->and": (
+        "a bool (or None, which never gets here: 'No answer yet' comes first) reaches the set/list/pair branch, "
+        "which refuses it with the same sentence"),
+    "helpers/exercises/_engine.py:461:39:and->or": (
+        "when only one side is a frozenset, the original skips the list branch (it needs both to be lists or tuples) "
+        "and returns `bool(expected == answer)` too; frozenset comparison with a normal form never raises"),
+    "helpers/gridding.py:205:32:+->-": (
+        "the tap offsets `-half … half` are symmetric, so position i reaches the same set of pixels with `i - r·t` as "
+        "with `i + r·t`"),
+    "helpers/gridding.py:207:47:1->2": (
+        "`minlength=k+2` only appends a zero count for k+1 valid taps, which the loops over 1…k never read"),
+    "helpers/gridding.py:308:35:0->1": (
+        "`coverage_map` is square (r×r, the same field on both axes), so `shape[1] == shape[0]`"),
 }
 
 
