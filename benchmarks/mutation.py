@@ -158,9 +158,22 @@ EQUIVALENT: dict[str, str] = {
         "with `i + r·t`"),
     "helpers/gridding.py:207:47:1->2": (
         "`minlength=k+2` only appends a zero count for k+1 valid taps, which the loops over 1…k never read"),
+    "helpers/gridding.py:374:36:2->1": (
+        "`hdc_report` calls `hdc_max_gap(rs, k)` on the next line, which refuses `kernel < 2` with the same sentence"),
     "helpers/gridding.py:308:35:0->1": (
         "`coverage_map` is square (r×r, the same field on both axes), so `shape[1] == shape[0]`"),
 }
+
+
+# Survivors a test added after the stored run kills, checked by hand on that one mutant (a rerun records it).
+KILLED_SINCE: dict[str, str] = {
+    "helpers/gridding.py:162:36:2->1": (
+        "`is_hdc([2, 4], kernel=1)` returned False without checking the kernel (`rates[0] == 1` short-circuits); "
+        "`test_gridding.py::test_each_integer_argument_is_refused_just_below_its_range` now calls it"),
+}
+
+# What the table does not show (written by hand: no numbers here; the numbers are in the results files).
+NOTES: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -658,6 +671,11 @@ def render() -> str:
                    f"{c['survived']} | {c['equivalent']} | {c['unexplained']} | {100 * caught / n:.1f} % | "
                    f"{100 * caught / max(1, n - c['equivalent']):.1f} % | {scope}{state} |")
         survivors += [(d["module"], r) for r in d["rows"] if r["status"].startswith("survived")]
+    missing = [m for m in TARGETS if m not in {d["module"] for d in stored}]
+    if missing:
+        out += ["", "No stored run: " + ", ".join(f"`{m}`" for m in missing) + "."]
+    if NOTES:
+        out += [""] + [f"- {note}" for note in NOTES]
     out += ["", "## Runs", "", "| module | command | date | commit | tests in its coverage run | time |", "|---|---|---|---|---:|---:|"]
     out += [f"| {d['module']} | `{d['command']}` | {d['date']} | {d['commit']} | {d['tests_in_coverage_run']} | "
             f"{d['coverage_run_seconds'] + d['run_seconds']:.0f} s |" for d in stored]
@@ -672,7 +690,7 @@ def render() -> str:
     else:
         out += ["| module | mutant | id | status | why |", "|---|---|---|---|---|"]
         out += [f"| {mod} | {r['description']} | `{r['id']}` | {r['status']} | "
-                f"{('equivalent: ' + EQUIVALENT[r['id']]) if r['id'] in EQUIVALENT else '**not explained: a test is missing**'} |"
+                f"{('equivalent: ' + EQUIVALENT[r['id']]) if r['id'] in EQUIVALENT else ('killed since (by hand; not in the counts): ' + KILLED_SINCE[r['id']]) if r['id'] in KILLED_SINCE else '**not explained: a test is missing**'} |"
                 for mod, r in survivors]
     return "\n".join(out) + "\n"
 

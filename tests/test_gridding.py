@@ -107,6 +107,7 @@ def test_each_integer_argument_is_refused_just_below_its_range():
     assert hdc_report([1, 2], kernel=2) is not None
     assert valid_weight_fraction(1, 1, kernel=1) == {1: 1.0}
     for call, name in [(lambda: hdc_max_gap([1, 2], kernel=1), "kernel"), (lambda: is_hdc([1, 2], kernel=1), "kernel"),
+                       (lambda: is_hdc([2, 4], kernel=1), "kernel"),  # rates[0] != 1: is_hdc must check, not hdc_max_gap
                        (lambda: hdc_report([1, 2], kernel=1), "kernel"), (lambda: valid_weight_fraction(0, 1), "size"),
                        (lambda: valid_weight_fraction(5, 0), "rate"), (lambda: valid_weight_fraction(5, 1, kernel=0), "kernel")]:
         with pytest.raises(ValueError, match=rf"^{name}(\[[01]\])? must be an integer >= "):
