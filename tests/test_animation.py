@@ -264,3 +264,31 @@ def test_stored_notebooks_and_their_players_stay_within_budget():
                 player = "".join(output.get("data", {}).get("text/html", ""))
                 if 'class="sh-anim"' in player:
                     assert len(player.encode()) <= animation.MAX_HTML_BYTES, f"{nb.name}: a player over 600 kB"
+
+
+def _stored_players():
+    """(notebook, cell index, player HTML) of every animation stored in a notebook."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "notebooks"
+    for path in sorted(root.glob("[0-9]*.ipynb")):
+        for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            for out in cell.get("outputs", []):
+                html = "".join(out.get("data", {}).get("text/html", ""))
+                if 'class="sh-anim"' in html:
+                    yield path.name, index, html
+
+
+def test_stored_animation_frames_are_drawn_at_least_800_px_wide():
+    """Issue 23 item 5: a player's frames are readable natively, not a small PNG stretched by CSS."""
+    players = list(_stored_players())
+    assert len(players) >= 5, players
+    narrow = []
+    for name, index, html in players:
+        pngs = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)
+        assert pngs, (name, index)
+        for png in pngs:
+            width = Image.open(io.BytesIO(base64.b64decode(png))).size[0]
+            if width < 800:
+                narrow.append((name, index, width))
+    assert not narrow, f"frames narrower than 800 px (raise the cell's dpi): {narrow}"

@@ -128,7 +128,7 @@ def _net_sizes(os_: int, layout: str, padding: str) -> tuple[int, ...]:
     "and ceil(ceil(N/a)/b) = ceil(N/(ab)) for every N up to 1025 and a, b up to 16.",
     domain=Domain(
         params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "a": tuple(range(1, 17)), "b": tuple(range(1, 17))},
-        kinds=("conv", "pool"), dims=(1,), reach=("widget.heatmap",),
+        kinds=("conv", "pool"), dims=(1,), reach=("explorer.heatmap",),
     ),
     scope="same",
 )
@@ -193,7 +193,7 @@ def _smaller_os_torch():
     "addition, on mismatched shapes.",
     domain=Domain(
         params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "padding": ("matched", "copied")},
-        kinds=("conv", "pool"), dims=(1,), reach=("widget.heatmap",),
+        kinds=("conv", "pool"), dims=(1,), reach=("explorer.heatmap",),
     ),
     scope="padding matched to the rate",
     torch_check=_smaller_os_torch,
@@ -240,7 +240,8 @@ def _os_divides():
 # 2 · the rate
 
 
-_RATE_N, _RATE_K, _RATE_S, _RATE_D = tuple(range(1, 131)), tuple(range(1, 6)), (1, 2, 3), tuple(range(1, 37))
+_RATE_N, _RATE_K, _RATE_S, _RATE_D = tuple(range(1, 131)), tuple(range(1, 8)), (1, 2, 3, 4), tuple(range(1, 37))
+_RATE_P = tuple(range(0, 9))
 
 
 def _rate_forward_torch():
@@ -249,9 +250,9 @@ def _rate_forward_torch():
 
     x = torch.zeros(1, 1, 130)
     for n in (1, 17, 130):
-        for k in (2, 3, 5):
-            for s in (1, 2):
-                for p in (0, 4):
+        for k in (2, 3, 5, 7):
+            for s in (1, 2, 4):
+                for p in (0, 4, 8):
                     prev = None
                     for d in (1, 2, 3, 4, 6, 12, 24, 36):
                         span = d * (k - 1) + 1
@@ -267,6 +268,12 @@ def _rate_forward_torch():
 
 
 
+def _window_counts(n, k, s, d, p):
+    """Vectorised window count: starts 0, s, 2s, ... while the span fits in n + 2p (len(range(...)), 0 if none)."""
+    room = n + 2 * p - (d * (k - 1) + 1)
+    return np.where(room >= 0, room // s + 1, 0)
+
+
 @claim(
     "nb04-rate-forward",
     statement="For a forward convolution whose padding is fixed or matched to the rate "
@@ -274,9 +281,9 @@ def _rate_forward_torch():
     "than that (P = 2d) and a dilated transposed convolution (ConvTranspose, k=4, s=2, p=1) both "
     "grow the map with the rate.",
     domain=Domain(
-        params={"n": _RATE_N, "k": _RATE_K, "s": _RATE_S, "d": _RATE_D, "p": tuple(range(0, 5)),
+        params={"n": _RATE_N, "k": _RATE_K, "s": _RATE_S, "d": _RATE_D, "p": _RATE_P,
                 "padding": ("fixed", "matched", "double"), "kind": ("conv", "transposed")},
-        kinds=("conv", "transposed"), dims=(1,), reach=("widget.heatmap.head",),
+        kinds=("conv", "transposed"), dims=(1,), reach=("explorer.heatmap.head", "explorer.conv"),
     ),
     scope="forward convolutions with fixed or matched padding",
     torch_check=_rate_forward_torch,
@@ -286,17 +293,16 @@ def _rate_forward_torch():
     ),
 )
 def _rate_forward():
-    for n in _RATE_N:
-        for k in _RATE_K:
-            for s in _RATE_S:
-                for p in range(0, 5):  # fixed padding
-                    sizes = [_windows(n, k, s, d, p, p) for d in _RATE_D]
-                    if any(b > a for a, b in zip(sizes, sizes[1:])):
-                        yield {"n": n, "k": k, "s": s, "p": p, "padding": "fixed", "kind": "conv"}
-                if k % 2:  # matched padding d(k-1)/2: ceil(n/s) at every rate
-                    sizes = [_windows(n, k, s, d, d * (k - 1) // 2, d * (k - 1) // 2) for d in _RATE_D]
-                    if any(size != -(-n // s) for size in sizes):
-                        yield {"n": n, "k": k, "s": s, "padding": "matched", "kind": "conv"}
+    n, k, s, p, d = np.meshgrid(np.array(_RATE_N), np.array(_RATE_K), np.array(_RATE_S), np.array(_RATE_P),
+                                np.array(_RATE_D), indexing="ij")  # fmt: skip
+    sizes = _window_counts(n, k, s, d, p)  # fixed padding; the last axis is the rate
+    for i, j, a, b in sorted({tuple(x[:4]) for x in np.argwhere(np.diff(sizes, axis=-1) > 0)})[:5]:
+        yield {"n": _RATE_N[i], "k": _RATE_K[j], "s": _RATE_S[a], "p": _RATE_P[b], "padding": "fixed", "kind": "conv"}
+    n, k, s, d = (a[..., 0, :] for a in (n, k, s, d))  # matched padding d(k-1)/2, odd k: ceil(n/s) at every rate
+    matched = _window_counts(n, k, s, d, d * (k - 1) // 2)
+    bad = (k % 2 == 1) & (matched != -(-n // s))
+    for i, j, a in sorted({tuple(x[:3]) for x in np.argwhere(bad)})[:5]:
+        yield {"n": _RATE_N[i], "k": _RATE_K[j], "s": _RATE_S[a], "padding": "matched", "kind": "conv"}
     # the two growths the sentence names
     if [_windows(65, 3, 1, d, 2 * d, 2 * d) for d in (1, 2, 3, 4)] != [67, 69, 71, 73]:
         yield {"kind": "conv", "padding": "double", "n": 65, "k": 3, "s": 1, "d": 2}
@@ -459,7 +465,7 @@ def _encdec_windows():
     "32 divides N or N is 1 to 3 below a multiple of 32. A 'valid' encoder (VGG-16, VALID pools) rounds down.",
     domain=Domain(
         params={"n": tuple(range(1, 1026)), "e": (2, 4, 8, 16, 32), "u": (2, 4, 8), "encoder": ("same", "valid")},
-        kinds=("conv", "transposed"), dims=(1,), reach=("widget.heatmap",),
+        kinds=("conv", "transposed"), dims=(1,), reach=("explorer.heatmap",),
     ),
     scope="transposed",
     # review rt04: the general rule was stated for any encoder; VGG-16 (VALID pools) on 513 gives 16 cells, not 17.

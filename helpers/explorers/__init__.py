@@ -269,3 +269,11 @@ def conv_explorer(preset: str | None = None, **fields: Any):
     """
     state = explorer_state(preset, **fields)
     return __getattr__("ConvExplorer")(**state)
+
+from .heatmap import heatmap_explorer  # noqa: E402  (notebook 04's heatmap explorer)
+
+__all__ += ["heatmap_explorer"]
+
+from .gridding import dilated_stack_explorer, gridding_state  # noqa: E402  (notebook 05's explorer)
+
+__all__ += ["dilated_stack_explorer", "gridding_state"]
