@@ -20,7 +20,7 @@ from .reach import control, slider_ranges
 RATES = tuple(range(1, 13))
 KERNELS = (2, 3, 4, 5)
 LAYERS = (2, 3, 4)
-WIDGET = ("widget.gridding",)
+WIDGET = ("explorer.gridding",)  # the dilated-stack explorer replaced the gridding widget (issue 23)
 
 
 @control("widget.gridding")
@@ -246,7 +246,7 @@ def _hdc_sufficient_sweep(layers, rates_range):
     domain=_domain(note="layers 5-6 swept with rates 1-6; the argument in section 3 proves the rest"),
     breaks=({"rates": (1, 2, 5), "k": 2, "layers": 3},),
     sources=("Wang et al. 2018",),
-    where=("widget:gridding", "docstring:helpers.gridding.is_hdc"),
+    where=("widget:gridding", "explorer:gridding", "docstring:helpers.gridding.is_hdc"),
     torch_check=_hdc_sufficient_torch,
 )
 def _hdc_sufficient():
@@ -264,7 +264,7 @@ def _hdc_sufficient():
               "whose seven 3×3 layers have rates (1, 1, 2, 4, 8, 16, 1), has no holes and passes (so does its "
               "first six, the form the notebook quoted before the red-team pass).",
     domain=Domain(params={"rates": RATES + (16,), "layers": LAYERS + (6, 7), "k": KERNELS}, kinds=("conv",),
-                  dims=(1, 2), reach=WIDGET, note="the widget's range, and the context module's 6 and 7 layers"),
+                  dims=(1, 2), reach=WIDGET, note="the explorer's range, and the context module's 6 and 7 layers"),
     breaks=({"rates": (1, 1, 2, 4, 8, 16, 1), "k": 3, "layers": 7},),
     sources=("Wang et al. 2018", "Yu & Koltun 2016", "fyu/dilation network.py build_context"),
 )
@@ -525,6 +525,17 @@ def _largest_field():
     where=("widget:gridding",),
 )
 def _widget_verdict():
+    return list(verdict_sweep())
+
+
+@lru_cache(maxsize=1)
+def verdict_sweep() -> tuple:
+    """The sweep behind ``widget-gridding-verdict`` and ``explorer-gridding-verdict`` (one sentence function,
+    one range: computed once)."""
+    return tuple(_verdict_sweep())
+
+
+def _verdict_sweep():
     from ..gridding import HDCReport
     from ..gridding import gridding_sentence
 

@@ -273,3 +273,11 @@ def conv_explorer(preset: str | None = None, **fields: Any):
 from .heatmap import heatmap_explorer  # noqa: E402  (notebook 04's heatmap explorer)
 
 __all__ += ["heatmap_explorer"]
+
+from .gridding import dilated_stack_explorer, gridding_state  # noqa: E402  (notebook 05's explorer)
+
+__all__ += ["dilated_stack_explorer", "gridding_state"]
+
+from .design import design_lab  # noqa: E402  (notebook 07's design lab, issue 23)
+
+__all__ += ["design_lab"]

@@ -271,3 +271,66 @@ def standalone_html(state: dict[str, Any], *, png: bytes | None = None) -> str:
     # "</" must not appear inside the script element
     script = script.replace("</", "<\\/")
     return f'<div class="sh-xp-host">{img}<script>{script}</script></div>'
+
+
+# ------------------------------------------------------------------ generic pieces for other explorers
+
+
+def inline_module(ui_file: str, arith_file: str, kind: str = "esm", *, exports: tuple[str, ...] = ("mount",)) -> str:
+    """An explorer's view module with its arithmetic module inlined, as one piece of JavaScript.
+
+    The generic form of :func:`module_source` for any pair of files in this folder: ``ui_file``
+    must import ``arith_file`` as ``import * as A from "./<arith_file>";``. ``"esm"`` keeps the
+    view's exports (anywidget); ``"classic"`` is an expression whose value is an object holding
+    ``exports`` and ``A`` (a stored HTML output's script).
+
+    Examples
+    --------
+    >>> src = inline_module("gridding_explorer.js", "gridding_arith.js", "classic")
+    >>> src.startswith("(function () {"), "export " in src
+    (True, False)
+    """
+    arith = (HERE / arith_file).read_text(encoding="utf-8")
+    ui = (HERE / ui_file).read_text(encoding="utf-8")
+    names = re.findall(r"^export (?:const|function) (\w+)", arith, flags=re.M)
+    body = re.sub(r"^export ", "", arith, flags=re.M)
+    inlined = f"const A = (function () {{\n{body}\nreturn {{ {', '.join(names)} }};\n}})();"
+    wanted = f'import * as A from "./{arith_file}";'
+    if wanted not in ui:
+        raise RuntimeError(f"{ui_file} must import {arith_file} as: {wanted}")
+    ui = ui.replace(wanted, inlined)
+    if kind == "esm":
+        return _strip(ui)
+    if kind != "classic":
+        raise ValueError(f"kind must be 'esm' or 'classic', got {kind!r}")
+    ui = re.sub(r"^export default .*$", "", ui, flags=re.M)
+    ui = re.sub(r"^export \{[^}]*\};?$", "", ui, flags=re.M)
+    ui = re.sub(r"^export ", "", ui, flags=re.M)
+    returned = ", ".join(f"{name}: {name}" for name in exports)
+    return _strip(f"(function () {{\n{ui}\nreturn {{ {returned}, A: A }};\n}})()")
+
+
+def standalone_fragment(state: dict[str, Any], *, classic: str, global_name: str, png: bytes, alt: str) -> str:
+    """A self-contained HTML fragment that mounts a classic explorer bundle on ``state`` (no kernel).
+
+    The generic form of :func:`standalone_html`: ``classic`` is an :func:`inline_module` bundle
+    (kind ``"classic"``) exporting ``mount``, kept once per page in ``window[global_name]``;
+    the PNG (``alt`` its words) shows until the script runs and where scripts never run.
+
+    Examples
+    --------
+    >>> page = standalone_fragment({"k": 1}, classic="({mount: function () {}})", global_name="__demo", png=b"", alt="")
+    >>> page.startswith('<div class="sh-xp-host"'), "http" in page
+    (True, False)
+    """
+    data = json.dumps(state, sort_keys=True, separators=(",", ":"))
+    src = base64.b64encode(png).decode()
+    img = (f'<img class="sh-xp-fallback" alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
+           f'src="data:image/png;base64,{src}">') if png else ""
+    script = (
+        "(function(){var s=document.currentScript,host=s.parentNode;"
+        f"var lib=window.{global_name}||(window.{global_name}={classic});"
+        "var img=host.querySelector('.sh-xp-fallback');if(img)img.remove();"
+        f"lib.mount(host,{data});}})();"
+    ).replace("</", "<\\/")
+    return f'<div class="sh-xp-host">{img}<script>{script}</script></div>'
