@@ -686,7 +686,7 @@ def gridding_sentence(rep: "HDCReport", *, shared: "float | None" = None) -> str
         f"{rep.holes} holes ({100 * rep.holes / r**2:.0f} % of the field unreached). "
     )
     if shared is not None:
-        head += (f"Neighbouring outputs share {100 * shared:.0f} % of their input pixels"
+        head += (f"Horizontal or vertical neighbours share {100 * shared:.0f} % of their input pixels"
                  + (": they read disjoint sets, the gridding of notebook 05. " if shared == 0 else ". "))
     reasons = []
     if rep.rates[0] != 1:
