@@ -144,12 +144,17 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     the model is not changed) and every ATen operator it executes is read by
     its rule: convolutions (1-D, 2-D, 3-D, transposed, grouped, dilated),
     pooling (``ceil_mode``, adaptive), interpolation (nearest, linear, cubic,
-    area, antialias), padding (constant, reflect, replicate), slicing,
-    ``cat``/``split``/``chunk``, views and permutes that keep the spatial
-    axes, pixel (un)shuffle, reductions; every pointwise operator by its tag.
-    Operators that mix a whole axis (global pools, SE gates, group/instance/
-    layer norm over height and width, attention) are listed as
-    ``global_paths``; the field is that of the local paths.
+    area, antialias), padding (constant, reflect, replicate, circular),
+    slicing, ``cat``/``split``/``chunk``, ``roll``, views and permutes
+    (also those that cut the map into windows or patches and put them back,
+    and class tokens before flattened positions), pixel (un)shuffle,
+    reductions, matrix products and attention; every pointwise operator by
+    its tag. Attention inside windows is local (Swin); operators that mix a
+    whole axis (global pools, SE gates, group/instance/layer norm over height
+    and width, attention over every position or a grid spread over the map)
+    are listed as ``global_paths``; the field is that of the local paths.
+    When the model cannot run on meta tensors it is run once on a real zero
+    input, and the report's notes say so.
 
     Defined in notebook ``08_audit_a_real_network``.
 
@@ -201,7 +206,7 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
 
     size = _size(input_size)
     channels = in_channels or _channels(model)
-    graph, output, calls, _ = read_model(model, size, channels)
+    graph, output, calls, fallback = read_model(model, size, channels)
     if at is None:
         value, picked = _pick(output, key, "the model output")
         label = "output" if picked is None else f"output[{picked!r}]"
@@ -222,4 +227,4 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
         given = {"_module": at, "_call": call or 0, "_key": () if picked is None else (picked,)}
     if value is None:
         raise ValueError(f"{label} is not a tensor computed from the input")
-    return analyse(graph, value.node, label, size, channels, calls, given)
+    return analyse(graph, value.node, label, size, channels, calls, given, notes=[fallback] if fallback else [])

@@ -134,10 +134,10 @@ def _walk(value: Any, key: tuple) -> list:
 
 
 def analyse(graph: Graph, target: int, label: str, size: tuple[int, ...], channels: int,
-            calls: dict[str, list[Any]], given: dict | None = None) -> AuditReport:
-    """The report for node ``target`` of ``graph``."""
+            calls: dict[str, list[Any]], given: dict | None = None, *, notes: list[str] | None = None) -> AuditReport:
+    """The report for node ``target`` of ``graph``; ``notes`` are carried into the report (a fallback's reason)."""
     _refuse(graph, target, calls, label)
-    notes: list[str] = []
+    notes = list(notes or [])
     if target == 0:
         raise ValueError(f"{label} is the input itself: nothing to analyse")
     if 0 not in graph.ancestors(target, local_only=True):

@@ -10,7 +10,9 @@ rule); it only matters when the analysed map depends on it.
 
 Tensors are described by :class:`Layout`: which of the tensor's dimensions
 hold which spatial axis of the input (a dimension may hold several axes
-flattened together, as in ``x.flatten(2)``).
+flattened together, as in ``x.flatten(2)``; an axis may be split into blocks,
+:class:`Sub`, as a window partition does; a flattened dimension may carry extra
+tokens before its positions, :class:`Tokens`, as a class token does).
 
 numpy only: no PyTorch here.
 """
@@ -20,10 +22,47 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Edge", "Node", "Opaque", "Layout", "Graph"]
+__all__ = ["Edge", "Node", "Opaque", "Layout", "Graph", "Sub", "Tokens", "axes_of"]
 
 # one tensor dimension: its parts, outer first, each (spatial axis or None, size); size-1 parts dropped
 Dim = tuple[tuple[Any, int], ...]
+
+
+@dataclass(frozen=True)
+class Sub:
+    """Part of spatial axis ``axis`` split into blocks by a view: index i of the part adds ``i * step`` to the position.
+
+    A window partition of a 21-cell axis into 3 windows of 7 gives ``(Sub(0, 7), 3)`` (which window) and
+    ``(Sub(0, 1), 7)`` (where inside it).
+    """
+
+    axis: int
+    step: int
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A dimension holding ``extra`` tokens that are no position (a class token), then the positions of ``parts``."""
+
+    extra: int
+    parts: tuple
+
+
+def axes_of(label: Any) -> list[int]:
+    """The spatial axes a part's label stands for (``[]`` for a non-spatial part).
+
+    Examples
+    --------
+    >>> axes_of(None), axes_of(1), axes_of(Sub(0, 7)), axes_of(Tokens(1, ((0, 4), (1, 4))))
+    ([], [1], [0], [0, 1])
+    """
+    if label is None:
+        return []
+    if isinstance(label, Sub):
+        return [label.axis]
+    if isinstance(label, Tokens):
+        return [a for lab, _ in label.parts for a in axes_of(lab)]
+    return [label]
 
 
 @dataclass(frozen=True)
@@ -79,7 +118,7 @@ class Layout:
 
     def spatial_in(self, j: int) -> list[int]:
         """The spatial axes dimension ``j`` holds."""
-        return [a for a, _ in self.dims[j] if a is not None]
+        return [a for lab, _ in self.dims[j] for a in axes_of(lab)]
 
 
 class Graph:

@@ -193,8 +193,12 @@ def _module_output(report: Any, model: Any, x: Any) -> Any:
     return value
 
 
-def verify(report: Any, model: Any) -> VerifyResult:
-    """Measure ``report``'s numbers on ``model`` with autograd (see the module docstring)."""
+def verify(report: Any, model: Any, *, locate: bool = True) -> VerifyResult:
+    """Measure ``report``'s numbers on ``model`` with autograd (see the module docstring).
+
+    On a difference, ``details`` name the cells and (``locate=True``) the first module whose own
+    audit disagrees with its measurement.
+    """
     import torch
 
     if not isinstance(model, torch.nn.Module):
@@ -235,7 +239,44 @@ def verify(report: Any, model: Any) -> VerifyResult:
             hits = np.flatnonzero(cells.any(axis=other) if other else cells)
             spans.append((int(hits[0]), int(hits[-1])) if len(hits) else None)
         checks.append((f"cells reached from first to last (axis {axis})", spans[0], spans[1], spans[0] == spans[1]))
-    if details:
-        details.append("where they differ, audit the model at earlier modules (at=...) to find the first layer "
-                       "whose reading disagrees")
+    if details and locate:
+        details.append(_first_difference(report, model))
     return VerifyResult(tuple(checks), tuple(details))
+
+
+def _first_difference(report: Any, model: Any) -> str:
+    """Name the first module (in the order modules finish) whose own audit ``verify`` contradicts (a bisection).
+
+    Each probe audits the model at that module and measures it again; modules that cannot be
+    audited on their own (called twice, no tensor output) are skipped.
+    """
+    from . import audit, module_names
+
+    modules = dict(model.named_modules())
+    runs = module_names(model, report.input_size, in_channels=report.in_channels)  # in the order they finish
+    names = [n for n, count in runs.items() if count == 1 and n != report._module]
+    kinds = {n: type(modules[n]).__name__ for n in names if n in modules}
+
+    def differs(name: str) -> bool | None:
+        try:
+            sub = audit(model, report.input_size, at=name, in_channels=report.in_channels)
+            return not verify(sub, model, locate=False).ok
+        except Exception:  # noqa: BLE001 - a module the audit cannot read alone: no verdict
+            return None
+
+    lo, hi, first = 0, len(names) - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        verdict = differs(names[mid])
+        if verdict is None:
+            names.pop(mid)
+            hi -= 1
+            continue
+        if verdict:
+            first, hi = names[mid], mid - 1
+        else:
+            lo = mid + 1
+    if first is None:
+        where = repr(report._module) if report._module else "the analysed map"
+        return (f"the difference starts at {where} itself: every module before it agrees with its measurement")
+    return f"the difference starts at module {first!r} ({kinds[first]}): the maps before it agree with their measurement"

@@ -19,7 +19,7 @@ from fractions import Fraction
 import numpy as np
 
 __all__ = ["Window", "Transposed", "Resample", "Adaptive", "Broadcast", "Segment", "Flip", "Everything",
-           "identity", "clip"]
+           "Within", "Roll", "identity", "clip"]
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,59 @@ class Flip:
 
     def sources(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return (self.n_in - 1 - u)[:, None], np.ones((len(u), 1), dtype=bool)
+
+
+@dataclass(frozen=True)
+class Within:
+    """Mixing inside blocks (window attention): ``u`` reads every position that differs from it only in ``parts``.
+
+    The axis is split into parts (a mixed radix, as a view splits it); ``parts`` holds the
+    ``(step, size)`` of the parts that are read in full. Positions outside the map (padding) read
+    themselves.
+
+    Examples
+    --------
+    >>> Within(((1, 7),), 21).sources(np.array([9]))[0].tolist()  # the window of 7 holding cell 9
+    [[7, 8, 9, 10, 11, 12, 13]]
+    """
+
+    parts: tuple[tuple[int, int], ...]
+    n_in: int
+    mode: str = "zeros"
+    is_identity = False
+    jump = property(lambda self: Fraction(1))
+
+    def sources(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        offsets = np.zeros(1, dtype=np.int64)
+        base = np.asarray(u, dtype=np.int64).copy()
+        for step, size in self.parts:
+            base -= ((base // step) % size) * step
+            offsets = (offsets[:, None] + step * np.arange(size)[None, :]).ravel()
+        inside = (u >= 0) & (u < self.n_in)
+        src = np.where(inside[:, None], base[:, None] + offsets[None, :], u[:, None])
+        return src, np.ones(src.shape, dtype=bool)
+
+
+@dataclass(frozen=True)
+class Roll:
+    """``torch.roll`` (a cyclic shift): ``u`` reads ``(u - shift) mod n``; positions outside the map read themselves.
+
+    Examples
+    --------
+    >>> Roll(-3, 8).sources(np.arange(8))[0].ravel().tolist()
+    [3, 4, 5, 6, 7, 0, 1, 2]
+    """
+
+    shift: int
+    n_in: int
+    mode: str = "zeros"
+    is_identity = False
+    jump = property(lambda self: Fraction(1))
+
+    def sources(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        inside = (u >= 0) & (u < self.n_in)
+        src = np.where(inside, np.mod(u - self.shift, self.n_in), u)
+        return src[:, None], np.ones((len(u), 1), dtype=bool)
 
 
 def identity(n: int) -> Window:

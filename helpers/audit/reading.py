@@ -17,7 +17,7 @@ import os
 import traceback
 from typing import Any
 
-from .graph import Edge, Graph, Layout
+from .graph import Edge, Graph, Layout, Sub, Tokens
 from .positions import Broadcast, identity
 
 __all__ = ["Reader", "read_model"]
@@ -76,10 +76,15 @@ class Reader:
 
     def node_size(self, dims: tuple) -> tuple[int, ...]:
         size = [1] * self.graph.ndim
+        split: dict[int, int] = {}
         for parts in dims:
-            for a, n in parts:
-                if a is not None:
+            for a, n in _plain_parts(parts):
+                if isinstance(a, Sub):
+                    split[a.axis] = split.get(a.axis, 1) * n
+                elif a is not None:
                     size[a] = n
+        for a, n in split.items():
+            size[a] = n
         return tuple(size)
 
     def combine(self, kind: str, out: Any, inputs: list[tuple[Layout, tuple]], out_dims: tuple,
@@ -110,6 +115,17 @@ class Reader:
         return Layout(self.node(kind, size, edges, params), out_dims)
 
 
+def _plain_parts(parts: tuple) -> list:
+    """The parts of a dim, a :class:`Tokens` part replaced by the parts it holds."""
+    out = []
+    for a, n in parts:
+        if isinstance(a, Tokens):
+            out.extend(a.parts)
+        else:
+            out.append((a, n))
+    return out
+
+
 class _LayoutError(Exception):
     pass
 
@@ -123,7 +139,9 @@ def user_source_line() -> str:
         path = os.path.abspath(frame.filename)
         if path.startswith(torch_dir) or path.startswith(_HERE + os.sep) or "contextlib" in path:
             continue
-        return f"{os.path.basename(path)}:{frame.lineno}: {(frame.line or '').strip()}"
+        name = "a notebook cell" if "ipykernel_" in path or frame.filename.startswith("<ipython") else \
+            os.path.basename(path)  # a cell's file name changes with every kernel: name it plainly
+        return f"{name}:{frame.lineno}: {(frame.line or '').strip()}"
     return ""
 
 
@@ -133,6 +151,32 @@ def _flatten(obj: Any) -> list[Any]:
     if isinstance(obj, dict):
         return [x for item in obj.values() for x in _flatten(item)]
     return [obj]
+
+
+# activations whose meta kernels are Python decompositions (tens of ms each): on meta tensors their output
+# is a fresh tensor like the input (or the input itself, in place), which is all the reading needs
+_SAME_AS_INPUT = {"hardswish", "hardsigmoid", "hardtanh", "relu", "relu6", "silu", "gelu", "sigmoid", "tanh",
+                  "mish", "leaky_relu", "elu", "selu", "celu", "softplus", "log_sigmoid", "clamp", "clamp_min"}
+
+
+def _fast_meta(func: Any, args: tuple, kwargs: dict) -> Any:
+    """The output of ``func`` on meta tensors without running its (slow) meta kernel, or None to run it."""
+    x = args[0] if args else None
+    if not hasattr(x, "is_meta") or not x.is_meta or kwargs.get("out") is not None:
+        return None
+    packet = func.__name__.split(".")[0]
+    base = packet[:-1] if packet.endswith("_") else packet
+    if base in _SAME_AS_INPUT and (base == packet or func.__name__.split(".")[-1] == "default"):
+        if not all(not hasattr(a, "is_meta") or a is x for a in args[1:]):
+            return None
+        if packet.endswith("_"):
+            return x
+        return x.new_empty(x.shape) if x.is_contiguous() else None
+    if packet in ("native_batch_norm", "_native_batch_norm_legit_no_training") and \
+            not (packet == "native_batch_norm" and args[5]):
+        c = (x.shape[1],) if x.dim() > 1 else (0,)
+        return x.new_empty(x.shape), x.new_empty(c), x.new_empty(c)
+    return None
 
 
 def _mode_class() -> type:
@@ -148,7 +192,9 @@ def _mode_class() -> type:
 
         def __torch_dispatch__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
-            out = func(*args, **kwargs)
+            out = _fast_meta(func, args, kwargs)
+            if out is None:
+                out = func(*args, **kwargs)
             reader = self.reader
             tracked = [t for t in _flatten((args, kwargs)) if isinstance(t, torch.Tensor) and reader.layout(t)]
             if not tracked:
@@ -161,8 +207,9 @@ def _mode_class() -> type:
             except rules.NoRule as exc:
                 name = rules.op_name(func)
                 if rule is None:
+                    space = getattr(func, "namespace", "aten")
                     hint = (f"audit a sub-module that does not use it (at=...), unwrap a wrapper's .module, or "
-                            f"register a rule: helpers.audit.register_rule(torch.ops.aten.{name.split('.')[0]}, "
+                            f"register a rule: helpers.audit.register_rule(torch.ops.{space}.{name.split('.')[0]}, "
                             "'pointwise' or 'global' or a function)")
                 else:
                     hint = "audit a module that runs before it (at=...)"
@@ -184,6 +231,40 @@ def _mode_class() -> type:
             return out
 
     return _ReadingMode
+
+
+def _function_mode_class() -> type:
+    """A ``TorchFunctionMode`` for the calls PyTorch decomposes into writes the dispatch level cannot read.
+
+    ``F.pad(x, mode="circular")`` (and ``nn.Conv2d(padding_mode="circular")``) becomes a fresh tensor
+    filled by slice copies; read at the function level it is one padding with wrap-around cells.
+    """
+    import torch
+    from torch.overrides import TorchFunctionMode
+
+    from . import rules
+
+    class _ReadingFunctions(TorchFunctionMode):
+        def __init__(self, reader: Reader):
+            super().__init__()
+            self.reader = reader
+
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            out = func(*args, **kwargs)
+            if getattr(func, "__name__", "") == "pad" and isinstance(out, torch.Tensor) and args and \
+                    isinstance(args[0], torch.Tensor) and self.reader.layout(args[0]) is not None:
+                mode = kwargs.get("mode", args[2] if len(args) > 2 else "constant")
+                pad = kwargs.get("pad", args[1] if len(args) > 1 else None)
+                if mode == "circular" and pad is not None:
+                    try:
+                        self.reader.set_layout(out, rules.pad_layout(self.reader, func, args[0], list(pad), out,
+                                                                     "circular"))
+                    except rules.NoRule:
+                        pass  # the dispatch-level reading (a refusal) stands
+            return out
+
+    return _ReadingFunctions
 
 
 def _map_tensors(out: Any, fn: Any) -> Any:
@@ -258,7 +339,8 @@ def _eval_mode(model: Any):
 
 
 def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph, Any, dict[str, list[Any]], str]:
-    """Run ``model`` once on an input of spatial ``size``; return the graph, the output's layouts, module calls.
+    """Run ``model`` once on an input of spatial ``size``; return the graph, the output's layouts, module calls
+    and a note ("" when the meta run worked) saying why the real-input fallback was needed.
 
     The run is on ``meta`` tensors (parameters and buffers swapped for meta
     copies with ``torch.func.functional_call``; the model is not changed). If
@@ -269,7 +351,7 @@ def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph,
     """
     import torch
 
-    mode_class = _mode_class()
+    mode_class, function_mode = _mode_class(), _function_mode_class()
     errors = []
     for device in ("meta", "real"):
         graph = Graph(size)
@@ -285,7 +367,8 @@ def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph,
         reader.set_layout(x, Layout(0, ((), ((None, channels),) if channels > 1 else ()) +
                                     tuple(((k, n),) for k, n in enumerate(size))))
         try:
-            with _eval_mode(model), torch.no_grad(), _module_hooks(model, reader, calls), mode_class(reader):
+            with _eval_mode(model), torch.no_grad(), _module_hooks(model, reader, calls), mode_class(reader), \
+                    function_mode(reader):
                 if state is not None:
                     out = torch.func.functional_call(model, state, (x,), strict=False, tie_weights=True)
                 else:
@@ -293,7 +376,13 @@ def read_model(model: Any, size: tuple[int, ...], channels: int) -> tuple[Graph,
         except Exception as exc:  # noqa: BLE001 - reported below with the model's own message
             errors.append(exc)
             continue
-        return graph, _map_layouts(reader, out), calls, device
+        fallback = ""
+        if device == "real":
+            first = str(errors[0]).strip().splitlines()[0] if str(errors[0]).strip() else type(errors[0]).__name__
+            fallback = (f"the model does not run on meta tensors ({type(errors[0]).__name__}: {first[:160]}); it was "
+                        f"read by running it once on a real zero input of size {'×'.join(map(str, size))} "
+                        "(CPU, no gradients), so the reading took as long as a forward pass")
+        return graph, _map_layouts(reader, out), calls, fallback
     exc = errors[-1]
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     raise ValueError(f"the model does not run on a {channels}-channel input of size {size}: {text}") from exc

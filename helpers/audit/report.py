@@ -111,7 +111,8 @@ class AuditReport:
         Cells inside that field and inside the image that this output does not reach,
         although some output of the map reads them.
     unread : int
-        Image cells no output of the map reads (rows and columns a stride's rounding drops at the border).
+        Image cells no output of the map reads ("unread by any output"): rows and columns a stride's
+        rounding drops at the border, and, where a kernel is smaller than its stride, rows between windows.
     coverage : numpy.ndarray
         Path counts over the field's part of the image (read-only).
     layers : tuple of AuditRow
@@ -207,17 +208,19 @@ class AuditReport:
             return v[0] if len(set(v)) == 1 else " × ".join(v)
 
         size = "×".join(map(str, self.input_size))
-        lines = [
-            f"feature map      {self.at} for a {size} input",
-            f"output size      {'×'.join(map(str, self.output_size))}",
-            f"output stride    {pair(self.output_stride)}",
-            f"receptive field  {pair(self.receptive_field)}" + (" (local paths)" if self.global_paths else ""),
-            f"centre of out 0  {pair(self.centre)}",
-            f"holes            {self.holes}",
-            f"unread border    {self.unread}",
+        rows = [
+            ("feature map", f"{self.at} for a {size} input"),
+            ("output size", "×".join(map(str, self.output_size))),
+            ("output stride", pair(self.output_stride)),
+            ("receptive field", pair(self.receptive_field) + (" (local paths)" if self.global_paths else "")),
+            ("centre of out 0", pair(self.centre)),
+            ("holes", str(self.holes)),
+            ("unread by any output", str(self.unread)),
         ]
+        width = max(len(label) for label, _ in rows) + 2
+        lines = [label.ljust(width) + value for label, value in rows]
         if self.global_paths:
-            lines.append(f"global paths     {len(self.global_paths)} operator(s) mix the whole map, so every "
+            lines.append(f"{'global paths'.ljust(width)}{len(self.global_paths)} operator(s) mix the whole map, so every "
                          "output also depends on every pixel:")
             lines += [f"  - {g}" for g in self.global_paths[:5]]
             if len(self.global_paths) > 5:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .graph import Layout
-from .positions import Adaptive, Everything, Flip, Resample, Segment, Transposed, Window, identity
+from .graph import Layout, Sub, Tokens, axes_of
+from .positions import Adaptive, Everything, Flip, Resample, Roll, Segment, Transposed, Window, Within, identity
 
 __all__ = ["register_rule", "lookup", "op_name", "NoRule"]
 
@@ -214,11 +214,11 @@ def _group_norm(reader, func, args, kwargs, out):
 def _layer_norm(reader, func, args, kwargs, out):
     lay = reader.layout(args[0])
     count = len(args[1])
-    axes = [a for p in lay.dims[len(lay.dims) - count:] for a, _ in p if a is not None]
+    axes = [a for p in lay.dims[len(lay.dims) - count:] for lab, _ in p for a in axes_of(lab)]
     return [_mix_all(reader, lay, out[0], "layer norm over spatial axes", axes), None, None]
 
 
-@_rule("_softmax", "_log_softmax")
+@_rule("_softmax", "_log_softmax", "_safe_softmax")
 def _softmax(reader, func, args, kwargs, out):
     lay = reader.layout(args[0])
     axes = lay.spatial_in(args[1] % len(lay.dims))
@@ -244,7 +244,9 @@ def _global(reader, func, args, kwargs, out):
 
 @_rule("view", "_unsafe_view", "reshape", "_reshape_alias", "view_copy")
 def _view(reader, func, args, kwargs, out):
+    """Regroup the parts of the dims; a view that splits an axis into blocks makes :class:`Sub` parts."""
     lay = reader.layout(args[0])
+    size = reader.size(lay)
     queue = [list(p) for parts in lay.dims for p in parts if p[1] > 1]
     dims = []
     for n in out.shape:
@@ -261,15 +263,33 @@ def _view(reader, func, args, kwargs, out):
                 taken.append((a, m))
                 need //= m
                 queue.pop(0)
-            elif a is None and m % need == 0:
-                taken.append((None, need))
-                queue[0][1] = m // need
+            elif m % need == 0 and not isinstance(a, Tokens):
+                if a is None:
+                    taken.append((None, need))
+                    queue[0][1] = m // need
+                else:  # row-major: the outer piece steps over blocks of the inner one
+                    axis, step = (a.axis, a.step) if isinstance(a, Sub) else (a, 1)
+                    taken.append((Sub(axis, step * (m // need)), need))
+                    queue[0] = [Sub(axis, step), m // need]
                 need = 1
             else:
-                axis = "height" if a == 0 and reader.graph.ndim == 2 else f"spatial axis {a}"
-                raise NoRule(f"a view splits {axis} ({m} cells) into blocks (e.g. window partition)")
-        dims.append(_merge_none(tuple(taken)))
+                raise NoRule(f"a view regroups {m} cells into {n} (neither divides the other)")
+        dims.append(_normalise(_merge_none(tuple(taken)), size))
     return Layout(lay.node, tuple(dims))
+
+
+def _normalise(parts: tuple, size: tuple[int, ...]) -> tuple:
+    """Merge blocks of one axis that sit together again (a window reverse); a whole axis gets its plain label."""
+    merged: list = []
+    for a, n in parts:
+        if merged and isinstance(a, Sub) and isinstance(merged[-1][0], Sub):
+            b, m = merged[-1]
+            if b.axis == a.axis and b.step == a.step * n:
+                merged[-1] = (Sub(a.axis, a.step), m * n)
+                continue
+        merged.append((a, n))
+    return tuple((a.axis, n) if isinstance(a, Sub) and a.step == 1 and n == size[a.axis] else (a, n)
+                 for a, n in merged)
 
 
 def _merge_none(parts: tuple) -> tuple:
@@ -348,6 +368,8 @@ def _spatial_axes(reader, lay: Layout, first: int, count: int, opname: str) -> l
         p = lay.dims[j]
         if len(p) > 1 and any(a is not None for a, _ in p):
             raise NoRule(f"aten.{opname} runs along a dimension that holds flattened spatial axes")
+        if p and p[0][0] is not None and not isinstance(p[0][0], int):
+            raise NoRule(f"aten.{opname} runs along a dimension that holds windows or tokens, not a whole axis")
         axes.append(p[0][0] if p else None)
     return axes
 
@@ -371,7 +393,7 @@ def _moved(reader, func, lay: Layout, out: Any, ndim: int, make_rule: Callable, 
     mixing = None
     if mixing_channels and first >= 1 and out.dim() > channel_dim:
         ch = lay.dims[channel_dim] if channel_dim < len(lay.dims) else ()
-        mixed = [a for a, _ in ch if a is not None]
+        mixed = [a for lab, _ in ch for a in axes_of(lab)]
         if mixed:  # a convolution whose channels are positions (tokens): every output reads them all
             for a in mixed:
                 rules[a] = Everything(size_in[a])
@@ -504,6 +526,11 @@ def _constant_pad(reader, func, args, kwargs, out):
     return _pad_rule(reader, func, args[0], list(args[1]), out, "zeros")
 
 
+def pad_layout(reader, func, x, pad, out, mode):
+    """The layout of ``F.pad(x, pad, mode=mode)`` (``mode`` one of zeros, reflect, replicate, circular)."""
+    return _pad_rule(reader, func, x, pad, out, mode)
+
+
 def _pad_rule(reader, func, x, pad, out, mode):
     lay = reader.layout(x)
     nd = len(pad) // 2
@@ -532,8 +559,8 @@ def _along(reader, func, lay: Layout, dim: int, out: Any, rule_for: Callable, ki
         dims[dim] = ((None, n_out),) if n_out > 1 else ()
         return Layout(lay.node, tuple(dims)) if reader.node_size(tuple(dims)) == reader.size(lay) else \
             reader.combine(kind, out, [(lay, None)], tuple(dims))
-    if len(p) > 1:
-        raise NoRule(f"aten.{op_name(func)} along a dimension holding flattened spatial axes")
+    if len(p) > 1 or not isinstance(ax[0], int):
+        raise NoRule(f"aten.{op_name(func)} along a dimension holding flattened, split or token positions")
     a = ax[0]
     rules: list = [None] * reader.graph.ndim
     rules[a] = rule_for(reader.size(lay)[a], n_out)
@@ -552,6 +579,12 @@ def _slice(reader, func, args, kwargs, out):
     start = max(0, min(n, start + n if start < 0 else start))
     if start == 0 and step == 1 and int(out.shape[dim]) == n:
         return Layout(lay.node, lay.dims)
+    p = lay.dims[dim]
+    if len(p) == 1 and isinstance(p[0][0], Tokens):  # x[:, k:] drops the extra (class) tokens
+        tokens = p[0][0]
+        if start == tokens.extra and step == 1 and int(out.shape[dim]) == n - start:
+            return Layout(lay.node, lay.dims[:dim] + (tokens.parts,) + lay.dims[dim + 1:])
+        raise NoRule("aten.slice of a token dimension other than dropping its extra (class) tokens")
     return _along(reader, func, lay, dim, out, lambda n_in, n_out: Window(1, step, 1, -start, 0, n_in), "slice")
 
 
@@ -565,8 +598,13 @@ def _select(reader, func, args, kwargs, out):
     dims = lay.dims[:dim] + lay.dims[dim + 1:]
     if not ax:
         return Layout(lay.node, dims)
-    if len(p) > 1:
-        raise NoRule("aten.select along flattened spatial axes")
+    if len(p) == 1 and isinstance(p[0][0], Tokens) and index < p[0][0].extra:
+        size = reader.size(lay)
+        rules = tuple(Everything(n) if n > 1 else None for n in size)
+        return reader.combine("extra token", out, [(lay, rules)], reader.dims_like(tuple(out.shape), {}),
+                              mixing={0: "an extra (class) token: positions reach it only through attention"})
+    if len(p) > 1 or not isinstance(ax[0], int):
+        raise NoRule("aten.select along flattened, split or token positions")
     rules: list = [None] * reader.graph.ndim
     rules[ax[0]] = Window(1, 1, 1, -index, 0, reader.size(lay)[ax[0]])
     out_dims = list(lay.dims)
@@ -612,8 +650,14 @@ def _cat(reader, func, args, kwargs, out):
         if lay is not None:
             p = lay.dims[dim]
             ax = [a for a, _ in p if a is not None]
-            if ax and len(p) > 1:
-                raise NoRule("aten.cat along flattened spatial axes (e.g. a class token)")
+            if ax and (len(p) > 1 or not isinstance(ax[0], int)):
+                if inputs or offset + int(t.shape[dim]) != int(out.shape[dim]) or any(
+                        isinstance(a, Sub) for a, _ in p):
+                    raise NoRule("aten.cat along flattened spatial axes, other than extra tokens before them")
+                inner = p[0][0].parts if isinstance(p[0][0], Tokens) else p
+                extra = offset + (p[0][0].extra if isinstance(p[0][0], Tokens) else 0)
+                dims = lay.dims[:dim] + (((Tokens(extra, inner), int(out.shape[dim])),),) + lay.dims[dim + 1:]
+                return reader.combine("cat", out, [(lay, None)], dims)
             if ax:
                 spatial = ax[0]
                 rules: list = [None] * reader.graph.ndim
@@ -681,8 +725,10 @@ def _reduce(reader, func, args, kwargs, out, why: str):
         dims = list(range(args[0].dim()))
     dims = [dims] if isinstance(dims, int) else list(dims)
     dims = sorted({d % args[0].dim() for d in dims})
-    axes = [a for d in dims for a, _ in lay.dims[d] if a is not None]
+    axes = [a for d in dims for lab, _ in lay.dims[d] for a in axes_of(lab)]
     size = reader.size(lay)
+    if any(isinstance(lab, (Sub, Tokens)) for d in dims for lab, _ in lay.dims[d]):
+        raise NoRule(f"aten.{op_name(func)} over windows or tokens (part of an axis)")
     rules = tuple(Everything(size[k]) if k in axes else None for k in range(len(size)))
     out_dims = []
     for j, p in enumerate(lay.dims):
@@ -695,7 +741,14 @@ def _reduce(reader, func, args, kwargs, out, why: str):
     return reader.combine(_kind(func), out, [(lay, rules)], tuple(out_dims), mixing=mixing)
 
 
-@_rule("mean", "sum", "amax", "amin", "var", "std", "logsumexp", "norm", "linalg_vector_norm", "max", "min")
+@_rule("linalg_vector_norm")
+def _vector_norm(reader, func, args, kwargs, out):
+    dim = args[2] if len(args) > 2 else kwargs.get("dim")
+    keepdim = args[3] if len(args) > 3 else kwargs.get("keepdim", False)
+    return _reduce(reader, func, (args[0], dim, bool(keepdim)), {}, out, "vector norm over height/width")
+
+
+@_rule("mean", "sum", "amax", "amin", "var", "std", "logsumexp", "norm", "max", "min")
 def _reduction(reader, func, args, kwargs, out):
     if isinstance(out, (list, tuple)):  # max.dim -> (values, indices)
         return [_reduce(reader, func, args, kwargs, out[0], f"{_kind(func)} over height/width"), None]
@@ -708,30 +761,78 @@ def _var_mean(reader, func, args, kwargs, out):
     return [lay, lay]
 
 
+def _read(reader, lay: Layout, read: set[int]) -> tuple[tuple | None, bool]:
+    """Per-axis rules for reading dims ``read`` of ``lay`` in full, and whether that mixes a whole axis.
+
+    An axis held whole in ``read`` is read everywhere (:class:`Everything`: a global path). An axis
+    split into blocks of which only the inner ones are read (window attention) is read inside the
+    block (:class:`Within`, local); reading its outermost blocks spans the whole map (grid attention,
+    MobileViT): a global path.
+    """
+    size = reader.size(lay)
+    rules: list = [None] * reader.graph.ndim
+    mixing = False
+    for a in range(reader.graph.ndim):
+        parts = []  # (step, size, read?)
+        for j, dim in enumerate(lay.dims):
+            for lab, n in dim:
+                inner = lab.parts if isinstance(lab, Tokens) else ((lab, n),)
+                for b, m in inner:
+                    if b == a and not isinstance(b, Sub):
+                        parts.append((1, m, j in read))
+                    elif isinstance(b, Sub) and b.axis == a:
+                        parts.append((b.step, m, j in read))
+        taken = [(st, m) for st, m, r in parts if r]
+        if not taken or size[a] == 1:
+            continue
+        if all(r for *_, r in parts):
+            rules[a] = Everything(size[a])
+            mixing = True
+        else:
+            rules[a] = Within(tuple(taken), size[a])
+            mixing = mixing or max(parts)[2]
+    return (tuple(rules) if any(r is not None for r in rules) else None), mixing
+
+
 def _contract(reader, func, out, a: Any, b: Any, bias: Any = None) -> Layout:
-    """``a @ b`` with batch dims: the contracted dim of a tracked operand mixes its spatial axes."""
+    """``a @ b`` with batch dims: the contracted dim of a tracked operand is read in full.
+
+    When both operands carry positions in their kept dims (attention logits ``q @ k^T``), the output's
+    positions are ``a``'s and ``b``'s kept positions are read too (the logits' last dim no longer holds
+    positions).
+    """
     inputs, parts = [], {}
     nd_out = out.dim()
+    la = reader.layout(a)
+    a_positions = la is not None and any(axes_of(lab) for lab, _ in la.dims[a.dim() - 2])
     for t, role in ((a, "a"), (b, "b")):
         lay = reader.layout(t)
         if lay is None:
             continue
         contracted = t.dim() - 1 if role == "a" else t.dim() - 2
         kept = t.dim() - 2 if role == "a" else t.dim() - 1
-        axes = [x for x, _ in lay.dims[contracted] if x is not None]
-        size = reader.size(lay)
-        rules = tuple(Everything(size[k]) if k in axes else None for k in range(len(size)))
+        read = {contracted}
+        if role == "b" and a_positions and any(axes_of(lab) for lab, _ in lay.dims[kept]):
+            read.add(kept)
+        rules, mixing = _read(reader, lay, read)
         offset = nd_out - t.dim()
         for j, p in enumerate(lay.dims):
-            if j == contracted:
+            if j in read:
                 continue
             oj = (nd_out - 2 if role == "a" else nd_out - 1) if j == kept else j + offset
             if p:
-                parts[oj] = p
-        inputs.append((lay, rules if axes else None, "matrix product over height/width" if any(size[k] > 1 for k in axes) else None))
+                if oj in parts and parts[oj] != p and (axes_of_dim(parts[oj]) or axes_of_dim(p)):
+                    raise NoRule(f"aten.{op_name(func)}: the operands' batch dims hold different positions")
+                parts.setdefault(oj, p)
+        inputs.append((lay, rules, "matrix product over height/width" if mixing else None))
     dims = reader.dims_like(tuple(out.shape), parts)
     mixing = {i: m for i, (_, _, m) in enumerate(inputs) if m}
     return reader.combine("matmul", out, [(lay, r) for lay, r, _ in inputs], dims, mixing=mixing)
+
+
+def axes_of_dim(parts: tuple) -> list[int]:
+    """The spatial axes one dim holds."""
+    return [a for lab, _ in parts for a in axes_of(lab)]
 
 
 @_rule("mm", "bmm", "matmul")
@@ -758,21 +859,48 @@ def _linear(reader, func, args, kwargs, out):
 def _attention(reader, func, args, kwargs, out):
     q, k, v = args[0], args[1], args[2]
     y = out[0] if isinstance(out, (list, tuple)) else out
-    inputs, parts = [], {}
+    inputs, parts, mixing = [], {}, {}
     for t, own in ((q, True), (k, False), (v, False)):
         lay = reader.layout(t)
         if lay is None:
             continue
-        size = reader.size(lay)
-        seq = [a for a, _ in lay.dims[-2] if a is not None]
-        rules = None if own or not seq else tuple(Everything(size[x]) if x in seq else None for x in range(len(size)))
+        rules, mixes = (None, False) if own else _read(reader, lay, {len(lay.dims) - 2})
+        if mixes:
+            mixing[len(inputs)] = "attention over positions"
         inputs.append((lay, rules))
         for j, p in enumerate(lay.dims):
-            if own or j != len(lay.dims) - 2:
+            if own or j < len(lay.dims) - 2:
+                if j in parts and p and parts[j] != p and (axes_of_dim(parts[j]) or axes_of_dim(p)):
+                    raise NoRule("attention whose query and key batch dims hold different positions")
                 parts.setdefault(j, p)
-    mixing = {i: "attention over positions" for i, (_, r) in enumerate(inputs) if r is not None}
     lay = reader.combine("attention", y, inputs, reader.dims_like(tuple(y.shape), parts), mixing=mixing)
     return [lay] + [None] * (len(out) - 1) if isinstance(out, (list, tuple)) else lay
+
+
+@_rule("roll")
+def _roll(reader, func, args, kwargs, out):
+    """``torch.roll`` along dims that hold whole axes: a cyclic shift per axis (Swin's shifted windows)."""
+    lay = reader.layout(args[0])
+    shifts = args[1] if len(args) > 1 else kwargs["shifts"]
+    dims = args[2] if len(args) > 2 else kwargs.get("dims", [])
+    shifts = [shifts] if isinstance(shifts, int) else list(shifts)
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    if not dims:
+        raise NoRule("torch.roll without dims (it rolls the flattened tensor)")
+    size = reader.size(lay)
+    total = [0] * reader.graph.ndim
+    for shift, d in zip(shifts, dims):
+        p = lay.dims[d % len(lay.dims)]
+        labels = [lab for lab, _ in p if lab is not None]
+        if not labels:
+            continue
+        if len(p) != 1 or not isinstance(labels[0], int):
+            raise NoRule("torch.roll along a dimension that holds flattened, split or token positions")
+        total[labels[0]] += int(shift)
+    rules = tuple(Roll(t % size[a], size[a]) if t % size[a] else None for a, t in enumerate(total))
+    if all(r is None for r in rules):
+        return Layout(lay.node, lay.dims)
+    return reader.combine("roll", out, [(lay, rules)], lay.dims)
 
 
 @_rule("copy_")
