@@ -587,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{len(chosen)} mutants", flush=True)
             meta = {"module": module, "path": path, "tests": list(tests), "token_mutants": total,
                     "sample": args.sample, "seed": args.seed if args.sample else None,
-                    "command": f"nice -n 10 python benchmarks/mutation.py --only {module}"
+                    "command": f"nice -n {os.nice(0)} python benchmarks/mutation.py --only {module}"
                     + (f" --sample {args.sample} --seed {args.seed}" if args.sample else ""),
                     "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                     "commit": commit + (" + uncommitted changes" if dirty else ""),
