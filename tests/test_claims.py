@@ -241,3 +241,29 @@ def test_domain_describe_each_form_of_range():
     assert Domain(params={"k": (1, 3, 5, 7, 9, 11, 13)}).describe() == "k 7 values; 1-D"
     assert Domain(params={"m": ("a", "b")}, kinds=("conv", "pool")).describe() == "m a, b; conv/pool; 1-D"
     assert Domain(params={"f": (1.0, 2.0)}).describe() == "f 1.0, 2.0; 1-D"
+
+
+def test_domain_contains_a_list_against_a_single_value_range():
+    from helpers.claims import Domain
+
+    assert Domain(params={"k": (3,)}).contains({"k": [3, 3]})
+    assert not Domain(params={"k": (3,)}).contains({"k": [3, 4]})
+
+
+def test_domain_describe_mixed_numbers_lists_them():
+    from helpers.claims import Domain
+
+    assert Domain(params={"x": (1, 2.5)}).describe() == "x 1, 2.5; 1-D"
+
+
+def test_claim_counterexamples_and_torch_counterexamples_report_what_the_checks_yield():
+    from helpers.claims import Domain
+    from helpers.claims._core import Claim
+
+    c = Claim("nb99-x", "x", Domain(), lambda: iter([1, 2, 3]), torch_check=lambda: (x for x in "abcdefg"))
+    assert c.counterexamples() == [1, 2, 3] and c.counterexamples(limit=2) == [1, 2]
+    assert c.torch_counterexamples() == list("abcde") and c.torch_counterexamples(limit=1) == ["a"]
+    none = Claim("nb99-y", "y", Domain(), lambda: None, torch_check=lambda: None)
+    assert none.counterexamples() == [] and none.torch_counterexamples() == []
+    with pytest.raises(ValueError, match="'nb99-y' has no torch_check"):
+        Claim("nb99-y", "y", Domain(), lambda: []).torch_counterexamples()
