@@ -468,3 +468,50 @@ def test_head_fields_against_enumeration(rates):
         assert isinstance(rep.hdc, bool)
     assert rep.relative_compute == pytest.approx(sum(b[1] for b in rep.cost_breakdown))
     assert rep.relative_memory == pytest.approx(sum(b[2] for b in rep.cost_breakdown))
+
+
+def _mixed_spread(feature, up, mode):
+    """Largest last − first feature cell one heatmap cell reads after the upsampling, by explicit loops.
+
+    deconv: ConvTranspose(k=4, s=2, p=1) per factor 2 (output o takes input i through tap t when
+    o = 2i + t − 1); bilinear (align_corners=False): source x = max(0, (o + ½)/up − ½), cells
+    floor(x) and floor(x) + 1 (clamped to the map) when the fraction is not zero.
+    """
+    reads = [{i} for i in range(feature)]  # reads[o]: feature cells that cell o of the current map reads
+    if up > 1 and mode == "deconv":
+        for _ in range({2: 1, 4: 2, 8: 3}[up]):
+            size = len(reads)
+            new = [set() for _ in range(2 * size)]
+            for i in range(size):
+                for t in range(4):
+                    o = 2 * i + t - 1
+                    if 0 <= o < 2 * size:
+                        new[o] |= reads[i]
+            reads = new
+    elif up > 1:
+        new = []
+        for o in range(feature * up):
+            x = max(Fraction(0), Fraction(2 * o + 1, 2 * up) - Fraction(1, 2))
+            i0 = int(x)
+            cells = {min(i0, feature - 1)}
+            if x != i0:
+                cells.add(min(i0 + 1, feature - 1))
+            new.append(cells)
+        reads = new
+    return max(max(c) - min(c) for c in reads)
+
+
+@pytest.mark.parametrize("mode", ["deconv", "bilinear"])
+def test_upsampling_adds_the_spread_of_cells_it_mixes_on_small_maps(mode):
+    """Small feature maps (1 to ~20 cells): the field grows by (cells mixed − 1)·OS, counted on the map itself."""
+    seen = set()
+    for n, os_ in itertools.product((32, 33, 64, 97, 130, 160, 200, 320, 640), (8, 16, 32)):
+        base = design_report(n, os_, upsample=1, upsample_mode=mode)
+        for up in (2, 4, 8):
+            if up > os_:
+                continue
+            rep = design_report(n, os_, upsample=up, upsample_mode=mode)
+            spread = _mixed_spread(rep.feature_size, up, mode)
+            seen.add((rep.feature_size, spread))
+            assert rep.receptive_field - base.receptive_field == spread * os_, (n, os_, up, rep.feature_size)
+    assert {f for f, _ in seen} >= {1, 2, 3, 4, 5}  # the small maps where the spread is smaller than inside
