@@ -1,5 +1,7 @@
 """conv2d against a plain-loop oracle; conv_transpose2d as its exact adjoint."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
@@ -110,3 +112,99 @@ def test_erf_uniform_is_gaussian_like():
     centre = np.arange(41) - 20
     std = np.sqrt(np.sum(profile * centre**2))
     assert std == pytest.approx(np.sqrt(n_layers * (k * k - 1) / 12), rel=1e-9)
+
+
+# ---- added for mutants that survived benchmarks/mutation.py (issue 24) ----
+
+
+def test_each_argument_is_accepted_at_its_minimum_and_refused_below_it():
+    from helpers import batch_to_space, dilate_kernel, space_to_batch, tap_counts, tap_residues
+
+    x, w = np.ones((4, 4)), np.ones((2, 2))
+    assert conv2d(x, w, stride=1, dilation=1).shape == (3, 3)
+    assert conv_transpose2d(x, w, stride=1, dilation=1).shape == (5, 5)
+    for f in (conv2d, conv_transpose2d):
+        for name in ("stride", "dilation"):
+            with pytest.raises(ValueError, match=rf"^{name} must be an integer >= 1, got 0"):
+                f(x, w, **{name: 0})
+    assert tap_counts(4, 1, stride=1, dilation=1).tolist() == [1, 1, 1, 1]
+    assert tap_residues(1, stride=1, dilation=1) == [0]
+    for name in ("kernel", "stride", "dilation"):
+        args = {"kernel": 1, "stride": 1, "dilation": 1, name: 0}
+        with pytest.raises(ValueError, match=rf"^{name} must be an integer >= 1, got 0"):
+            tap_counts(4, args["kernel"], stride=args["stride"], dilation=args["dilation"])
+        with pytest.raises(ValueError, match=rf"^{name} must be an integer >= 1, got 0"):
+            tap_residues(args["kernel"], stride=args["stride"], dilation=args["dilation"])
+    assert dilate_kernel(np.array([[1.0, 2.0]]), 1).tolist() == [[1.0, 2.0]]
+    with pytest.raises(ValueError, match="^dilation must be an integer >= 1, got 0"):
+        dilate_kernel(w, 0)
+    assert space_to_batch(x, 1).tolist() == [x.tolist()]
+    assert batch_to_space(np.ones((1, 2, 3)), 1).tolist() == np.ones((2, 3)).tolist()
+    for f, a in ((space_to_batch, x), (batch_to_space, np.ones((1, 2, 2)))):
+        with pytest.raises(ValueError, match="^block must be an integer >= 1, got 0"):
+            f(a, 0)
+
+
+def test_empty_and_misshaped_arrays_are_refused_with_their_sentence():
+    from helpers import batch_to_space, dilate_kernel, space_to_batch
+
+    for a, b in ((np.ones((3, 3)), np.ones((0, 2))), (np.ones((0, 3)), np.ones((2, 2)))):
+        with pytest.raises(ValueError, match="^x and weight must not be empty"):
+            conv2d(a, b)
+        with pytest.raises(ValueError, match="^y and weight must not be empty"):
+            conv_transpose2d(a, b)
+    for bad in (np.ones(3), np.ones((0, 2)), np.ones((2, 0)), np.ones((2, 0, 3))):
+        with pytest.raises(ValueError, match="^weight must be a non-empty array with at least 2 dimensions"):
+            dilate_kernel(bad, 2)
+    for bad in (np.ones(3), np.ones((2, 2, 2)), np.ones((0, 2)), np.ones((2, 0))):
+        with pytest.raises(ValueError, match=r"^x must be a non-empty 2-D array \(H, W\)"):
+            space_to_batch(bad, 2)
+    for bad in (np.ones((4, 2)), np.ones((3, 2, 2)), np.ones((4, 0, 2)), np.ones((4, 2, 0)), np.ones((0, 2, 2))):
+        with pytest.raises(ValueError, match=r"^y must have shape \(block², h, w\) = \(4, h, w\)"):
+            batch_to_space(bad, 2)
+
+
+def test_the_axis_that_does_not_fit_is_named():
+    with pytest.raises(ValueError, match="^along the width: "):
+        conv2d(np.ones((5, 2)), np.ones((3, 3)))
+    with pytest.raises(ValueError, match="^along the height: "):
+        conv2d(np.ones((2, 5)), np.ones((3, 3)))
+    with pytest.raises(ValueError, match="^along the width: "):
+        conv_transpose2d(np.ones((3, 3)), np.ones((2, 2)), padding=(0, 2))
+    with pytest.raises(ValueError, match="^along the height: "):
+        conv_transpose2d(np.ones((3, 3)), np.ones((2, 2)), padding=(2, 0))
+
+
+def test_tap_counts_and_residues_against_loops():
+    from helpers import tap_counts, tap_residues
+
+    for n, k, s, d, pl, pr in itertools.product(range(1, 9), range(1, 4), range(1, 4), range(1, 3), range(3), range(3)):
+        if n + pl + pr < d * (k - 1) + 1:
+            continue
+        out = (n + pl + pr - d * (k - 1) - 1) // s + 1
+        counts = [0] * n
+        for i in range(out):
+            for a in range(k):
+                x = i * s + a * d - pl
+                if 0 <= x < n:
+                    counts[x] += 1
+        assert tap_counts(n, k, stride=s, dilation=d, padding=(pl, pr)).tolist() == counts, (n, k, s, d, pl, pr)
+    for k, s, d in itertools.product(range(1, 13), range(1, 21), range(1, 21)):
+        reached = [r for r in range(s) if any((a * d) % s == r for a in range(k))]
+        assert tap_residues(k, stride=s, dilation=d) == reached
+
+
+def test_dilate_kernel_against_loops_on_batched_kernels():
+    from helpers import dilate_kernel
+
+    rng = np.random.default_rng(0)
+    for shape in ((1, 1), (2, 3), (3, 1), (2, 2, 3), (2, 1, 3, 2)):
+        w = rng.standard_normal(shape)
+        for dh, dw in itertools.product((1, 2, 3), repeat=2):
+            kh, kw = shape[-2:]
+            expect = np.zeros(shape[:-2] + ((kh - 1) * dh + 1, (kw - 1) * dw + 1))
+            for i in range(kh):
+                for j in range(kw):
+                    expect[..., i * dh, j * dw] = w[..., i, j]
+            got = dilate_kernel(w, (dh, dw))
+            assert got.shape == expect.shape and (got == expect).all()
