@@ -515,3 +515,44 @@ def test_upsampling_adds_the_spread_of_cells_it_mixes_on_small_maps(mode):
             seen.add((rep.feature_size, spread))
             assert rep.receptive_field - base.receptive_field == spread * os_, (n, os_, up, rep.feature_size)
     assert {f for f, _ in seen} >= {1, 2, 3, 4, 5}  # the small maps where the spread is smaller than inside
+
+
+def test_costs_at_output_stride_32_without_head_are_resnet50_itself():
+    """The baseline is plain ResNet-50 at OS 32: compute and memory ×1, every part's shares summing to 1."""
+    for n in (64, 224, 513):
+        rep = design_report(n, 32)
+        assert rep.relative_compute == pytest.approx(1.0) and rep.relative_memory == pytest.approx(1.0)
+        parts = dict((p, (m, a)) for p, m, a in rep.cost_breakdown)
+        assert parts["head"] == (0.0, 0.0) and parts["upsampling"] == (0.0, 0.0)
+        assert all(m > 0 and a > 0 for p, (m, a) in parts.items() if p.startswith(("stem", "block")))
+
+
+@pytest.mark.parametrize("up", [2, 4, 8])
+def test_deconv_upsampling_costs_against_the_head_layer_counted_by_hand(up):
+    """One head layer (3×3, 2048 -> HEAD_CHANNELS on f×f) against each 4×4 stride-2 deconvolution
+    (HEAD_CHANNELS -> HEAD_CHANNELS on s×s -> 2s×2s): multiply-adds 9·2048·H·f² vs 16·H·H·s², outputs H·f² vs H·(2s)²."""
+    H = 256  # the head width the designer documents (HEAD_CHANNELS), written out: not read from the module
+    rep = design_report(256, 8, rates=(2,), upsample=up)
+    f = rep.feature_size
+    parts = {p: (m, a) for p, m, a in rep.cost_breakdown}
+    head_m, head_a = parts["head"]
+    sides = [f * 2**i for i in range({2: 1, 4: 2, 8: 3}[up])]
+    macs = sum(16 * H * H * s * s for s in sides)
+    acts = sum(H * (2 * s) ** 2 for s in sides)
+    assert parts["upsampling"][0] / head_m == pytest.approx(macs / (9 * 2048 * H * f * f))
+    assert parts["upsampling"][1] / head_a == pytest.approx(acts / (H * f * f))
+    bilinear = {p: (m, a) for p, m, a in design_report(256, 8, rates=(2,), upsample=up, upsample_mode="bilinear").cost_breakdown}
+    assert bilinear["upsampling"] == (0.0, 0.0)
+
+
+def test_gridding_warning_needs_two_dilated_layers_and_holes():
+    """The rule as written: at least two rates > 1 and holes in the coverage (holes counted by sumsets)."""
+    for rates in [(1, 4), (4, 1), (1, 1, 4), (2, 2), (1, 2), (2, 4), (1, 2, 5), (3, 3), (1, 6), (2, 4, 8)]:
+        offsets = {0}
+        for r in rates:
+            offsets = {a + t * r for a in offsets for t in (-1, 0, 1)}
+        holes = (max(offsets) - min(offsets) + 1) - len(offsets)
+        rep = design_report(513, 8, rates=rates)
+        warned = any(w.startswith("gridding:") for w in rep.warnings)
+        assert warned == (sum(r > 1 for r in rates) >= 2 and holes > 0), rates
+    assert design_report(513, 8, rates=(1, 4)).holes > 0  # holes, but one dilated layer: no gridding warning
