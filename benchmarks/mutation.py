@@ -108,6 +108,21 @@ TARGETS: dict[str, tuple[str, tuple[str, ...] | str, tuple[str, ...]]] = {
     "audit_rules": ("helpers/audit/rules.py", ALL, ("tests/test_audit.py", "tests/test_audit_zoo.py")),
 }
 
+# Modules whose test files are too slow for a run (the audit's zoo builds dozens of torchvision/timm models): a
+# `-k` selection of fast tests, said in the table. Audit: test_audit.py without its four slowest model checks
+# (VGG-16 twice, ResNet-50 by autograd, DeepLab's verify: 10-16 s each) and the zoo file's hand-built cases and
+# single-purpose tests (the rule of every operator against autograd), not its torchvision/timm/segmentation zoo.
+_AUDIT_FAST = (
+    "not (test_vgg16 or test_resnet50_field_and_centre or test_deeplab_verify or test_torchvision_zoo "
+    "or test_segmentation_zoo or test_token_models or test_full_size_token or test_detection_backbones "
+    "or test_timm_zoo or test_a_model_that_cannot_run)")
+SUBSETS: dict[str, str] = {"audit_geometry": _AUDIT_FAST, "audit_rules": _AUDIT_FAST}
+
+
+def _subset_args(module: str) -> list[str]:
+    return ["-k", SUBSETS[module]] if module in SUBSETS else []
+
+
 # Bugs found surviving by the audit of issue 24 (and one it found with a golden value): each as (old, new) text.
 NAMED: list[tuple[str, str, str, str]] = [
     ("gridding", "HDC recurrence with the paper's literal 2 for K > 3",
@@ -456,7 +471,7 @@ def coverage_run(work: Path, module: str, log: Path, timeout: float) -> dict:
         cov = coverage.Coverage(data_file=None, include=[str(work / path)], config_file=False)
         cov.start()
         plugin = Contexts(cov)
-        code = pytest.main([*PYTEST_ARGS, *tests, path], plugins=[plugin])
+        code = pytest.main([*PYTEST_ARGS, *_subset_args(module), *tests, path], plugins=[plugin])
         cov.stop()
         by_line = cov.get_data().contexts_by_lineno(str(work / path))
         out.write_text(json.dumps({
@@ -593,7 +608,7 @@ def fast_run(work: Path, module: str, mutants: list[Mutant], cover: dict, log: P
                     on_row(i, mutant, status, seconds, len(ordered), first)
                 return True
 
-        return pytest.main([*PYTEST_ARGS, *tests, path], plugins=[Server()])
+        return pytest.main([*PYTEST_ARGS, *_subset_args(module), *tests, path], plugins=[Server()])
 
     in_child(serve, log, timeout=24 * 3600)
 
@@ -644,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
             cover = coverage_run(work, module, logs / f"{module}.baseline.log", timeout=3600)
             print(f"{module}: coverage run {cover['total_seconds']:.0f} s, {len(cover['seconds'])} tests; "
                   f"{len(chosen)} mutants", flush=True)
-            meta = {"module": module, "path": path, "tests": list(tests), "token_mutants": total,
+            meta = {"module": module, "path": path, "tests": list(tests), "subset": SUBSETS.get(module), "token_mutants": total,
                     "sample": args.sample, "seed": args.seed if args.sample else None,
                     "command": f"nice -n {os.nice(0)} python benchmarks/mutation.py --only {module}"
                     + (f" --sample {args.sample} --seed {args.seed}" if args.sample else ""),
@@ -733,6 +748,8 @@ def render() -> str:
         n = (c["mutants"] if d.get("complete") else d["planned"]) or 1  # a stopped run: the unjudged count as not killed
         caught = c["killed"] + c["timed out"]
         tests = ", ".join(f"`{Path(t).name}`" for t in d["tests"])
+        if d.get("subset"):
+            tests += " (a fast subset: `-k` below)"
         scope = "all" if not d.get("sample") else f"sample of {d['sample']} of {d['token_mutants']} token mutants (seed {d['seed']})"
         state = "" if d.get("complete") else f"; **stopped after {len(d['rows'])} of {d['planned']}**"
         out.append(f"| {d['module']} (`{d['path']}`) | {tests} | {c['mutants']} | {c['killed']} | {c['timed out']} | "
@@ -747,6 +764,10 @@ def render() -> str:
     out += ["", "## Runs", "", "| module | command | date | commit | tests in its coverage run | time |", "|---|---|---|---|---:|---:|"]
     out += [f"| {d['module']} | `{d['command']}` | {d['date']} | {d['commit']} | {d['tests_in_coverage_run']} | "
             f"{d['coverage_run_seconds'] + d['run_seconds']:.0f} s |" for d in stored]
+    subsets = [d for d in stored if d.get("subset")]
+    if subsets:
+        out += [""] + [f"Tests of `{d['module']}`: its test files with `-k \"{d['subset']}\"` (the `SUBSETS` of the script)."
+                       for d in subsets]
     named = [(d["module"], r) for d in stored for r in d["rows"] if r["id"].startswith("named:")]
     if named:
         out += ["", "## Named mutants (issue 24's surviving bugs)", "", "| module | mutant | result | first failing test |", "|---|---|---|---|"]
