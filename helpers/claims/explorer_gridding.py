@@ -85,8 +85,8 @@ def _verdict_torch():
               "'report this as a bug' fallback (the HDC rule with d1 = 1 and M2 <= K leaves no holes there).",
     domain=_domain(note="2-3 layers: each setting's sentence is read; 4 layers: each setting's verdict inputs "
                         "are computed and one sentence per distinct verdict class is read (the sentence is a "
-                        "pure function of them); the sweep is the one of widget-gridding-verdict (nb05.py), "
-                        "computed once"),
+                        "pure function of them); the sweep is verdict_sweep in nb05.py (tap chains "
+                        "as bit sets), computed once"),
     where=("explorer:gridding",),
     torch_check=_verdict_torch,
 )

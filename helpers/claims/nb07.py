@@ -15,22 +15,8 @@ from itertools import combinations_with_replacement
 import numpy as np
 
 from ._core import Domain, claim
-from .reach import control
 
 SIGMA = 1.5
-
-
-@control("widget.design")
-def _design_widget() -> dict[str, tuple]:
-    """Notebook 07's design widget: head rates, strides, distance."""
-    from ..widgets.design import _RATE_CHOICES, _UPSAMPLE_CHOICES, _design_controls
-
-    c = _design_controls()
-    dist = c["distance"]
-    ups = {up for up, _ in _UPSAMPLE_CHOICES.values()}
-    return {"rates": tuple(sorted(_RATE_CHOICES.values(), key=lambda r: (len(r), r))),
-            "os": tuple(c["output_stride"].options), "up": tuple(sorted(ups)),
-            "dist": tuple(range(dist.min, dist.max + 1, dist.step))}
 
 
 # ------------------------------------------------------------------------------------------ tools
