@@ -103,8 +103,8 @@ def test_exercise_solutions_print_the_answer(key, capsys):
     ],
 )
 def test_gridding_sentence_words(rates, kernel, words):
-    # the dilated-stack explorer's sentence (its JS twin writes helpers.gridding_sentence word for word)
-    from helpers import gridding_by_definition, gridding_sentence, hdc_report
+    # the dilated-stack explorer's sentence (its JS twin writes helpers.gridding.gridding_sentence word for word)
+    from helpers.gridding import gridding_by_definition, gridding_sentence, hdc_report
 
     shared = gridding_by_definition(rates, kernel=kernel).shared_fraction
     text = gridding_sentence(hdc_report(rates, kernel=kernel), shared=shared)
