@@ -118,3 +118,23 @@ def test_the_column_check_can_fail(columns_run):
     title = next(iter(stored))
     assert column_mismatches(printed, {**stored, title: stored[title][:-1]})
     assert column_mismatches(printed, {t: c for t, c in stored.items() if t != title})
+
+
+def test_mutation_table_is_rendered_from_the_stored_results():
+    """benchmarks/MUTATION.md is what mutation.py renders from benchmarks/mutation_results/*.json (not typed)."""
+    import mutation
+
+    assert (ROOT / "benchmarks" / "MUTATION.md").read_text() == mutation.render()
+
+
+def test_mutation_counts_add_up_and_can_fail():
+    import mutation
+
+    rows = [{"id": "a", "status": "killed"}, {"id": "b", "status": "timed out"}, {"id": "c", "status": "survived"},
+            {"id": "d", "status": "survived (no test runs it)"}, {"id": "e", "status": "invalid (does not compile)"}]
+    c = mutation.counts(rows)
+    assert (c["mutants"], c["killed"], c["timed out"], c["survived"], c["equivalent"], c["unexplained"]) == (4, 1, 1, 2, 0, 2)
+    for name in mutation.EQUIVALENT:  # every explanation belongs to a stored survivor (none left over from old code)
+        stored = [r for f in (ROOT / "benchmarks" / "mutation_results").glob("*.json")
+                  for r in __import__("json").loads(f.read_text())["rows"] if r["id"] == name]
+        assert stored and stored[0]["status"].startswith("survived"), name

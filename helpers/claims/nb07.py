@@ -201,51 +201,125 @@ def _box_two_peaks():
 
 
 # ------------------------------------------------------------------------------------- step 3
+def _peak_counts_stack(maps: np.ndarray) -> np.ndarray:
+    """:func:`_peak_counts` with the 8-connected plateaus labelled by propagation over the whole stack at once."""
+    b, rows, cols = maps.shape
+    top = maps.reshape(b, -1).max(axis=1)[:, None, None]
+    pad = np.full((b, rows + 2, cols + 2), -np.inf)
+    pad[:, 1:-1, 1:-1] = maps
+    windows = pad[:, :rows, :cols].copy()
+    for di in range(3):
+        for dj in range(3):
+            np.maximum(windows, pad[:, di:di + rows, dj:dj + cols], out=windows)
+    cand = (maps >= windows - 1e-12 * top) & (maps > 0.1 * top)
+    label = np.where(cand, np.arange(1, cand.size + 1, dtype=float).reshape(cand.shape), 0.0)
+    while True:
+        lp = np.zeros((b, rows + 2, cols + 2))
+        lp[:, 1:-1, 1:-1] = label
+        spread = label.copy()
+        for di in range(3):
+            for dj in range(3):
+                np.maximum(spread, lp[:, di:di + rows, dj:dj + cols], out=spread)
+        spread = np.where(cand, spread, 0.0)
+        if np.array_equal(spread, label):
+            break
+        label = spread
+    return np.array([len(np.unique(label[k][cand[k]])) for k in range(b)])
+
+
+def _side_by_side_grid(d: int, s: int) -> np.ndarray:
+    """:func:`_side_by_side` at every offset 0 … s − 1, on the design lab's layout (2s px right of the last object)."""
+    return _side_by_side_stack(d, s, (2 * s + (s - 1) + d + 2 * s) // s + 1)
+
+
+#: (grid, distance) where, in real arithmetic (ties within 1e-12 of the maximum merged), bilinear ×4 or ×8 adds
+#: a peak: at the mirror offset the two middle cells tie and the flat stretch between them is a third peak.
+RESIZE_EXTRA_PEAK = {(8, 17), (8, 19), (16, 33), (16, 35)}
+
+
 def _resize_side_by_side_torch():
     import torch
     import torch.nn.functional as F
 
-    def count(h):
+    def count(h):  # CenterNet's exact test in float64, touching candidates (tied) counted once
         t = torch.as_tensor(h)[None, None]
-        cand = (t >= F.max_pool2d(t, 3, stride=1, padding=1) - 1e-12 * t.max()) & (t > 0.1 * t.max())
-        masked = np.where(cand[0, 0].numpy(), h, -np.inf)   # merge the tied candidates as the numpy sweep does
-        return _peak_count(np.where(np.isfinite(masked), h, 0.0), 0.1 * h.max()) if cand.any() else 0
+        cand = ((t == F.max_pool2d(t, 3, stride=1, padding=1)) & (t > 0.1 * t.max()))[0, 0].numpy()
+        return _peak_count(np.where(cand, 1.0, 0.0), 0.5)
 
     for s in (8, 16):
-        for d in (4, 12, 28, 60):
-            cells = (4 * s + 64 + s) // s + 1
-            for o in range(0, s, 4):
-                h = _side_by_side(d, s, o, cells)
-                for f in (2, 4, 8):
-                    if f > s:
-                        continue
-                    fine = F.interpolate(torch.as_tensor(h)[None, None], scale_factor=f, mode="bilinear",
-                                         align_corners=False)[0, 0].numpy()
-                    if count(fine) != count(h):
+        for d in range(4, 65, 3):
+            maps = _side_by_side_grid(d, s)
+            for f in (2, 4, 8):
+                if d % 2 and f != 2:
+                    continue
+                fine = F.interpolate(torch.as_tensor(maps)[:, None], scale_factor=f, mode="bilinear",
+                                     align_corners=False)[:, 0].numpy()
+                for o in range(0, s, 3):
+                    if count(fine[o]) != count(maps[o]):
                         yield {"dist": d, "s": s, "up": f, "offset": o}
+
+
+@lru_cache(maxsize=1)
+def _resize_changes() -> dict:
+    """{(s, d, f): [(offset, peaks before, peaks after), …]} where bilinear ×f changes the box model's count."""
+    out = {}
+    for s in (8, 16, 32):
+        for d in range(4, 65):
+            maps = _side_by_side_grid(d, s)
+            before = _peak_counts_stack(maps)
+            for f in (2, 4, 8):
+                fine = _resize_matrix(maps.shape[1], f) @ maps @ _resize_matrix(maps.shape[2], f).T
+                above = fine.max(axis=2) > 0.1 * fine.max(axis=(1, 2))[:, None]   # rows that can hold a peak
+                keep = np.flatnonzero(above.any(axis=0))
+                after = _peak_counts_stack(fine[:, max(keep[0] - 1, 0):keep[-1] + 2])
+                out[(s, d, f)] = [(o, int(before[o]), int(after[o])) for o in range(s) if after[o] != before[o]]
+    return out
 
 
 @claim(
     "nb07-resize-side-by-side",
-    statement="For two objects side by side in the box model, bilinear resizing (align_corners=False, ×2, ×4 "
-              "or ×8, at most the stride) leaves the 3×3 peak count unchanged, tied plateaus counted once, in float64 "
-              "(CenterNet's raw max-pool test in float32 counts each tied or near-tied maximum).",
-    domain=Domain(params={"dist": tuple(range(4, 65, 4)), "s": (8, 16, 32), "up": (1, 2, 4, 8)},
-                  kinds=("interpolate",), dims=(2,), reach=("widget.design",),
-                  note="all s integer offsets; the map is separable, so along the row the interpolation is linear"),
-    scope="side by side",
+    statement="For two objects side by side in the box model (every grid offset, the 3×3 test with tied maxima "
+              "counted once, ties within 1e-12 of the maximum merged), bilinear resizing (align_corners=False) "
+              "leaves the peak count unchanged at even distances for ×2, ×4 and ×8, and at every distance for ×2.",
+    domain=Domain(params={"dist": tuple(range(4, 65)), "s": (8, 16, 32), "up": (1, 2, 4, 8),
+                          "offset": tuple(range(32))},
+                  kinds=("interpolate",), dims=(2,), reach=("explorer.design", "widget.design"),
+                  note="every bilinear grid of the design lab (s = output stride 8, 16, 32; ×2, ×4, ×8), distances "
+                       "4-64 step 1, all s offsets. Torch check: F.interpolate in float64 with the exact max-pool "
+                       "test, grids 8 and 16, distances 4-64 step 3, every third offset (on the 32-px grid the coarse map's near-ties, 1e-17 apart, make the "
+                       "exact test's count depend on the summation order, even at even distances)"),
+    scope="even distances",
+    breaks=({"dist": 17, "s": 8, "up": 8, "offset": 7}, {"dist": 19, "s": 8, "up": 4, "offset": 6},
+            {"dist": 33, "s": 16, "up": 4, "offset": 15}),
     torch_check=_resize_side_by_side_torch,
 )
 def _resize_side_by_side():
-    for s in (8, 16, 32):
-        for d in range(4, 65, 4):
-            cells = (4 * s + 64 + s) // s + 1
-            for o in range(s):
-                h = _side_by_side(d, s, o, cells)
-                before = _peaks(h)
-                for f in (1, 2, 4, 8):
-                    if f <= s and _peaks(_resize(h, f)) != before:
-                        yield {"dist": d, "s": s, "up": f, "offset": o}
+    for (s, d, f), changed in _resize_changes().items():
+        if (d % 2 == 0 or f == 2) and changed:
+            yield {"dist": d, "s": s, "up": f, "changed": changed}
+
+
+@claim(
+    "nb07-resize-mirror-tie",
+    statement="At an odd distance d, the grid offset (−(d + 1)/2) mod s puts two side-by-side objects symmetrically "
+              "about a cell border, so the two middle cells tie; in real arithmetic (ties within 1e-12 of the "
+              "maximum merged) bilinear ×4 or ×8 turns the flat stretch between them into a third peak at 17 and "
+              "19 px on the 8-px grid and at 33 and 35 px on the 16-px grid, and changes no other count.",
+    domain=Domain(params={"dist": tuple(range(5, 65, 2)), "s": (8, 16, 32), "up": (4, 8),
+                          "offset": tuple(range(32))},
+                  kinds=("interpolate",), dims=(2,), reach=(),
+                  note="odd distances 5-63 (the explorer's odd distances), the design lab's bilinear grids, all "
+                       "offsets. PyTorch's float64 exact test finds 2, 3 or 4 peaks at the four listed cases, "
+                       "depending on how the coarse map was summed (2-4 at other mirror offsets too, where rounding "
+                       "splits a tied top)"),
+)
+def _resize_mirror_tie():
+    for (s, d, f), changed in _resize_changes().items():
+        if d % 2 == 0 or f == 2:
+            continue
+        want = [((-(d + 1) // 2) % s, 2, 3)] if (s, d) in RESIZE_EXTRA_PEAK else []
+        if changed != want:
+            yield {"dist": d, "s": s, "up": f, "changed": changed}
 
 
 def _resize_diagonal_torch():
