@@ -622,3 +622,44 @@ def test_verify_names_the_module_where_a_difference_starts():
         rules._RULES["roll"] = kept
     assert not result.ok
     assert "the difference starts at module '2' (Shift)" in result.details[-1]
+
+
+def _small_swin():
+    from torchvision.models.swin_transformer import SwinTransformer
+    return SwinTransformer(patch_size=[2, 2], embed_dim=8, depths=[2, 2], num_heads=[2, 2], window_size=[4, 4],
+                           stochastic_depth_prob=0.0, num_classes=10)
+
+
+def test_verify_agrees_on_attention_models():
+    """verify on windows with shifts (Swin), a class token (ViT) and patch attention (MobileViT): True, and the
+    global attention paths it cannot measure are named as not checked; a planted wrong rule makes it False."""
+    models = [(_small_swin, (32, 32), False), (_small_vit, (64, 64), True)]  # Swin's 4x4 windows stay local here
+    if _timm_available():
+        import timm
+        models.append((lambda: timm.create_model("mobilevit_xxs", pretrained=False, num_classes=10), (64, 64), True))
+    for build, size, has_global_attention in models:
+        torch.manual_seed(0)
+        model = build()
+        result = audit(model, size).verify(model)
+        assert result.ok, f"{type(model).__name__}\n{result}"
+        named = any(d.startswith("not checked: global attention paths") for d in result.details)
+        assert named == has_global_attention, result
+    from helpers.audit import rules
+    kept = rules._RULES["roll"]
+    register_rule(torch.ops.aten.roll, "pointwise")  # a wrong rule: Swin's shifted windows read as unshifted
+    try:
+        model = _small_swin()
+        report = audit(model, (32, 32), at="features.1")
+        result = report.verify(model)
+    finally:
+        rules._RULES["roll"] = kept
+    assert not result.ok
+    assert re.search(r"the difference starts at module 'features\.1\.1\.", result.details[-1]), result.details[-1]
+
+
+def _timm_available():
+    try:
+        import timm  # noqa: F401
+    except ImportError:
+        return False
+    return True
