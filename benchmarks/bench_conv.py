@@ -18,6 +18,7 @@ Run: ``python benchmarks/bench_conv.py [--quick]``
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -73,11 +74,8 @@ class Case:
 
 
 def cases(quick: bool) -> list[Case]:
-    if quick:
-        return [
-            Case("1→1 ch, 32×32, 3×3, d=2", 1, 1, 32, dilation=2),
-            Case("4→4 ch, 16×16, 3×3, s=2", 4, 4, 16, stride=2),
-        ]
+    if quick:  # one tiny single-channel case: every column (torch and scipy too) is filled
+        return [Case("1→1 ch, 16×16, 3×3, d=2, s=2", 1, 1, 16, stride=2, dilation=2)]
     return [
         Case("1→1 ch, 512×512, 3×3, d=1", 1, 1, 512, dilation=1),
         Case("1→1 ch, 512×512, 3×3, d=2", 1, 1, 512, dilation=2),
@@ -101,13 +99,28 @@ def im2col(x: np.ndarray, case: Case) -> np.ndarray:
     return np.ascontiguousarray(win.transpose(0, 3, 4, 1, 2)).reshape(case.channels_in * k * k, -1)
 
 
-def run(quick: bool = False) -> list[C.Table]:
-    repeats = 2 if quick else 11
-    extras = _extras(quick, repeats)
-    table = C.Table(
+def make_table(quick: bool = False, optional: "list[str] | None" = None) -> C.Table:
+    """The table :func:`run` fills: its title and columns (``run_all.py --columns`` prints them).
+
+    ``optional``: the optional libraries' columns, as the worker reports them (default: the ones
+    :func:`optional_columns` finds installed, which is what the worker reports).
+    """
+    optional = optional_columns() if optional is None else optional
+    return C.Table(
         "Reference convolution against the matrix-multiply floor (float64, median ms)" + (" (quick: tiny sizes)" if quick else ""),
-        ["case", "op", "MACs", "helpers", "floor", "ratio", "target", "verdict", *extras["columns"]],
+        ["case", "op", "MACs", "helpers", "floor", "ratio", "target", "verdict", *optional],
     )
+
+
+def optional_columns() -> list[str]:
+    """The optional libraries timed beside helpers, in column order: those installed of torch, scipy."""
+    return [name for name in ("torch", "scipy") if importlib.util.find_spec(name) is not None]
+
+
+def run(quick: bool = False) -> list[C.Table]:
+    repeats = 1 if quick else 11
+    extras = _extras(quick, repeats)
+    table = make_table(quick, extras["columns"])
     flagged = 0
     for case in cases(quick):
         x, w, y = case.arrays()
@@ -162,23 +175,18 @@ def _extras(quick: bool, repeats: int) -> dict:
 
 
 def _worker(quick: bool, repeats: int) -> dict:
-    columns, notes, times = [], [], {}
-    try:
+    columns, notes, times = optional_columns(), [], {}
+    torch = scipy = None
+    if "torch" in columns:
         import torch
         import torch.nn.functional as F
-    except ImportError:
-        torch = None
-    try:
+    if "scipy" in columns:
         import scipy
         import scipy.ndimage as ndi
-    except ImportError:
-        scipy = None
     if torch is not None:
-        columns.append("torch")
         notes.append(f"torch {torch.__version__} (`F.conv2d` / `F.conv_transpose2d`, float64, "
                      f"{torch.get_num_threads()} threads), timed in a separate process")
     if scipy is not None:
-        columns.append("scipy")
         notes.append(f"scipy {scipy.__version__} `ndimage.correlate` with the dilated kernel written out with zeros, "
                      "then every s-th pixel: single-channel `conv2d` only")
     for case in cases(quick):
@@ -207,7 +215,7 @@ def _worker(quick: bool, repeats: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, 2 repeats (a smoke run)")
+    parser.add_argument("--quick", action="store_true", help="one tiny case, one repeat (a smoke run)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=7, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

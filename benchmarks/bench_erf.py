@@ -29,6 +29,12 @@ def _forward(image: np.ndarray, layers: list[Layer], kernels: list[np.ndarray]) 
     return out
 
 
+def make_table(quick: bool = False) -> C.Table:
+    """The table :func:`run` fills: its title and columns (``run_all.py --columns`` prints them)."""
+    return C.Table("Heavier demos: effective receptive field and a dilated stack" + (" (quick: tiny sizes)" if quick else ""),
+                   ["computation", "median ms", "target", "verdict"])
+
+
 def run(quick: bool = False) -> list[C.Table]:
     repeats = 2 if quick else 11
     size, big = (32, 64) if quick else (256, 512)
@@ -51,10 +57,7 @@ def run(quick: bool = False) -> list[C.Table]:
         f"forward pass, context module, {big}×{big} image": (lambda: _forward(image, ctx, kernels), False),
     }
     samples = C.measure({k: f for k, (f, _) in rows.items()}, repeats)
-    table = C.Table(
-        "Heavier demos: effective receptive field and a dilated stack" + (" (quick: tiny sizes)" if quick else ""),
-        ["computation", "median ms", "target", "verdict"],
-    )
+    table = make_table(quick)
     for label, (_, targeted) in rows.items():
         t = C.median(samples[label])
         table.add(label, C.ms(t), "≤ 1000" if targeted else "", C.verdict(t, TARGET_S) if targeted else "")

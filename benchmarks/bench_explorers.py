@@ -147,6 +147,58 @@ def time_explorers(page, roots, names, where: str, steps: int, table: C.Table) -
                   C.ms(C.p95(up)), C.ms(med), C.ms(p95), "ok" if ok else "**MISS**")  # fmt: skip
 
 
+DESIGN_STEPS_JS = """async ([root, steps, seed]) => {
+  let s = seed >>> 0;
+  const rand = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 4294967296; };
+  const nextFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const randomPhase = (frameMs) => new Promise((r) => requestAnimationFrame(() => setTimeout(r, rand() * frameMs)));
+  const update = [], frame = [];
+  const kinds = {slider: 0, select: 0};
+  await nextFrame();
+  const frameMs = 16;
+  for (let i = 0; i < steps; i++) {
+    const controls = [...root.querySelectorAll('input[type=range], select')];
+    const el = controls[Math.floor(rand() * controls.length)];
+    let act;
+    if (el.tagName === 'SELECT') {
+      const value = el.options[Math.floor(rand() * el.options.length)].value;
+      act = () => { el.value = value; el.dispatchEvent(new Event('change', {bubbles: true})); };
+      kinds.select++;
+    } else {
+      const lo = Number(el.min), hi = Number(el.max);
+      const value = String(lo + Math.floor(rand() * (hi - lo + 1)));
+      act = () => { el.value = value; el.dispatchEvent(new Event('input', {bubbles: true})); };
+      kinds.slider++;
+    }
+    await randomPhase(frameMs);
+    const t0 = performance.now();
+    act();
+    const t1 = performance.now();
+    await nextFrame();
+    update.push(t1 - t0);
+    frame.push(performance.now() - t0);
+  }
+  return {update, frame, kinds};
+}"""
+
+
+def time_design_lab(page, root, where: str, steps: int, table: C.Table) -> None:
+    """The design lab explorer (notebook 07): random slider and menu changes; its read-out checked against helpers."""
+    from helpers.explorers import design as D
+
+    root.scroll_into_view_if_needed()
+    result = page.evaluate(DESIGN_STEPS_JS, [root.element_handle(), steps, 77])
+    shown = json.loads(root.evaluate("(r) => JSON.stringify({state: r.__explorer.state, "
+                                     "text: [...r.querySelectorAll('.sh-out p')].map((p) => p.textContent)})"))
+    if shown["text"] != D.design_summary(shown["state"]).splitlines()[1:]:
+        raise C.CheckFailed(f"the design lab shows a read-out helpers does not compute: {shown}")
+    up, fr = [x / 1e3 for x in result["update"]], [x / 1e3 for x in result["frame"]]
+    med, p95 = C.median(fr), C.p95(fr)
+    ok = med * 1e3 <= TARGET_MEDIAN_MS and p95 * 1e3 <= TARGET_P95_MS
+    table.add(where, "design lab (07)", f"{result['kinds']['slider']} + {result['kinds']['select']} menu",
+              C.ms(C.median(up)), C.ms(C.p95(up)), C.ms(med), C.ms(p95), "ok" if ok else "**MISS**")  # fmt: skip
+
+
 #: The dilated-stack explorer (notebook 05): a slider set to a random value, or the pointer moved onto a
 #: random pixel of the filtered picture (tracing that output); same timing as STEPS_JS.
 def _gridding_steps_js() -> str:
@@ -271,7 +323,8 @@ def live_notebook(path: Path, names: list[str]) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     cells = ["from helpers import explorers, widgets", 'explorers.conv_explorer(preset="receptive-field")',
-             "explorers.heatmap_explorer()", "explorers.dilated_stack_explorer()"]
+             "explorers.heatmap_explorer()", "explorers.dilated_stack_explorer()",
+             "explorers.design_lab()"]
     cells += [f"widgets.{name}()" for name in names]
     nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -448,6 +501,16 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
                 page.wait_for_function("document.querySelectorAll('.sh-xp').length === 1")
                 time_explorers(page, [page.locator(".sh-xp").first], ["heatmap (notebook 04)"], "static page", steps, table)
                 page.close()
+                from helpers.explorers import design as D
+
+                design_page = Path(tmp) / "design.html"
+                design_page.write_text("<!doctype html><meta charset='utf-8'><body>" + D.standalone_html(D.design_state())
+                                       + "</body>", encoding="utf-8")  # fmt: skip
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                page.goto(design_page.as_uri())
+                page.wait_for_function("document.querySelector('.sh-dl') !== null")
+                time_design_lab(page, page.locator(".sh-dl").first, "static page", steps, table)
+                page.close()
             if lab:
                 notebook = live_notebook(C.ROOT / "test-artifacts" / "bench" / "browser_latency.ipynb", names)
                 with JupyterServer(log_path=Path(tmp) / "jupyter.log") as server:
@@ -462,6 +525,7 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
                         heat.wait_for()
                         time_explorers(page, [heat], ["heatmap (live anywidget)"], "JupyterLab", steps, table)
                         time_gridding(page, scope.locator(".sh-gx").first, "JupyterLab", steps, table)
+                        time_design_lab(page, scope.locator(".sh-dl").first, "JupyterLab", steps, table)
                     time_widgets(page, scope, names, "JupyterLab", widget_steps, 7, wtable)
                     page.close()
                     server.shutdown_kernels()
@@ -482,6 +546,7 @@ def run(quick: bool = False, steps: int = 200, lab: bool = True, widget_steps: i
                         heat.wait_for()
                         time_explorers(page, [heat], ["heatmap (live anywidget)"], "Voila", steps, table)
                         time_gridding(page, page.locator(".sh-gx").first, "Voila", steps, table)
+                        time_design_lab(page, page.locator(".sh-dl").first, "Voila", steps, table)
                     time_widgets(page, page.locator("body"), names, "Voila", widget_steps, 8, wtable)
                     page.close()
                     server.shutdown_kernels()

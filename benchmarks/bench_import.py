@@ -45,6 +45,11 @@ def _importtime(module: str) -> dict[str, float]:
     return cumulative
 
 
+def make_table(quick: bool = False) -> C.Table:
+    """The table :func:`run` fills: its title and columns (``run_all.py --columns`` prints them)."""
+    return C.Table("Start-up: `import helpers` in a fresh interpreter", ["measure", "median ms", "target", "verdict"])
+
+
 def run(quick: bool = False) -> list[C.Table]:
     repeats = 1 if quick else 7
     codes = {"start": "pass", "numpy": "import numpy", "helpers": "import helpers"}
@@ -63,10 +68,7 @@ def run(quick: bool = False) -> list[C.Table]:
     helpers_cum = C.median([t.get("helpers", float("nan")) for t in imptimes])
     numpy_cum = C.median([t.get("numpy", 0.0) for t in imptimes])  # numpy is imported inside helpers
 
-    table = C.Table(
-        "Start-up: `import helpers` in a fresh interpreter",
-        ["measure", "median ms", "target", "verdict"],
-    )
+    table = make_table(quick)
     table.add("interpreter start (`python -c pass`)", C.ms(start), "", "")
     table.add("`import numpy` (minus start)", C.ms(cost["numpy"]), "", "")
     table.add("**`import helpers`** (minus start)", C.ms(cost["helpers"]), "≤ 150", C.verdict(cost["helpers"], TARGET_S))

@@ -93,6 +93,14 @@ def execute(nb, cwd: Path, timeout: int = 600) -> tuple[float, int, str, str]:
     return marks["end"] - start, int(rss), how, prefix
 
 
+def make_table(quick: bool = False) -> C.Table:
+    """The table :func:`run` fills: its title and columns (``run_all.py --columns`` prints them)."""
+    return C.Table(
+        "Notebook execution from a fresh kernel, beside the floor" + (" (quick: first notebook, one run)" if quick else ""),
+        ["notebook", "code cells", "wall s", "floor s", "ratio", "target", "verdict", "peak RSS MB", "floor RSS MB", "verdict (≤ 300 MB)"],
+    )
+
+
 def run(quick: bool = False, paths: list[str] | None = None) -> list[C.Table]:
     import nbformat
 
@@ -100,10 +108,7 @@ def run(quick: bool = False, paths: list[str] | None = None) -> list[C.Table]:
     if quick and not paths:
         notebooks = notebooks[:1]
     repeats = 1 if quick else 3
-    table = C.Table(
-        "Notebook execution from a fresh kernel, beside the floor" + (" (quick: first notebook, one run)" if quick else ""),
-        ["notebook", "code cells", "wall s", "floor s", "ratio", "target", "verdict", "peak RSS MB", "floor RSS MB", "verdict (≤ 300 MB)"],
-    )
+    table = make_table(quick)
     total = 0.0
     prefixes, hows = set(), set()
     for path in notebooks:

@@ -15,6 +15,9 @@ which draws again and encodes), and the slowest setting.
 ``--self-check`` also registers a temporary demo view (defined here, never in
 ``helpers``) so the benchmark can be proven while no course widget exists;
 when the registry is empty it is used automatically and labelled as such.
+``--quick`` (a smoke run: do the script's paths work?) times only that demo
+view, and the course widgets named with ``--only``; ``tests/test_widgets.py``
+sweeps every course view over its whole ranges.
 
 A widget with an in-place fast path (``widgets.updates()``) also gets the update as the
 widget performs it: one figure redrawn in place per setting, plus the Agg draw.
@@ -53,7 +56,7 @@ SELF_CHECK = "_bench_self_check (demo view defined in the benchmark, not a cours
 
 
 #: settings per widget in a --quick run
-QUICK_SETTINGS = 6
+QUICK_SETTINGS = 3
 
 
 def settings_for(controls: dict, *, combos: int = 10, seed: int = 0, most: int = 25) -> list[dict]:
@@ -212,15 +215,32 @@ def _register_self_check() -> None:
             "show_taps": W.Checkbox(value=True, description="show kernel taps"),
         }
 
-    widgets.register(SELF_CHECK, view, controls, title="benchmark self-check")
+    def update(fig: Figure, **values) -> None:
+        """A fast path that always declines: the in-place column then times the fallback to the view,
+        as for a course widget whose fast path declines a change of layout (exercises that path)."""
+        return None
+
+    widgets.register(SELF_CHECK, view, controls, title="benchmark self-check", update=update)
 
 
 def _unregister_self_check() -> None:
-    widgets._REGISTRY.pop(SELF_CHECK, None)  # the benchmark's own temporary entry only
+    widgets._REGISTRY.pop(SELF_CHECK, None)  # the benchmark's own temporary entries only
+    widgets._core._UPDATES.pop(SELF_CHECK, None)
+
+
+def make_table(quick: bool = False) -> C.Table:
+    """The table :func:`run` fills: its title and columns (``run_all.py --columns`` prints them)."""
+    return C.Table(
+        "Widget latency: one update = view + Agg draw (ms)" + (" (quick: few settings)" if quick else ""),
+        ["widget", "settings", "view median", "update median", "update p95", "empty-figure floor",
+         "update ÷ floor", "target", "verdict", "inline PNG median / p95", "in-place update median / p95",
+         "slowest update (setting)", "widget before: view + figure_png median / p95",
+         "widget live: update + live_png median / p95"],
+    )
 
 
 def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" = None) -> list[C.Table]:
-    course = sorted(name for name in widgets.registry() if not only or name in only)
+    course = sorted(name for name in widgets.registry() if (name in only if only else not quick))
     use_demo = self_check or not course
     if use_demo:
         _register_self_check()
@@ -235,13 +255,7 @@ def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" 
     finally:
         if use_demo:
             _unregister_self_check()
-    table = C.Table(
-        "Widget latency: one update = view + Agg draw (ms)" + (" (quick: few settings)" if quick else ""),
-        ["widget", "settings", "view median", "update median", "update p95", "empty-figure floor",
-         "update ÷ floor", "target", "verdict", "inline PNG median / p95", "in-place update median / p95",
-         "slowest update (setting)", "widget before: view + figure_png median / p95",
-         "widget live: update + live_png median / p95"],
-    )
+    table = make_table(quick)
     for name, r in results.items():
         med, hi = C.median(r["update"]), C.p95(r["update"])
         ok = med <= TARGET_MEDIAN_S and hi <= TARGET_P95_S
@@ -262,8 +276,9 @@ def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" 
         C.check(all(u >= v > 0 for u, v in zip(demo["update"], demo["view"])), "self-check: update includes the view")
         C.check(C.p95(demo["update"]) >= C.median(demo["update"]), "self-check: p95 below median")
     if not course:
-        table.notes.append("no course widget is registered yet (notebooks 01–07 add them); "
-                           "the self-check row only proves the benchmark")
+        table.notes.append("quick run: only the self-check demo view, which proves the benchmark's paths (name course "
+                           "widgets with --only)" if quick else
+                           "no course widget is registered; the self-check row only proves the benchmark")
     if any(r["in_place"] for r in results.values()):
         table.notes.append("in-place update = the widget's fast path (widgets.updates()): one figure redrawn in place "
                            "per setting, plus the Agg draw; '—' = the widget builds a new figure per update")

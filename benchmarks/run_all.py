@@ -2,6 +2,7 @@
 
     python benchmarks/run_all.py                  # everything, a few minutes on 2 cores
     python benchmarks/run_all.py --quick          # tiny sizes, one run: checks the scripts work
+    python benchmarks/run_all.py --columns        # only each table's title and columns, nothing timed
     python benchmarks/run_all.py --only conv erf  # a subset
     python benchmarks/run_all.py --write-readme   # also store the tables in benchmarks/README.md
                                                   # (with --quick the block says it is a quick run)
@@ -28,6 +29,14 @@ import bench_import
 import bench_notebooks
 import bench_widgets
 
+#: each benchmark's empty table (title and columns), built by the function its run() fills
+TABLES = {
+    "import": lambda a: [bench_import.make_table(a.quick)],
+    "conv": lambda a: [bench_conv.make_table(a.quick)],
+    "erf": lambda a: [bench_erf.make_table(a.quick)],
+    "widgets": lambda a: [bench_widgets.make_table(a.quick)],
+    "notebooks": lambda a: [bench_notebooks.make_table(a.quick)],
+}
 BENCHMARKS = {
     "import": lambda a: bench_import.run(a.quick),
     "conv": lambda a: bench_conv.run(a.quick),
@@ -42,7 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--self-check", action="store_true",
                         help="also time the widget benchmark's temporary demo view")
     parser.add_argument("--write-readme", action="store_true", help="store the tables in benchmarks/README.md")
+    parser.add_argument("--columns", action="store_true",
+                        help="print each table's title and columns only (what a run prints), timing nothing")
     args = parser.parse_args(argv)
+    if args.columns:
+        C.print_report([table for name in args.only for table in TABLES[name](args)])
+        return 0
 
     started = time.perf_counter()
     info = C.machine()

@@ -12,8 +12,8 @@ convention. Three conventions, from the public code of each project:
 - SimpleBaselines / HRNet draw the target of a keypoint at pixel ``x`` on cell
   ``int(x / stride + 0.5)`` and decode cell ``u`` as ``u * stride``, optionally
   moved a quarter cell towards the larger neighbour (``get_final_preds``, only
-  when the arg-max cell is at least 2 cells from every border, ``1 < u < n - 1``
-  on both axes, and its two neighbours differ): :func:`stride_position`.
+  when ``1 < u < n - 1`` on both axes: not on the first two cells nor on the
+  last, and its two neighbours differ): :func:`stride_position`.
 - CenterNet adds a learned sub-cell offset: ``(u + offset) * stride``
   (:func:`stride_position` with ``shift=offset``).
 

@@ -473,9 +473,11 @@ def coverage_build_up(rates: Sequence[int], *, kernel: int = 3) -> list[tuple[st
 
     Step ``(l, t)`` holds the paths through layers ``1 … l-1`` (all taps)
     and the first ``t`` taps of layer ``l``: the copies of the earlier
-    pattern that layer ``l`` has placed so far. Taps are centred (offsets
-    ``-d, 0, +d`` for a 3-tap layer) and placed centre first, then outwards,
-    so the pattern grows around the centre output as in :func:`coverage_map`.
+    pattern that layer ``l`` has placed so far. Taps sit where ``"same"``
+    padding puts them (offsets ``-d, 0, +d`` for a 3-tap layer; for an even
+    ``K`` the extra zero goes after, as in PyTorch: ``-3, -1, 1, 3`` for
+    ``K = 4``, ``d = 2``) and are placed nearest first, then outwards, so
+    the pattern grows around the output's own pixel as in :func:`coverage_map`.
     Every map is drawn on the full receptive field of the whole stack
     (``r×r``), so the steps line up; the last step is :func:`coverage_map`.
 
@@ -505,15 +507,15 @@ def coverage_build_up(rates: Sequence[int], *, kernel: int = 3) -> list[tuple[st
     """
     layers = dilated_stack(rates, kernel=kernel)
     r = coverage_map(layers).shape[0]
-    left = (kernel - 1) // 2  # taps left of the centre
-    order = sorted(range(kernel), key=lambda t: (abs(t - left), t))  # centre tap first, then outwards
+    before = [layer.pads()[0] for layer in layers]  # zeros before the map: floor(d (K-1) / 2), as PyTorch
     steps = []
     line = np.zeros(r, dtype=np.int64)
-    line[sum(left * layer.dilation for layer in layers)] = 1  # one path, before any layer: the centre
-    for i, layer in enumerate(layers, 1):
+    line[sum(before)] = 1  # one path, before any layer: the output's own pixel
+    for i, (layer, pad) in enumerate(zip(layers, before), 1):
         done = np.zeros_like(line)
+        order = sorted(range(kernel), key=lambda t: (abs(t * layer.dilation - pad), t))  # nearest tap first
         for placed, t in enumerate(order, 1):
-            shift = (t - left) * layer.dilation
+            shift = t * layer.dilation - pad
             if shift >= 0:
                 done[shift:] += line[: r - shift]
             else:
@@ -686,7 +688,7 @@ def gridding_sentence(rep: "HDCReport", *, shared: "float | None" = None) -> str
         f"{rep.holes} holes ({100 * rep.holes / r**2:.0f} % of the field unreached). "
     )
     if shared is not None:
-        head += (f"Neighbouring outputs share {100 * shared:.0f} % of their input pixels"
+        head += (f"Horizontal or vertical neighbours share {100 * shared:.0f} % of their input pixels"
                  + (": they read disjoint sets, the gridding of notebook 05. " if shared == 0 else ". "))
     reasons = []
     if rep.rates[0] != 1:

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # so tests can import oracles
 # CI runs more examples; a reader's local run stays quick.
 settings.register_profile("ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
-settings.register_profile("mutation", max_examples=40, deadline=None)  # benchmarks/mutation.py: one run per mutant
+settings.register_profile("mutation", max_examples=40, deadline=None, database=None)  # benchmarks/mutation.py: one run per mutant
 settings.load_profile(os.environ.get("SH_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 

@@ -1,6 +1,7 @@
 """Size formulas against brute-force window counting and published numbers."""
 
 import itertools
+import re
 
 import pytest
 from hypothesis import assume, given
@@ -184,5 +185,89 @@ def test_transposed_output_size_refuses_each_argument_below_its_range(name, low)
     args = {"n": 4, "kernel": 3, "stride": 2, "dilation": 1, "padding": 0, "output_padding": 0}
     args[name] = low - 1
     n, k = args.pop("n"), args.pop("kernel")
-    with pytest.raises(ValueError, match=name):
+    with pytest.raises(ValueError, match=rf"^{name} must be an integer >= {low}, got {low - 1}$"):
         transposed_output_size(n, k, **args)
+
+
+# Each integer argument's documented range (from the docstrings): the smallest accepted value, and a call that
+# is valid at that smallest value. benchmarks/mutation.py found the lower bounds unchecked (a bound moved from
+# 1 to 0 survived): the value just below the range must be refused with a ValueError naming the argument.
+_RANGES = [
+    (effective_kernel_size, {"kernel": 3, "dilation": 2}, {"kernel": 1, "dilation": 1}),
+    (conv_output_size, {"n": 9, "kernel": 1, "stride": 2, "dilation": 2}, {"n": 1, "kernel": 1, "stride": 1, "dilation": 1}),
+    (same_padding, {"n": 9, "kernel": 3, "stride": 2, "dilation": 2}, {"n": 1, "kernel": 1, "stride": 1, "dilation": 1}),
+    (tf_output_size, {"n": 9, "kernel": 3, "stride": 2}, {"n": 1, "kernel": 1, "stride": 1}),
+    (tf_output_size, {"n": 9, "kernel": 3, "dilation": 2}, {"dilation": 1}),
+    (heatmap_size, {"n": 9, "output_stride": 4}, {"n": 1, "output_stride": 1}),
+]
+
+
+@pytest.mark.parametrize("func, valid, lows", _RANGES, ids=lambda v: getattr(v, "__name__", None))
+def test_each_integer_argument_is_refused_just_below_its_range(func, valid, lows):
+    positional = [a for a in ("n", "kernel", "output_stride") if a in valid]
+    for name, low in lows.items():
+        args = {**valid, name: low}
+        func(*[args.pop(a) for a in positional], **args)  # the smallest value is accepted
+        args = {**valid, name: low - 1}
+        with pytest.raises(ValueError, match=rf"^{name}(\[[01]\])? must be an integer >= "):
+            func(*[args.pop(a) for a in positional], **args)
+
+
+@pytest.mark.parametrize("k, padding, refused", [
+    (3, 1, False), (3, 2, True), (3, (0, 2), True), (3, (2, 0), True), (4, 2, False), (4, 3, True), (5, 2, False),
+    (5, (1, 3), True), (1, 0, False), (1, 1, True),
+])
+def test_ceil_mode_padding_limit_is_half_the_kernel(k, padding, refused):
+    """PyTorch's pooling refuses padding above kernel // 2 on either side (max_pool2d: "pad should be at most half
+    of effective kernel size"; dilation 1 here); without ceil_mode the size formula has no such limit."""
+    if refused:
+        with pytest.raises(ValueError, match="padding must be <="):
+            conv_output_size(9, k, stride=2, padding=padding, ceil_mode=True)
+    else:
+        conv_output_size(9, k, stride=2, padding=padding, ceil_mode=True)
+    conv_output_size(9, k, stride=2, padding=padding)  # never refused without ceil_mode
+
+
+def test_tf_refuses_stride_and_dilation_both_above_one():
+    """TensorFlow's rule: stride > 1 together with dilation > 1 is refused; either alone is fine."""
+    for s, d in itertools.product(range(1, 4), range(1, 4)):
+        if s > 1 and d > 1:
+            with pytest.raises(ValueError, match="stride > 1 together with dilation > 1"):
+                tf_output_size(20, 3, stride=s, dilation=d)
+        else:
+            assert tf_output_size(20, 3, stride=s, dilation=d) == -(-20 // s)
+
+
+def test_transposed_output_size_limits_at_their_bounds():
+    """PyTorch: output_padding must be smaller than stride or dilation (equal is refused), and an output of 0 is refused."""
+    assert transposed_output_size(4, 3, stride=2, output_padding=1) == 10
+    with pytest.raises(ValueError, match="output_padding must be smaller"):
+        transposed_output_size(4, 3, stride=2, output_padding=2)
+    with pytest.raises(ValueError, match="output_padding must be smaller"):
+        transposed_output_size(4, 3, stride=1, dilation=2, output_padding=2)
+    assert transposed_output_size(1, 3, padding=1) == 1  # (1-1)·1 − 2 + 2 + 1
+    with pytest.raises(ValueError, match="removes the whole output"):
+        transposed_output_size(1, 2, padding=1)  # (1-1)·1 − 2 + 1 + 1 = 0
+
+
+def test_pair_and_encoder_decoder_ranges():
+    from helpers import encoder_decoder_size
+
+    assert heatmap_size((1, 1), 4) == (1, 1) and heatmap_size((1, 9), 1) == (1, 9)
+    assert encoder_decoder_size(1, 1, upsampling_layers=0) == 1
+    for call, name, low in [(lambda: heatmap_size((0, 5), 4), "n[0]", 1), (lambda: heatmap_size((5, 0), 4), "n[1]", 1),
+                            (lambda: encoder_decoder_size(0, 4), "n", 1), (lambda: encoder_decoder_size(8, 0), "encoder_stride", 1),
+                            (lambda: encoder_decoder_size(8, 4, upsampling_layers=-1), "upsampling_layers", 0)]:
+        with pytest.raises(ValueError, match=rf"^{re.escape(name)} must be an integer >= {low}, got {low - 1}$"):
+            call()
+
+
+def test_scale_dimension_ranges():
+    from helpers import scale_dimension
+
+    assert scale_dimension(1, 1) == 1 and scale_dimension(5, 1) == 5 and scale_dimension(5, 1.0) == 5
+    with pytest.raises(ValueError, match=r"^dim must be an integer >= 1, got 0$"):
+        scale_dimension(0, 0.5)
+    for scale in (1.5, 2, 0, -0.5, True, "0.5", None):
+        with pytest.raises(ValueError, match="scale must be a number in"):
+            scale_dimension(5, scale)

@@ -6,6 +6,12 @@ results (the matmul floor equals conv2d, the ERF's support is the receptive
 field, every view returns a figure and a sentence, the kernel's memory probe
 answers, ``import helpers`` leaves matplotlib out). No timing is asserted:
 timings are printed by ``python benchmarks/run_all.py`` and never fail a test.
+
+The README's column check reads ``run_all.py --columns`` (each table's title and
+columns, from the ``make_table`` function the script's run fills, nothing timed);
+the quick run shows that a real run prints exactly those columns. ``--quick`` is
+a smoke run (one tiny convolution, one repeat, the widget benchmark's own demo
+view, the first notebook once): about 15 s on an idle 2-core machine.
 """
 
 import subprocess
@@ -27,6 +33,24 @@ def quick_run() -> str:
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def columns_run() -> str:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--columns"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc.stdout
+
+
+def column_mismatches(printed: dict, stored: dict) -> list[str]:
+    """What differs between two ``{title: columns}`` maps (tables missing on either side, other columns)."""
+    problems = [f"table {t!r} only in one of them" for t in sorted(set(stored) ^ set(printed))]
+    problems += [f"{t}: README has {stored[t]}, the script prints {printed[t]}"
+                 for t in sorted(set(stored) & set(printed)) if stored[t] != printed[t]]
+    return problems
 
 
 def readme_block(name: str) -> str:
@@ -51,12 +75,16 @@ def test_run_all_quick_prints_every_table(quick_run):
     assert "Whole run:" in out
 
 
-def test_readme_results_have_the_tables_and_columns_run_all_prints_now(quick_run):
+def test_readme_results_have_the_tables_and_columns_run_all_prints_now(columns_run):
     """Issue 24: the stored tables drifted from the script (an 11-column widget table where it printed 14)."""
-    printed, stored = C.markdown_tables(quick_run), C.markdown_tables(readme_block("results"))
-    assert set(stored) == set(printed), set(stored) ^ set(printed)
-    for title, columns in printed.items():
-        assert stored[title] == columns, f"{title}: README has {stored[title]}, run_all prints {columns}"
+    printed, stored = C.markdown_tables(columns_run), C.markdown_tables(readme_block("results"))
+    assert len(printed) == 5, printed
+    assert not column_mismatches(printed, stored), column_mismatches(printed, stored)
+
+
+def test_a_run_prints_the_columns_that_columns_mode_prints(quick_run, columns_run):
+    """``--columns`` reads the tables a run fills, so a real run prints the same titles and columns."""
+    assert C.markdown_tables(quick_run) == C.markdown_tables(columns_run)
 
 
 def test_readme_browser_tables_have_the_columns_bench_explorers_prints_now():
@@ -82,6 +110,31 @@ def test_every_table_in_the_readme_is_written_by_a_script():
     assert not hand_made, f"a table outside the generated blocks: {hand_made[:3]}"
 
 
-def test_the_column_check_can_fail():
+def test_the_column_check_can_fail(columns_run):
     assert C.markdown_tables("### T\n\n| a | b |\n|---|---:|\n| 1 | 2 |\n") == {"T": ["a", "b"]}
     assert C.markdown_tables("### T\n\n| a | b | c |\n") != {"T": ["a", "b"]}
+    # the README's results with one column dropped, or one table missing, are caught
+    printed, stored = C.markdown_tables(columns_run), C.markdown_tables(readme_block("results"))
+    title = next(iter(stored))
+    assert column_mismatches(printed, {**stored, title: stored[title][:-1]})
+    assert column_mismatches(printed, {t: c for t, c in stored.items() if t != title})
+
+
+def test_mutation_table_is_rendered_from_the_stored_results():
+    """benchmarks/MUTATION.md is what mutation.py renders from benchmarks/mutation_results/*.json (not typed)."""
+    import mutation
+
+    assert (ROOT / "benchmarks" / "MUTATION.md").read_text() == mutation.render()
+
+
+def test_mutation_counts_add_up_and_can_fail():
+    import mutation
+
+    rows = [{"id": "a", "status": "killed"}, {"id": "b", "status": "timed out"}, {"id": "c", "status": "survived"},
+            {"id": "d", "status": "survived (no test runs it)"}, {"id": "e", "status": "invalid (does not compile)"}]
+    c = mutation.counts(rows)
+    assert (c["mutants"], c["killed"], c["timed out"], c["survived"], c["equivalent"], c["unexplained"]) == (4, 1, 1, 2, 0, 2)
+    for name in mutation.EQUIVALENT:  # every explanation belongs to a stored survivor (none left over from old code)
+        stored = [r for f in (ROOT / "benchmarks" / "mutation_results").glob("*.json")
+                  for r in __import__("json").loads(f.read_text())["rows"] if r["id"] == name]
+        assert stored and stored[0]["status"].startswith("survived"), name

@@ -189,3 +189,55 @@ def test_census_prints_every_claim():
     for cid in CLAIMS:
         assert cid in out.stdout
     assert f"{len(CLAIMS)} claims" in out.stdout
+
+
+# ---- added for mutants that survived benchmarks/mutation.py (issue 24) ----
+
+def test_domain_validates_each_field():
+    from helpers.claims import Domain
+
+    for bad in ((), [1, 2], 3, "abc"):
+        with pytest.raises(TypeError, match=r"Domain.params\['k'\] must be a non-empty tuple or range"):
+            Domain(params={"k": bad})
+    with pytest.raises(TypeError, match="must be a mapping"):
+        Domain(params=[("k", (1,))])
+    for dims in ((), (0,), (4,), (1, 4), (2, 0)):
+        with pytest.raises(ValueError, match="Domain.dims must hold 1, 2 or 3"):
+            Domain(dims=dims)
+    for dims in ((1,), (2,), (3,), (1, 2, 3)):
+        assert Domain(dims=dims).dims == dims
+    with pytest.raises(ValueError, match="is not one of"):
+        Domain(kinds=("conv", "deconv"))
+    assert Domain(params={"k": range(1, 4)}).params == {"k": (1, 2, 3)}
+
+
+def test_domain_size_counts_the_grid():
+    from helpers.claims import Domain
+
+    assert Domain().size == 1
+    assert Domain(params={"k": range(1, 4), "s": (1, 2)}).size == 6
+    assert Domain(params={"k": (1, 2, 3)}, kinds=("conv", "pool"), dims=(1, 2)).size == 3 * 2 * 2
+    assert Domain(params={"k": (5,)}, dims=(2,)).size == 1
+
+
+def test_domain_contains_each_kind_of_coordinate():
+    from helpers.claims import Domain
+
+    d = Domain(params={"k": (1, 2, 3), "layers": ((1, 2), (3,))}, kinds=("conv",), dims=(2,))
+    assert d.contains({"k": 3, "kind": "conv", "dim": 2, "other": "ignored"})
+    assert not d.contains({"k": 4}) and not d.contains({"kind": "pool"}) and not d.contains({"dim": 1})
+    assert d.contains({"layers": (1, 2)}) and not d.contains({"layers": (1,)})
+    assert Domain(params={"k": (1, 2, 3)}).contains({"k": [1, 3]}) and not Domain(params={"k": (1, 2, 3)}).contains({"k": [1, 4]})
+    assert Domain(params={"k": (1,)}).contains({"kind": "anything"})  # no kinds listed: any kind
+
+
+def test_domain_describe_each_form_of_range():
+    from helpers.claims import Domain
+
+    assert Domain(params={"k": range(1, 6), "s": (1, 2)}, dims=(1, 2)).describe() == "k 1–5, s 1–2; 1-D and 2-D"
+    assert Domain(params={"k": (3,)}).describe() == "k 3; 1-D"
+    assert Domain(params={"k": (1, 3, 5)}).describe() == "k 1, 3, 5; 1-D"
+    assert Domain(params={"k": (1, 3, 5, 7, 9, 11)}).describe() == "k 1, 3, 5, 7, 9, 11; 1-D"
+    assert Domain(params={"k": (1, 3, 5, 7, 9, 11, 13)}).describe() == "k 7 values; 1-D"
+    assert Domain(params={"m": ("a", "b")}, kinds=("conv", "pool")).describe() == "m a, b; conv/pool; 1-D"
+    assert Domain(params={"f": (1.0, 2.0)}).describe() == "f 1.0, 2.0; 1-D"

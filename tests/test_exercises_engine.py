@@ -431,3 +431,91 @@ def test_every_notebook_module_registers_its_exercises():
     for n in range(9):
         module = getattr(exercises, f"nb{n:02d}")
         assert module.__name__ == f"helpers.exercises.nb{n:02d}"
+
+
+# ---- tests added for mutants that survived benchmarks/mutation.py (issue 24) ----
+
+def test_bools_equal_only_bools():
+    """True is not the number 1 to the checker, in either position (Python's True == 1 is not used)."""
+    assert not _engine._equal(True, 1) and not _engine._equal(1, True) and not _engine._equal(False, 0)
+    assert not _engine._equal(0, False) and not _engine._equal(True, False)
+    assert _engine._equal(True, True) and _engine._equal(False, False)
+    assert not _engine._equal([1, 0], [True, False]) and not _engine._equal((True, 3), (1, 3))
+
+
+def test_set_members_equal_to_nine_decimals_are_one_member():
+    h = _engine._hashable
+    assert h(0.1234567891) == h(0.123456789) == h(0.1234567894)  # equal to 9 decimals
+    assert h(0.12345679) != h(0.123456789) and h(0.123456788) != h(0.123456789)  # differ in the 9th
+    assert h(4.0) == 4 and type(h(4.0)) is int and h([1.0, [2.5]]) == (1, (2.5,))
+
+
+@pytest.mark.parametrize("key, form", [("97-set", "a set of values, like {x, y}"), ("97-list", "a list of values, like [x, y, z]"),
+                                       ("97-pair", "a pair of two values, like (x, y)")])
+@pytest.mark.parametrize("answer", ["4, 6, 9", b"\x04\x06\x09", {4: 1, 6: 1, 9: 1}, 4, 4.5, True, object()],
+                         ids=["str", "bytes", "dict", "int", "float", "bool", "object"])
+def test_a_non_container_answer_is_named_as_what_it_is(key, form, answer, demos):
+    """A string, bytes, a mapping, a number, a bool or an object is never read as a container
+    (bytes b'\\x04\\x06\\x09' would iterate as {4, 6, 9}); the message names the form expected."""
+    ok, message = exercises.check_answer(key, answer)
+    assert not ok and message.startswith(f"Expected {form}, got ") and "numbers in it" not in message
+
+
+def test_a_mapping_that_is_not_a_dict_is_not_a_set(demos):
+    import types
+
+    ok, message = exercises.check_answer("97-set", types.MappingProxyType({4: 0, 6: 0, 9: 0}))
+    assert not ok and message.startswith("Expected a set of values, like {x, y}, got ")
+
+
+def test_an_array_module_array_is_not_taken_for_a_numpy_array(demos):
+    """Only objects with a shape (numpy) are unpacked with .tolist(); array.array has .tolist() but no shape."""
+    import array
+
+    ok, message = exercises.check_answer("97-list", array.array("i", [24, 48, 72]))
+    assert not ok and message.startswith("Expected a list of values, like [x, y, z], got ")
+
+
+def test_a_fractional_member_is_a_wrong_answer_not_a_malformed_one(demos):
+    assert exercises.check_answer("97-set", {4.5, 6, 9}) == (False, "Not quite. Hint: multiply the per-axis counts")
+    assert exercises.check_answer("97-list", [24.5, 48, 72]) == (False, "Not quite. Hint: keep rate × OS constant")
+
+
+def test_numbers_are_required_only_when_every_expected_member_is_a_number(monkeypatch):
+    for kind, expected, right in (("set", lambda: {"x", 2}, {2, "x"}), ("list", lambda: ["x", 2], ["x", 2])):
+        demo = Exercise(key=f"96-mixed-{kind}", question="?", expected=expected, hint="h", explanation=lambda: "e")
+        monkeypatch.setitem(_engine._REGISTRY, demo.key, demo)
+        assert exercises.check_answer(demo.key, right) == (True, "Correct!")
+
+
+def test_numbers_compare_with_a_relative_tolerance_of_one_millionth():
+    eq = _engine._equal
+    assert eq(4, 4 + 1e-9) and eq(4 + 1e-9, 4) and not eq(4, 5)  # an int expected, a float answer: tolerance too
+    assert eq(0.0, 1e-6) and not eq(0.0, 1.5e-6)  # |x| < 1: absolute 1e-6, the bound included
+    assert eq(1000.0, 1000.0005) and not eq(1000.0, 1000.002)  # |x| > 1: relative 1e-6
+
+
+def test_containers_equal_only_containers_of_the_same_family():
+    eq = _engine._equal
+    assert not eq([4, 6, 9], frozenset({4, 6, 9})) and not eq(frozenset({4, 6, 9}), [4, 6, 9])
+    assert not eq((4, 6, 9), frozenset({4, 6, 9})) and eq([4, 6, 9], (4, 6, 9))
+    assert not eq([4], 4) and not eq(4, [4])
+
+
+def test_a_comparison_that_raises_is_not_equal():
+    class Moody:
+        def __eq__(self, other):
+            raise RuntimeError("no comparing")
+
+        __hash__ = object.__hash__
+
+    assert _engine._equal(Moody(), 1) is False and _engine._equal(1, Moody()) is False
+
+
+def test_an_answer_that_breaks_while_being_read_gets_a_sentence(demos):
+    class Exploding:
+        def __iter__(self):
+            raise RuntimeError("boom")
+
+    ok, message = exercises.check_answer("97-set", Exploding())
+    assert not ok and message.startswith("Expected a set of values, like {x, y}, got ") and message.endswith("Try again.")

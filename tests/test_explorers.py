@@ -482,7 +482,7 @@ def test_refresh_keeps_an_explorers_static_rendering():
     stream = nbformat.v4.new_output("stream", name="stdout", text="drawn inside a callback\n")
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("explorers.conv_explorer('stride-padding')", outputs=[explorer]),
-        nbformat.v4.new_code_cell("widgets.stride_widget()", outputs=[stream, plain_widget]),
+        nbformat.v4.new_code_cell("ipywidgets.IntSlider()", outputs=[stream, plain_widget]),
         nbformat.v4.new_code_cell("print(1)", outputs=[nbformat.v4.new_output("stream", name="stdout", text="1\n")]),
     ])  # fmt: skip
     nb.metadata["widgets"] = {"state": {}}

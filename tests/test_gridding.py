@@ -95,3 +95,37 @@ def test_deeplab_fig4_shape():
     assert all(a >= b for a, b in zip(nine, nine[1:]))  # never increases with the rate
     assert nine[-1] == 0.0
     assert set(valid_weight_fraction(65, 6)) == {1, 2, 3, 4, 6, 9}
+
+
+# ---- tests added for mutants that survived benchmarks/mutation.py (issue 24) ----
+
+def test_each_integer_argument_is_refused_just_below_its_range():
+    """The documented ranges: kernel >= 2 for the HDC functions, size/rate/kernel >= 1 for valid_weight_fraction."""
+    from helpers import hdc_report
+
+    assert hdc_max_gap([1, 2], kernel=2) >= 1 and is_hdc([1, 1], kernel=2) in (True, False)
+    assert hdc_report([1, 2], kernel=2) is not None
+    assert valid_weight_fraction(1, 1, kernel=1) == {1: 1.0}
+    for call, name in [(lambda: hdc_max_gap([1, 2], kernel=1), "kernel"), (lambda: is_hdc([1, 2], kernel=1), "kernel"),
+                       (lambda: is_hdc([2, 4], kernel=1), "kernel"),  # rates[0] != 1: is_hdc must check, not hdc_max_gap
+                       (lambda: hdc_report([1, 2], kernel=1), "kernel"), (lambda: valid_weight_fraction(0, 1), "size"),
+                       (lambda: valid_weight_fraction(5, 0), "rate"), (lambda: valid_weight_fraction(5, 1, kernel=0), "kernel")]:
+        with pytest.raises(ValueError, match=rf"^{name}(\[[01]\])? must be an integer >= "):
+            call()
+
+
+def test_valid_weight_fraction_against_counting_every_tap_of_every_position():
+    """Each output position of an n×n map (zero-padded by the rate, stride 1): count the k×k taps that land
+    inside the map, by enumeration; the shares of positions per count are the function's dictionary."""
+    for n, r, k in itertools.product(range(1, 9), range(1, 5), (1, 3, 5)):
+        half = k // 2
+        offsets = range(-half, half + 1)
+        counts: dict[int, int] = {}
+        for i in range(n):
+            for j in range(n):
+                valid = sum(0 <= i + r * a < n and 0 <= j + r * b < n for a in offsets for b in offsets)
+                counts[valid] = counts.get(valid, 0) + 1
+        got = valid_weight_fraction(n, r, kernel=k)
+        assert list(got) == sorted({a * b for a in range(1, k + 1) for b in range(1, k + 1)}), (n, r, k)  # keys ascending
+        for valid, share in got.items():
+            assert share == pytest.approx(counts.get(valid, 0) / n**2, abs=1e-12), (n, r, k, valid)

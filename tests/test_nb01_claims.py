@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import conv2d, conv_output_size, same_padding, tap_counts, tf_output_size, widgets
+from helpers import conv2d, conv_output_size, same_padding, tap_counts, tf_output_size
 from helpers.plots import stride as stride_plots
 
 
@@ -94,14 +94,6 @@ def test_never_visited_pixels_lie_after_the_last_window_when_s_le_k():
                         assert len(never) <= (n + 2 * p - k) % s
                     else:
                         assert never >= set(range(max(last_end + 1, 0), n))
-
-
-def test_widget_sentence_grammar_singular_and_plural():
-    """Issue 10 item 6: "column 9 (no window reaches them)" — the pronoun follows the count."""
-    _, sentence = widgets.stride_view()          # default: one column never visited
-    assert "column 9 (no window reaches it)" in sentence
-    _, sentence = widgets.stride_view(n_h=8, n_w=8, p_h=0, p_w=0, s_h=2, s_w=2)
-    assert "(no window reaches them)" in sentence
 
 
 @pytest.mark.parametrize("padding, expected", [

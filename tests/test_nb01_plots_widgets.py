@@ -1,4 +1,4 @@
-"""Notebook 01's figures, widget views and exercises, checked against brute-force counting.
+"""Notebook 01's figures and exercises, checked against brute-force counting (its widget is retired).
 
 The figures are inspected through their artists (cell colours, window outlines, titles), so a
 figure that draws the wrong cells or states a wrong size fails here.
@@ -18,7 +18,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from oracles import conv2d_loops, count_windows, tf_same_split  # noqa: E402
 
-from helpers import exercises, plots, widgets  # noqa: E402
+from helpers import exercises, plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -211,60 +211,6 @@ def test_strided_vs_dense_values_are_the_strided_convolution():
     assert dense_shown[::s, ::s].tolist() == expected.tolist()
     with pytest.raises(ValueError, match="kernel must be an integer <= 8"):
         plots.strided_vs_dense(8, 9)
-
-
-# --- widget views --------------------------------------------------------------------------
-
-
-def test_stride_view_sentence_agrees_with_counting():
-    for n_h, n_w, k_h, k_w, s_h, s_w, p_h, p_w in [(7, 10, 3, 3, 2, 3, 1, 0), (12, 5, 7, 2, 4, 1, 3, 0), (3, 3, 1, 1, 4, 4, 0, 0)]:
-        fig, sentence = widgets.stride_view(n_h, n_w, k_h, k_w, s_h, s_w, p_h, p_w)
-        oh, ow = count_windows(n_h, k_h, s_h, p_h, p_h, 1), count_windows(n_w, k_w, s_w, p_w, p_w, 1)
-        assert f"Output {oh}×{ow}" in sentence
-        assert sentence.split("<br>")[0].endswith(f"= {oh}") and sentence.split("<br>")[1].endswith(f"= {ow}")
-        rows, cols = never_read(n_h, k_h, s_h, p_h, p_h), never_read(n_w, k_w, s_w, p_w, p_w)
-        if rows or cols:
-            for i in rows + cols:
-                assert str(i) in sentence.split("never visited:")[1]
-        else:
-            assert "every input pixel is read" in sentence
-        plt.close(fig)
-
-
-def test_views_explain_impossible_settings():
-    fig, sentence = widgets.stride_view(n_h=3, k_h=7, p_h=1)
-    assert "Along the height" in sentence and "no window fits" in sentence and "at least 2" in sentence
-    assert fig.axes[0].get_title(loc="left") == "Not possible with these settings"
-    fig, sentence = widgets.window_view(n=3, kernel=5, stride=1, padding=0)
-    assert "no window fits" in sentence
-
-
-def test_window_view_clamps_the_frame():
-    _, last = widgets.window_view(8, 3, 2, 0, frame=8)
-    _, beyond = widgets.window_view(8, 3, 2, 0, frame=40)
-    assert last == beyond and last.startswith("Step 9 of 9: output (2, 2)")
-
-
-def test_padding_slider_range_keeps_the_output_non_empty():
-    # the controls' derived ranges: every reachable padding lets the kernel fit, and none exceeds full padding
-    controls = widgets.registry()["stride_explorer"][1]()
-    n, k, p = controls["n_h"], controls["k_h"], controls["p_h"]
-    for n_value, k_value in itertools.product(range(n.min, n.max + 1), range(k.min, k.max + 1)):
-        n.value, k.value = n_value, k_value
-        assert p.min <= p.value <= p.max
-        for p_value in range(p.min, p.max + 1):
-            assert count_windows(n_value, k_value, 1, p_value, p_value, 1) >= 1
-        assert p.max <= max(k_value - 1, p.min)
-        if p.min > 0:  # the least padding is needed: one less and the kernel would not fit
-            assert n_value + 2 * (p.min - 1) < k_value
-
-
-def test_frame_slider_follows_the_output_size():
-    controls = widgets.registry()["window_animation"][1]()
-    for n, k, s in [(8, 3, 2), (10, 1, 1), (3, 3, 4)]:
-        controls["n"].value, controls["kernel"].value, controls["stride"].value = n, k, s
-        out = count_windows(n, k, s, controls["padding"].value, controls["padding"].value, 1)
-        assert controls["frame"].max == out * out - 1
 
 
 # --- exercises -----------------------------------------------------------------------------

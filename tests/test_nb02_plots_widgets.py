@@ -1,6 +1,4 @@
-"""Notebook 02's figures, widget view and exercises, checked against brute force."""
-
-import itertools
+"""Notebook 02's figures and exercises, checked against brute force (its widget is retired)."""
 
 import matplotlib
 
@@ -13,7 +11,7 @@ from matplotlib.collections import PolyCollection  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from oracles import count_windows  # noqa: E402
 
-from helpers import exercises, plots, widgets  # noqa: E402
+from helpers import exercises, plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -101,30 +99,6 @@ def test_dilated_window_marks_unread_pixels_and_the_zero_inserted_kernel(n, k, d
     span = d * (k - 1) + 1
     assert faces(kernel, plots.COLORS["kernel"]) == k * k
     assert hatched_cells(kernel) == span * span - k * k
-
-
-def test_dilation_view_sentence_agrees_with_counting():
-    for n, k, d, s, p in itertools.product((5, 15), (1, 3, 5), (1, 4), (1, 2), (0, 2, 8)):
-        fig, sentence = widgets.dilation_view(n, k, d, s, p)
-        span = d * (k - 1) + 1
-        assert f"= {span};" in sentence.split("<br>")[0]
-        if n + 2 * p < span:
-            assert "no window fits" in sentence
-        else:
-            out = count_windows(n, k, s, p, p, d)
-            assert f"= {out} per axis ({out}×{out})" in sentence
-            missing = never_read(n, k, s, p, d)
-            assert (f"Never read: {len(missing)} of {n}" in sentence) == bool(missing)
-        plt.close(fig)
-
-
-def test_dilation_padding_range_keeps_the_output_non_empty():
-    controls = widgets.registry()["dilation_explorer"][1]()
-    n, k, d, p = controls["n"], controls["kernel"], controls["dilation"], controls["padding"]
-    for n_value, k_value, d_value in itertools.product(range(n.min, n.max + 1, 2), range(k.min, k.max + 1), range(d.min, d.max + 1)):
-        n.value, k.value, d.value = n_value, k_value, d_value
-        for p_value in range(p.min, p.max + 1):
-            assert count_windows(n_value, k_value, 1, p_value, p_value, d_value) >= 1
 
 
 def test_exercises_02_match_brute_force(capsys):

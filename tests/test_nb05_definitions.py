@@ -95,10 +95,11 @@ def test_build_up_grows_from_the_centre(rates, k):
     first = steps[0][1]
     ys, xs = np.nonzero(first)
     r = first.shape[0]
-    left = (k - 1) // 2
-    assert len(ys) == 1 and ys[0] == xs[0] == left * sum(rates)  # the centre output's own pixel
+    own = sum(d * (k - 1) // 2 for d in rates)  # PyTorch 'same': floor(d (K-1) / 2) zeros before, the rest after
+    nearest = min(abs(t * rates[0] - rates[0] * (k - 1) // 2) for t in range(k))  # 0 for odd K: the centre tap
+    assert len(ys) == 1 and ys[0] == xs[0] and abs(ys[0] - own) == nearest  # one copy, next to the own pixel
     if k % 2:
-        assert ys[0] == (r - 1) // 2
+        assert ys[0] == (r - 1) // 2 == own
     counts = path_counts(rates, k)
     assert [int(steps[-1][1][r // 2, o]) for o in range(r)] == [
         counts.get(o, 0) * counts.get(r // 2, 0) for o in range(r)]
@@ -148,3 +149,35 @@ def test_gap_split_view_titles_say_the_case():
     assert titles == ["rate d = 3: 2d ≤ M → pieces 3, 3, 3", "rate d = 5: d < M < 2d → pieces 4, 1, 4",
                       "rate d = 11: d ≥ M → pieces 9"]
     plt.close(fig)
+
+
+@pytest.mark.parametrize("rates, k", [((2, 3), 2), ((1, 3), 4), ((1, 2, 5), 2), ((2, 4), 4), ((1, 2, 5), 3)])
+def test_build_up_and_coverage_plus_sit_on_pytorchs_own_pixel(rates, k):
+    """Red team rt05x: for an even K, PyTorch's padding='same' puts the extra zero after the map, so the
+    output's own pixel is left of the field's middle; the build-up starts there and the green + is drawn there."""
+    torch = pytest.importorskip("torch")
+    import warnings
+
+    import torch.nn.functional as F
+
+    r = (k - 1) * sum(rates) + 1
+    x = torch.zeros(1, 1, 2 * r + 3, dtype=torch.float64, requires_grad=True)
+    y = x
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for d in rates:
+            y = F.conv1d(y, torch.ones(1, 1, k, dtype=torch.float64), dilation=d, padding="same")
+    c = r + 1
+    y[0, 0, c].backward()
+    own = c - int((x.grad[0, 0] != 0).nonzero()[0])  # the output's pixel, from the field's first one
+    if k % 2:  # an odd kernel has a centre tap: the build-up starts on the own pixel
+        ys, xs = np.nonzero(coverage_build_up(rates, kernel=k)[0][1])
+        assert ys.tolist() == xs.tolist() == [own]
+    fig = plots.coverage_build_up_view(0, stacks=(rates,), kernel=k)
+    (plus,) = [line for line in fig.axes[0].get_lines() if line.get_marker() == "+"]
+    assert plus.get_xdata()[0] == plus.get_ydata()[0] == own - (r - 1) / 2
+    fig2 = plots.coverage_maps([rates], kernel=k)
+    (plus,) = [line for line in fig2.axes[0].get_lines() if line.get_marker() == "+"]
+    assert plus.get_xdata()[0] == own - (r - 1) / 2
+    plt.close(fig)
+    plt.close(fig2)

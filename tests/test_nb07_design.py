@@ -432,3 +432,39 @@ def test_issue21_item3_warning_says_disjoint_or_shared():
 def test_issue21_summary_without_a_head_names_no_taps():
     text = design_report(512, 16).summary()
     assert "taps" not in text and "no dilated head" in text
+
+
+# ---- added for mutants that survived benchmarks/mutation.py (issue 24); not yet measured by a rerun ----
+
+@pytest.mark.parametrize("rates", [(), (2,), (1, 2), (2, 4), (1, 2, 5), (3, 3)])
+def test_head_fields_against_enumeration(rates):
+    """Holes of the head's 2-D coverage and the valid-tap shares of its largest rate, counted pixel by pixel."""
+    from helpers import design_report
+
+    rep = design_report(129, 16, rates=rates)
+    n = rep.feature_size
+    # coverage of a stack of 3×3 dilated convolutions: offsets reachable per axis (sumset), field = span
+    offsets = {0}
+    for r in rates:
+        offsets = {a + t * r for a in offsets for t in (-1, 0, 1)}
+    span = (max(offsets) - min(offsets) + 1) if rates else 1
+    holes_1d = span - len(offsets)
+    holes = span * span - len(offsets) ** 2
+    assert rep.holes == holes and rep.hole_fraction == pytest.approx(holes / span**2), holes_1d
+    rmax = max(rates, default=None)
+    if rmax is None:
+        assert (rep.full_kernel_share, rep.few_taps_share, rep.centre_only_share) == (1.0, 0.0, 0.0)
+    else:
+        counts = {}
+        for i in range(n):
+            for j in range(n):
+                valid = sum(0 <= i + rmax * a < n and 0 <= j + rmax * b < n for a in (-1, 0, 1) for b in (-1, 0, 1))
+                counts[valid] = counts.get(valid, 0) + 1
+        assert rep.full_kernel_share == pytest.approx(counts.get(9, 0) / n**2)
+        assert rep.few_taps_share == pytest.approx(sum(c for v, c in counts.items() if v <= 4) / n**2)
+        assert rep.centre_only_share == pytest.approx(counts.get(1, 0) / n**2)
+    assert rep.hdc == (None if len(rates) < 2 else rep.hdc)
+    if len(rates) >= 2:
+        assert isinstance(rep.hdc, bool)
+    assert rep.relative_compute == pytest.approx(sum(b[1] for b in rep.cost_breakdown))
+    assert rep.relative_memory == pytest.approx(sum(b[2] for b in rep.cost_breakdown))

@@ -99,3 +99,82 @@ def test_wavenet_block():
     assert receptive_field(block * 3)[-1].r == 3 * 1023 + 1
     # without dilation a stack's receptive field is layers + filter length - 1
     assert receptive_field([Layer(2)] * 10)[-1].r == 10 + 2 - 1
+
+
+# ---- tests added for mutants that survived benchmarks/mutation.py (issue 24) ----
+
+def _cone_by_enumeration(layers, u):
+    """Each level's {position: number of tap chains} from output ``u``, by walking every chain (no formulas)."""
+    levels = [{u: 1}]
+    for layer in reversed(layers):
+        before = layer.padding[0] if isinstance(layer.padding, tuple) else layer.padding
+        below = {}
+        for p, c in levels[0].items():
+            for t in range(layer.kernel):
+                q = p * layer.stride + t * layer.dilation - before
+                below[q] = below.get(q, 0) + c
+        levels.insert(0, below)
+    return levels
+
+
+@pytest.mark.parametrize("layers", [
+    [Layer(3, stride=2, padding=(0, 1)), Layer(3, dilation=2, padding=(2, 1)), Layer(2, stride=2, padding=(1, 0))],
+    [Layer(3, padding=1), Layer(3, stride=2, dilation=3, padding=(3, 2)), Layer(3, padding=(0, 2))],
+])
+@pytest.mark.parametrize("u", [0, 1, 3])
+def test_rf_cone_every_level_against_enumerated_chains(layers, u):
+    from helpers import rf_cone
+
+    cone = rf_cone(layers, output=u)
+    chains = _cone_by_enumeration(layers, u)
+    assert [c.level for c in cone] == list(range(len(layers) + 1))
+    for level, (c, found) in enumerate(zip(cone, chains)):
+        lo, hi = min(found), max(found)
+        assert c.first == lo
+        assert c.paths == tuple(found.get(q, 0) for q in range(lo, hi + 1))
+        spacing = 1
+        for layer in layers[:level]:
+            spacing *= layer.stride
+        assert c.spacing == spacing
+        # position 0 of this map: the centre of the input pixels its chains reach
+        reach = _cone_by_enumeration(layers[:level], 0)[0]
+        assert c.center == (min(reach) + max(reach)) / 2
+
+
+def test_pads_of_same_and_valid_without_an_input_size():
+    assert Layer(3, padding="same").pads() == (1, 1)
+    assert Layer(2, padding="same").pads() == (0, 1)  # TensorFlow: the extra zero after
+    assert Layer(3, dilation=2, padding="same").pads() == (2, 2)
+    assert Layer(3, padding="valid").pads() == (0, 0) == Layer(3, padding="valid").pads(7)
+
+
+def test_rf_cone_accepts_same_padding_with_stride_one():
+    from helpers import rf_cone
+
+    cone = rf_cone([Layer(3, padding="same"), Layer(3, stride=2, padding=1)], output=1)
+    assert cone[0].first == 0 and cone[0].paths == (1, 2, 3, 2, 1)
+
+
+def test_each_size_argument_is_refused_just_below_its_range():
+    from helpers import cell_centers, layer_costs
+
+    stack = [Layer(1, channels=1)]
+    assert output_sizes(stack, 1) == (1,)
+    assert receptive_field(stack, input_size=1)[-1].r == 1
+    assert cell_centers(stack, 1) == (0.0,)
+    assert layer_costs(stack, 1, in_channels=1)[0].macs == 1
+    assert layer_costs(stack, (1, 2), in_channels=1)[0].width == 2
+    for call, name in [(lambda: output_sizes(stack, 0), "n"), (lambda: receptive_field(stack, input_size=0), "input_size"),
+                       (lambda: cell_centers(stack, 0), "input_size"), (lambda: layer_costs(stack, (0, 1)), "input_size"),
+                       (lambda: layer_costs(stack, (1, 0)), "input_size"),
+                       (lambda: layer_costs(stack, 1, in_channels=0), "in_channels")]:
+        with pytest.raises(ValueError, match=rf"^{name}(\[[01]\])? must be an integer >= "):
+            call()
+
+
+def test_pooling_cost_row():
+    """A pooling layer: no multiply-adds, no weights, the input's channels; activations counted by hand."""
+    from helpers import LayerCost, layer_costs
+
+    assert layer_costs([Layer(2, stride=2, kind="pool")], (8, 6), in_channels=3)[0] == LayerCost(
+        "layer1", 4, 3, 3, 3, 0, 4 * 3 * 3, 0)

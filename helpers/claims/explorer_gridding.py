@@ -64,15 +64,17 @@ def _verdict_torch():
                 out = F.conv2d(out, torch.ones(1, 1, k, k, dtype=torch.float64), dilation=d, padding="same")
         c = n // 2
         reads = []
-        for x in (c, c + 1):
-            (grad,) = torch.autograd.grad(out[0, 0, c, x], img, retain_graph=True)
+        for y, x in ((c, c), (c, c + 1), (c + 1, c)):  # an output, its horizontal and its vertical neighbour
+            (grad,) = torch.autograd.grad(out[0, 0, y, x], img, retain_graph=True)
             reads.append(grad[0, 0] != 0)
         holes = field * field - int(reads[0].sum())
         disjoint = not bool((reads[0] & reads[1]).any())
+        shares = {f"{100 * int((reads[0] & other).sum()) / int(reads[0].sum()):.0f} %" for other in reads[1:]}
         text = gridding_sentence(hdc_report(rates, kernel=k), shared=gridding_by_definition(rates, kernel=k).shared_fraction)
         verdict = text.split("input pixels", 1)[1]
         if (f"{field}×{field}, {holes} holes (" not in text or ("no holes" in verdict) != (holes == 0)
-                or ("disjoint sets" in text) != disjoint or "bug" in text):
+                or ("disjoint sets" in text) != disjoint or "bug" in text
+                or len(shares) != 1 or f"neighbours share {shares.pop()} of their" not in text):
             yield {"rates": rates, "k": k, "holes": holes, "disjoint": disjoint, "text": text}
 
 
@@ -80,20 +82,39 @@ def _verdict_torch():
     "explorer-gridding-verdict",
     statement="Over the dilated-stack explorer's whole control range (2–4 layers, rates 1–12, K 2–5), its "
               "sentence (helpers.gridding_sentence word for word) gives the receptive field and holes count of "
-              "brute force, says 'no holes' only for hole-free stacks and 'holes' only for stacks with holes, "
-              "says 'disjoint sets' exactly when neighbouring outputs share no input pixel, and never the "
-              "'report this as a bug' fallback (the HDC rule with d1 = 1 and M2 <= K leaves no holes there).",
+              "brute force, the share of its input pixels an output has in common with its horizontal or "
+              "vertical neighbour (a diagonal neighbour shares less), says 'no holes' only for hole-free stacks "
+              "and 'holes' only for stacks with holes, says 'disjoint sets' exactly when neighbouring outputs "
+              "share no input pixel, and never the 'report this as a bug' fallback (the HDC rule with d1 = 1 and "
+              "M2 <= K leaves no holes there).",
     domain=_domain(note="2-3 layers: each setting's sentence is read; 4 layers: each setting's verdict inputs "
                         "are computed and one sentence per distinct verdict class is read (the sentence is a "
                         "pure function of them); the sweep is the one of widget-gridding-verdict (nb05.py), "
-                        "computed once"),
+                        "computed once; the share in 2-D for every 2-layer setting"),
+    # red team rt05x: the sentence said "Neighbouring outputs share 67 %" for rates 1, 1 with K = 2; the
+    # diagonal neighbour shares 4 of 9 pixels (44 %), the horizontal and vertical ones 6 of 9
+    breaks=({"rates": (1, 1), "k": 2, "layers": 2, "neighbour": (1, 1)},),
     where=("explorer:gridding",),
     torch_check=_verdict_torch,
 )
 def _verdict():
-    from .nb05 import verdict_sweep
+    from ..gridding import gridding_by_definition, gridding_sentence, hdc_report
+    from .nb05 import _field_2d, _share_2d, verdict_sweep
 
-    return list(verdict_sweep())
+    yield from verdict_sweep()
+    r = _ranges()
+    for rates in itertools.product(r["rates"], repeat=2):  # the share, in 2-D, by plain array shifts
+        for k in r["k"]:
+            seen = _field_2d(rates, k)
+            text = gridding_sentence(hdc_report(rates, kernel=k),
+                                     shared=gridding_by_definition(rates, kernel=k).shared_fraction)
+            for dy, dx in ((0, 1), (1, 0)):
+                if f"neighbours share {100 * _share_2d(seen, dy, dx) / int(seen.sum()):.0f} % of" not in text:
+                    yield {"rates": rates, "k": k, "layers": 2, "neighbour": (dy, dx), "text": text}
+    seen = _field_2d((1, 1), 2)  # the old break: the diagonal neighbour shares less, so the sentence names two
+    if not (_share_2d(seen, 1, 1) == 4 and _share_2d(seen, 0, 1) == 6 and "Horizontal or vertical neighbours" in
+            gridding_sentence(hdc_report((1, 1), kernel=2), shared=4 / 6)):
+        yield {"rates": (1, 1), "k": 2, "why": "the break no longer shows the difference, or the sentence lost it"}
 
 
 def _reads_by_paths(rates: tuple, k: int, n: int, y: int) -> set:

@@ -11,7 +11,6 @@ from math import gcd
 import numpy as np
 
 from ._core import Domain, claim
-from .reach import control, slider_ranges
 
 #: Explorer ranges (helpers.explorers.numbers.LIMITS): n 1..64, K 1..7, S 1..4, P 0..8, d 1..8.
 #: The domains below reach past them (n to twice the largest span, d to 12 for the old break).
@@ -20,18 +19,6 @@ _K = tuple(range(1, 8))
 _S = tuple(range(1, 5))
 _D = tuple(range(1, 13))
 _P = tuple(range(0, 17))
-
-
-@control("widget.dilation")
-def _dilation_widget() -> "dict[str, tuple]":
-    """Ranges of notebook 02's matplotlib widget (no longer shown in the notebook; a learner can still
-    call ``widgets.dilation_explorer()``). Its padding slider follows the others up to the full d(K − 1)."""
-    from ..widgets import registry
-
-    sliders = registry()["dilation_explorer"][1]()
-    out = slider_ranges(sliders, {"n": "n", "kernel": "k", "dilation": "d", "stride": "s"})
-    out["p"] = tuple(range(0, max(out["d"]) * (max(out["k"]) - 1) + 1))
-    return out
 
 
 def _windows(length: int, k: int, s: int, d: int) -> np.ndarray:
@@ -222,7 +209,7 @@ def _torch_residue_interior():
     statement="In padded coordinates, a pixel of the interior [d(K − 1), (N_out − 1)S] is read exactly when "
               "its remainder mod S is one of the reached residues {a·d mod S}.",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "d": _D, "p": _P}, kinds=("conv",), dims=(1,),
-                  reach=("explorer.conv", "widget.dilation")),
+                  reach=("explorer.conv",)),
     scope="padded coordinates",
     breaks=({"n": 33, "k": 3, "s": 1, "d": 12, "p": 0},),
     torch_check=_torch_residue_interior,
@@ -245,7 +232,7 @@ def _residue_interior():
     statement="Every interior pixel is read when gcd(S, d) = 1 and K ≥ S; when the interior holds at least "
               "S pixels, only then.",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "d": _D, "p": _P}, kinds=("conv",), dims=(1,),
-                  reach=("explorer.conv", "widget.dilation")),
+                  reach=("explorer.conv",)),
     scope="interior",
     # n = 15: exercise 02-full-cover once asked without "on a long input"; there K = 3, d = 3, S = 4 has a
     # 3-pixel interior, all read, although K < S

@@ -331,6 +331,50 @@ def _align_corners_torch():
 
 
 
+def _hrnet_get_final_preds(hm: np.ndarray) -> tuple[float, float]:
+    """HRNet's ``get_final_preds`` post-processing for one joint, transcribed (heatmap coordinates)."""
+    height, width = hm.shape
+    idx = int(np.argmax(hm))
+    x, y = float(idx % width), float(idx // width)
+    px, py = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+    if 1 < px < width - 1 and 1 < py < height - 1:
+        diff = np.array([hm[py][px + 1] - hm[py][px - 1], hm[py + 1][px] - hm[py - 1][px]])
+        x, y = x + np.sign(diff[0]) * 0.25, y + np.sign(diff[1]) * 0.25
+    return x, y
+
+
+@claim(
+    "nb04-hrnet-shift",
+    statement="SimpleBaselines/HRNet report the arg-max cell u as u·OS, moved a quarter cell towards its larger "
+    "neighbour when 1 < u < n − 1 on both axes and its two neighbours differ, otherwise not moved.",
+    domain=Domain(
+        params={"w": tuple(range(1, 10)), "h": tuple(range(1, 10)), "u": tuple(range(9)), "v": tuple(range(9))},
+        dims=(2,), note="every arg-max cell (u, v) of every w×h map up to 9×9; neighbours larger, smaller, equal",
+    ),
+    sources=("HRNet get_final_preds (deep-high-resolution-net.pytorch, lib/core/inference.py)",),
+    # red team rt04x: the sentence said "when that cell is 2 or more cells from each border"; the code
+    # shifts cell n − 2 too (1 < u < n − 1), which is 1 cell from the last.
+    breaks=({"w": 6, "h": 6, "u": 4, "v": 4},),
+)
+def _hrnet_shift():
+    rng = np.random.default_rng(4)
+    for w in range(1, 10):
+        for h in range(1, 10):
+            for u in range(w):
+                for v in range(h):
+                    for left, right, up, down in ((1, 2, 2, 1), (2, 1, 1, 2), (1, 1, 1, 1), tuple(rng.integers(0, 3, 4))):
+                        hm = np.zeros((h, w))
+                        for (dx, dy), val in zip(((-1, 0), (1, 0), (0, -1), (0, 1)), (left, right, up, down)):
+                            if 0 <= u + dx < w and 0 <= v + dy < h:
+                                hm[v + dy, u + dx] = val
+                        hm[v, u] = 5.0  # the arg-max
+                        inner = 1 < u < w - 1 and 1 < v < h - 1
+                        want = (u + (0.25 * float(np.sign(right - left)) if inner else 0.0),
+                                v + (0.25 * float(np.sign(down - up)) if inner else 0.0))  # fmt: skip
+                        if _hrnet_get_final_preds(hm) != want:
+                            yield {"w": w, "h": h, "u": u, "v": v}
+
+
 @claim(
     "nb04-align-corners-crop",
     statement="Bilinear resizing with align_corners=True paints cell u of an n-cell map on pixel "

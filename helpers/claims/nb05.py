@@ -278,11 +278,48 @@ def _hdc_not_necessary():
             yield {"rates": ctx, "k": 3}
 
 
+def _order_torch():
+    """PyTorch autograd path counts of an output away from the border, for each order of a sample of stacks
+    (K = 2-5, 'same' padding); and the border output 0 of the explorer's 64-pixel picture, where order matters."""
+    import random
+
+    import torch
+    import torch.nn.functional as F
+
+    def grad_line(rates, k, n, y):
+        x = torch.zeros(1, 1, n, dtype=torch.float64, requires_grad=True)
+        out = x
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            for d in rates:
+                out = F.conv1d(out, torch.ones(1, 1, k, dtype=torch.float64), dilation=d, padding="same")
+        out[0, 0, y].backward()
+        return x.grad[0, 0].tolist()
+
+    rnd = random.Random(8)
+    for _ in range(12):
+        rates, k = tuple(rnd.choice(RATES) for _ in range(rnd.choice(LAYERS))), rnd.choice(KERNELS)
+        n = 2 * (k - 1) * sum(rates) + 3
+        ref = grad_line(rates, k, n, n // 2)
+        for perm in (rates[::-1], tuple(rnd.sample(rates, len(rates)))):
+            if grad_line(perm, k, n, n // 2) != ref:
+                yield {"rates": rates, "order": perm, "k": k}
+    reads = [sum(v != 0 for v in grad_line(r, 3, 64, 0)) for r in ((1, 2, 5), (5, 2, 1))]
+    if reads != [9, 8]:
+        yield {"rates": (1, 2, 5), "k": 3, "y": 0, "reads": reads, "why": "the border break changed"}
+
+
 @claim(
     "nb05-order",
-    statement="The coverage of a stride-1 stack (the path count to each input pixel) does not depend on the "
-              "order of its layers; swept for path counts up to 3 layers and reached sets for 4 layers.",
-    domain=_domain(),
+    statement="Away from the border, the coverage of a stride-1 stack (the path count to each input pixel) does "
+              "not depend on the order of its layers; swept for path counts up to 3 layers and reached sets for "
+              "4 layers. Near the border of a zero-padded picture it can: in the explorer's 64-pixel picture, "
+              "output 0 reads 9 pixels per axis with rates 1, 2, 5 and 8 with 5, 2, 1 (K = 3).",
+    domain=_domain(note="path counts of the unbounded image; the border case is checked as a sentinel"),
+    scope="away from the border",
+    # red team rt05x: the explorer's trace of output (0, 0) reads 81 pixels for 1, 2, 5 and 64 for 5, 2, 1
+    breaks=({"rates": (5, 2, 1), "k": 3, "layers": 3, "y": 0},),
+    torch_check=_order_torch,
 )
 def _order():
     for n in LAYERS:
@@ -296,6 +333,16 @@ def _order():
                     ref = _reach(rates, k)
                     if any(_reach(p, k) != ref for p in set(itertools.permutations(rates))):
                         yield {"rates": rates, "k": k, "layers": n}
+    # the border break, by plain loops: the input pixels output 0 of a 64-pixel picture reaches along paths
+    # that stay inside it (a tap in the zero padding carries nothing)
+    def reads(rates, k, n=64, y=0):
+        cur = {y}
+        for d in reversed(rates):
+            cur = {i - d * (k - 1) // 2 + t * d for i in cur for t in range(k)} & set(range(n))
+        return len(cur)
+
+    if (reads((1, 2, 5), 3), reads((5, 2, 1), 3)) != (9, 8):
+        yield {"rates": (5, 2, 1), "k": 3, "y": 0, "why": "the border break no longer shows order mattering"}
 
 
 def _path_counts(rates: tuple, k: int) -> tuple:

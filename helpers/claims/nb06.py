@@ -13,7 +13,6 @@ from math import gcd
 import numpy as np
 
 from ._core import Domain, claim
-from .reach import control
 
 # The convolution explorer (notebook 06 shows its transposed preset) offers k 1-7, s 1-4, d 1-8.
 _K = tuple(range(1, 9))
@@ -39,16 +38,6 @@ def _phase_counts(k: int, s: int, d: int) -> list[int]:
 def _interior(k: int, s: int, d: int, n: int) -> slice:
     """Outputs of a padding-0 transposed conv that every tap can reach: [d(k−1), (n−1)s]."""
     return slice(d * (k - 1), (n - 1) * s + 1)
-
-
-@control("widget.overlap")
-def _overlap_widget() -> dict[str, tuple]:
-    """Notebook 06's overlap widget (kept in helpers; the notebook shows the explorer instead)."""
-    from ..widgets.upsampling import _overlap_controls
-
-    from .reach import slider_ranges
-
-    return slider_ranges(_overlap_controls(), {"kernel": "k", "stride": "s"})
 
 
 def _transposed_size_torch():
@@ -169,7 +158,7 @@ def _overlap_phase_torch():
               "copy per tap a with a·d ≡ r (mod S). So the counts are even iff S divides K and gcd(S, d) = 1; "
               "with d = 1 they are ⌊K/S⌋ or ⌈K/S⌉.",
     domain=Domain(params={"k": _K, "s": _S, "d": _D}, kinds=("transposed",), dims=(1, 2),
-                  reach=("explorer.conv", "widget.overlap"),
+                  reach=("explorer.conv",),
                   note="interior outputs of 12 inputs of ones (the counts there do not depend on the input size); "
                        "2-D counts are products of the 1-D ones, swept in 2-D for k ≤ 5, d ≤ 3"),
     breaks=({"k": 4, "s": 2, "d": 2}, {"k": 3, "s": 2, "d": 2}),

@@ -63,6 +63,45 @@ def _peak_count(h: np.ndarray, threshold: float) -> int:
     return count
 
 
+def _peak_counts(maps: np.ndarray) -> list[int]:
+    """:func:`_peaks` of each map of a stack ``(B, rows, cols)``, the 3×3 test vectorised over the stack."""
+    b, rows, cols = maps.shape
+    tol = 1e-12 * np.abs(maps).reshape(b, -1).max(axis=1)
+    tol[tol == 0] = 1e-12
+    pad = np.full((b, rows + 2, cols + 2), -np.inf)
+    pad[:, 1:-1, 1:-1] = maps
+    windows = pad[:, :rows, :cols].copy()
+    for di in range(3):
+        for dj in range(3):
+            np.maximum(windows, pad[:, di:di + rows, dj:dj + cols], out=windows)
+    cand = (maps >= windows - tol[:, None, None]) & (maps > 0.1 * maps.reshape(b, -1).max(axis=1)[:, None, None])
+    counts = []
+    for k in range(b):
+        left = {(int(i), int(j)) for i, j in np.argwhere(cand[k])}
+        count = 0
+        while left:
+            stack = [left.pop()]
+            count += 1
+            while stack:
+                i, j = stack.pop()
+                for di in (-1, 0, 1):
+                    for dj in (-1, 0, 1):
+                        if (i + di, j + dj) in left:
+                            left.remove((i + di, j + dj))
+                            stack.append((i + di, j + dj))
+        counts.append(count)
+    return counts
+
+
+def _side_by_side_stack(d: int, s: int, cells: int) -> np.ndarray:
+    """:func:`_side_by_side` at every offset 0 … s − 1, as one stack."""
+    return np.stack([_side_by_side(d, s, o, cells) for o in range(s)])
+
+
+def _resize_stack(maps: np.ndarray, f: int) -> np.ndarray:
+    return np.einsum("ik,bkl,jl->bij", _resize_matrix(maps.shape[1], f), maps, _resize_matrix(maps.shape[2], f))
+
+
 def _peaks(h: np.ndarray) -> int:
     return _peak_count(h, 0.1 * h.max())
 
@@ -115,7 +154,7 @@ def _pair(p1, p2, s: int, size: int) -> np.ndarray:
               "cell along that axis at a share max(0, 1 − d/s) of the offsets (so never when s ≤ d); in 2-D the "
               "two axes' shares multiply.",
     domain=Domain(params={"dist": tuple(range(0, 65)), "s": tuple(range(1, 65))}, dims=(1, 2),
-                  reach=("widget.design",),
+                  reach=("explorer.design",),
                   note="2-D: every (dx, dy) with 0 ≤ dx, dy ≤ 16, diagonals included, s 1-16, all s² offsets"),
 )
 def _same_cell_share():
@@ -139,7 +178,7 @@ def _same_cell_share():
               "iff s ≤ d/2; at a random offset their cells are at most one apart with probability "
               "min(1, max(0, 2 − d/s)).",
     domain=Domain(params={"dist": tuple(range(1, 65)), "s": tuple(range(1, 65))}, dims=(1,),
-                  reach=("widget.design",)),
+                  reach=("explorer.design",)),
 )
 def _empty_cell_rule():
     for d in range(1, 65):
@@ -158,66 +197,143 @@ def _empty_cell_rule():
               "least 4 px apart the 3×3 peak test, tied maxima merged, finds two peaks at every grid offset iff "
               "s ≤ d/2 (CenterNet's max-pool test keeps both of two tied cells: d = 2s − 1 breaks the rule "
               "there).",
-    domain=Domain(params={"dist": tuple(range(4, 41)), "s": tuple(range(1, 17))}, dims=(2,),
-                  note="all s integer offsets; at d = 2, 3 and s = 1 the blobs merge (the old break)"),
+    domain=Domain(params={"dist": tuple(range(4, 65)), "s": (1, 2, 3, 4, 6, 8, 12, 16, 32)}, dims=(2,),
+                  reach=("explorer.design",),
+                  note="all s integer offsets; at d = 2, 3 and s = 1 the blobs merge (the old break); every peak "
+                       "grid of the design lab explorer (s = OS/up: 1, 2, 4, 8, 16, 32) and its distances 4-64 "
+                       "(a one-off sweep of s 1-16 and 32 over d 4-64 found 0 breaks in 4 s, over budget)"),
     scope="at least 4 px apart",
     breaks=({"dist": 12, "s": 8}, {"dist": 7, "s": 4}),
 )
 def _box_two_peaks():
-    for s in range(1, 17):
-        for d in range(4, 41):
-            cells = (4 * s + 40 + s) // s + 1
-            two = all(_peaks(_side_by_side(d, s, o, cells)) == 2 for o in range(s))
+    for s in (1, 2, 3, 4, 6, 8, 12, 16, 32):
+        cells = (4 * s + 64 + s) // s + 1
+        for d in range(4, 65):
+            two = all(c == 2 for c in _peak_counts(_side_by_side_stack(d, s, cells)))
             if two != (s <= d / 2):
                 yield {"dist": d, "s": s}
 
 
 # ------------------------------------------------------------------------------------- step 3
+def _peak_counts_stack(maps: np.ndarray) -> np.ndarray:
+    """:func:`_peak_counts` with the 8-connected plateaus labelled by propagation over the whole stack at once."""
+    b, rows, cols = maps.shape
+    top = maps.reshape(b, -1).max(axis=1)[:, None, None]
+    pad = np.full((b, rows + 2, cols + 2), -np.inf)
+    pad[:, 1:-1, 1:-1] = maps
+    windows = pad[:, :rows, :cols].copy()
+    for di in range(3):
+        for dj in range(3):
+            np.maximum(windows, pad[:, di:di + rows, dj:dj + cols], out=windows)
+    cand = (maps >= windows - 1e-12 * top) & (maps > 0.1 * top)
+    label = np.where(cand, np.arange(1, cand.size + 1, dtype=float).reshape(cand.shape), 0.0)
+    while True:
+        lp = np.zeros((b, rows + 2, cols + 2))
+        lp[:, 1:-1, 1:-1] = label
+        spread = label.copy()
+        for di in range(3):
+            for dj in range(3):
+                np.maximum(spread, lp[:, di:di + rows, dj:dj + cols], out=spread)
+        spread = np.where(cand, spread, 0.0)
+        if np.array_equal(spread, label):
+            break
+        label = spread
+    return np.array([len(np.unique(label[k][cand[k]])) for k in range(b)])
+
+
+def _side_by_side_grid(d: int, s: int) -> np.ndarray:
+    """:func:`_side_by_side` at every offset 0 … s − 1, on the design lab's layout (2s px right of the last object)."""
+    return _side_by_side_stack(d, s, (2 * s + (s - 1) + d + 2 * s) // s + 1)
+
+
+#: (grid, distance) where, in real arithmetic (ties within 1e-12 of the maximum merged), bilinear ×4 or ×8 adds
+#: a peak: at the mirror offset the two middle cells tie and the flat stretch between them is a third peak.
+RESIZE_EXTRA_PEAK = {(8, 17), (8, 19), (16, 33), (16, 35)}
+
+
 def _resize_side_by_side_torch():
     import torch
     import torch.nn.functional as F
 
-    def count(h):
+    def count(h):  # CenterNet's exact test in float64, touching candidates (tied) counted once
         t = torch.as_tensor(h)[None, None]
-        cand = (t >= F.max_pool2d(t, 3, stride=1, padding=1) - 1e-12 * t.max()) & (t > 0.1 * t.max())
-        masked = np.where(cand[0, 0].numpy(), h, -np.inf)   # merge the tied candidates as the numpy sweep does
-        return _peak_count(np.where(np.isfinite(masked), h, 0.0), 0.1 * h.max()) if cand.any() else 0
+        cand = ((t == F.max_pool2d(t, 3, stride=1, padding=1)) & (t > 0.1 * t.max()))[0, 0].numpy()
+        return _peak_count(np.where(cand, 1.0, 0.0), 0.5)
 
     for s in (8, 16):
-        for d in (4, 12, 28, 60):
-            cells = (4 * s + 64 + s) // s + 1
-            for o in range(0, s, 4):
-                h = _side_by_side(d, s, o, cells)
-                for f in (2, 4, 8):
-                    if f > s:
-                        continue
-                    fine = F.interpolate(torch.as_tensor(h)[None, None], scale_factor=f, mode="bilinear",
-                                         align_corners=False)[0, 0].numpy()
-                    if count(fine) != count(h):
+        for d in range(4, 65, 3):
+            maps = _side_by_side_grid(d, s)
+            for f in (2, 4, 8):
+                if d % 2 and f != 2:
+                    continue
+                fine = F.interpolate(torch.as_tensor(maps)[:, None], scale_factor=f, mode="bilinear",
+                                     align_corners=False)[:, 0].numpy()
+                for o in range(0, s, 3):
+                    if count(fine[o]) != count(maps[o]):
                         yield {"dist": d, "s": s, "up": f, "offset": o}
+
+
+@lru_cache(maxsize=1)
+def _resize_changes() -> dict:
+    """{(s, d, f): [(offset, peaks before, peaks after), …]} where bilinear ×f changes the box model's count."""
+    out = {}
+    for s in (8, 16, 32):
+        for d in range(4, 65):
+            maps = _side_by_side_grid(d, s)
+            before = _peak_counts_stack(maps)
+            for f in (2, 4, 8):
+                fine = _resize_matrix(maps.shape[1], f) @ maps @ _resize_matrix(maps.shape[2], f).T
+                above = fine.max(axis=2) > 0.1 * fine.max(axis=(1, 2))[:, None]   # rows that can hold a peak
+                keep = np.flatnonzero(above.any(axis=0))
+                after = _peak_counts_stack(fine[:, max(keep[0] - 1, 0):keep[-1] + 2])
+                out[(s, d, f)] = [(o, int(before[o]), int(after[o])) for o in range(s) if after[o] != before[o]]
+    return out
 
 
 @claim(
     "nb07-resize-side-by-side",
-    statement="For two objects side by side in the box model, bilinear resizing (align_corners=False, ×2, ×4 "
-              "or ×8, at most the stride) leaves the 3×3 peak count unchanged, tied plateaus counted once, in float64 "
-              "(CenterNet's raw max-pool test in float32 counts each tied or near-tied maximum).",
-    domain=Domain(params={"dist": tuple(range(4, 65, 4)), "s": (8, 16, 32), "up": (1, 2, 4, 8)},
-                  kinds=("interpolate",), dims=(2,), reach=("widget.design",),
-                  note="all s integer offsets; the map is separable, so along the row the interpolation is linear"),
-    scope="side by side",
+    statement="For two objects side by side in the box model (every grid offset, the 3×3 test with tied maxima "
+              "counted once, ties within 1e-12 of the maximum merged), bilinear resizing (align_corners=False) "
+              "leaves the peak count unchanged at even distances for ×2, ×4 and ×8, and at every distance for ×2.",
+    domain=Domain(params={"dist": tuple(range(4, 65)), "s": (8, 16, 32), "up": (1, 2, 4, 8),
+                          "offset": tuple(range(32))},
+                  kinds=("interpolate",), dims=(2,), reach=("explorer.design", "widget.design"),
+                  note="every bilinear grid of the design lab (s = output stride 8, 16, 32; ×2, ×4, ×8), distances "
+                       "4-64 step 1, all s offsets. Torch check: F.interpolate in float64 with the exact max-pool "
+                       "test, grids 8 and 16, distances 4-64 step 3, every third offset (on the 32-px grid the coarse map's near-ties, 1e-17 apart, make the "
+                       "exact test's count depend on the summation order, even at even distances)"),
+    scope="even distances",
+    breaks=({"dist": 17, "s": 8, "up": 8, "offset": 7}, {"dist": 19, "s": 8, "up": 4, "offset": 6},
+            {"dist": 33, "s": 16, "up": 4, "offset": 15}),
     torch_check=_resize_side_by_side_torch,
 )
 def _resize_side_by_side():
-    for s in (8, 16, 32):
-        for d in range(4, 65, 4):
-            cells = (4 * s + 64 + s) // s + 1
-            for o in range(s):
-                h = _side_by_side(d, s, o, cells)
-                before = _peaks(h)
-                for f in (1, 2, 4, 8):
-                    if f <= s and _peaks(_resize(h, f)) != before:
-                        yield {"dist": d, "s": s, "up": f, "offset": o}
+    for (s, d, f), changed in _resize_changes().items():
+        if (d % 2 == 0 or f == 2) and changed:
+            yield {"dist": d, "s": s, "up": f, "changed": changed}
+
+
+@claim(
+    "nb07-resize-mirror-tie",
+    statement="At an odd distance d, the grid offset (−(d + 1)/2) mod s puts two side-by-side objects symmetrically "
+              "about a cell border, so the two middle cells tie; in real arithmetic (ties within 1e-12 of the "
+              "maximum merged) bilinear ×4 or ×8 turns the flat stretch between them into a third peak at 17 and "
+              "19 px on the 8-px grid and at 33 and 35 px on the 16-px grid, and changes no other count.",
+    domain=Domain(params={"dist": tuple(range(5, 65, 2)), "s": (8, 16, 32), "up": (4, 8),
+                          "offset": tuple(range(32))},
+                  kinds=("interpolate",), dims=(2,), reach=(),
+                  note="odd distances 5-63 (the explorer's odd distances), the design lab's bilinear grids, all "
+                       "offsets. PyTorch's float64 exact test finds 2, 3 or 4 peaks at the four listed cases, "
+                       "depending on how the coarse map was summed (2-4 at other mirror offsets too, where rounding "
+                       "splits a tied top)"),
+)
+def _resize_mirror_tie():
+    for (s, d, f), changed in _resize_changes().items():
+        if d % 2 == 0 or f == 2:
+            continue
+        want = [((-(d + 1) // 2) % s, 2, 3)] if (s, d) in RESIZE_EXTRA_PEAK else []
+        if changed != want:
+            yield {"dist": d, "s": s, "up": f, "changed": changed}
 
 
 def _resize_diagonal_torch():
@@ -322,7 +438,7 @@ def _rate_tuples():
               "holes, and its warning says 'disjoint pixel sets' exactly when an output and its row neighbour "
               "read no common pixel, else the share they still have in common; without a head the summary names "
               "no rate.",
-    domain=Domain(params={"rates": tuple(_rate_tuples())}, dims=(2,), reach=("widget.design",),
+    domain=Domain(params={"rates": tuple(_rate_tuples())}, dims=(2,), reach=("explorer.design",),
                   note="rate multisets (the offsets a stack reads do not depend on the order), rates 1-12 for "
                        "2 and 3 layers, single rates 1-48; 512 input at output stride 16"),
     breaks=({"rates": (1, 2, 9)}, {"rates": (2, 3, 5)}, {"rates": (1, 4, 7)}, {"rates": (6,)}),

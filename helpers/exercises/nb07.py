@@ -45,8 +45,8 @@ register(
         explanation=lambda: (
             f"1 - 12/s <= 0 needs s <= 12, so {_largest_safe_stride(12)}; on a 45° diagonal each axis just "
             f"sees 12/√2 ≈ 8.49 px, and {_largest_safe_stride(12 / 2**0.5, dy=12 / 2**0.5)} still works. An "
-            f"empty cell between them at each offset needs s ≤ 6 (<!-- claim: nb07-empty-cell-rule -->): "
-            f"{_largest_safe_stride(12, within=1)}."
+            f"empty cell between them at each offset needs s ≤ d/2: "
+            f"{_largest_safe_stride(12, within=1)}.<!-- claim: nb07-empty-cell-rule -->"
         ),
     )
 )
@@ -148,8 +148,14 @@ register(Exercise(
         "other two cells of the block are 0), so the fine samples near the 0.9 have no larger neighbour within reach: "
         "a second peak. Along a row the interpolation is linear, falling straight from 1.0 to 0.9, so the 0.9's fine "
         "samples each have a larger neighbour on the 1.0 side: still one peak. The box model's pairs side by side "
-        "behave the same way: resizing leaves their peak count unchanged, counting tied maxima (a plateau) once and "
-        "in float64; CenterNet's raw test in float32 can split a plateau or a near-tie into two.<!-- claim: nb07-resize-side-by-side -->"),
+        "behave the same way at even distances: there bilinear ×2, ×4 or ×8 leaves their peak count unchanged at "
+        "every grid offset (a plateau of tied maxima counted once, ties within rounding merged), and ×2 leaves it "
+        "unchanged at every distance.<!-- claim: nb07-resize-side-by-side --> At an odd distance one grid offset "
+        "puts the pair symmetrically about a cell border, so the two middle cells tie, and ×4 or ×8 turns the flat "
+        "stretch between them into a third peak at 17 and 19 px on the 8-px grid and at 33 and 35 px on the 16-px "
+        "grid.<!-- claim: nb07-resize-mirror-tie --> An exact test sees the rounding in such ties: PyTorch's in "
+        "float64 finds 2, 3 or 4 peaks there, depending on how the map was summed, and CenterNet's raw test in "
+        "float32 can split a plateau or a near-tie into several peaks."),
 ))
 
 register(Exercise(

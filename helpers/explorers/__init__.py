@@ -277,3 +277,7 @@ __all__ += ["heatmap_explorer"]
 from .gridding import dilated_stack_explorer, gridding_state  # noqa: E402  (notebook 05's explorer)
 
 __all__ += ["dilated_stack_explorer", "gridding_state"]
+
+from .design import design_lab  # noqa: E402  (notebook 07's design lab, issue 23)
+
+__all__ += ["design_lab"]

@@ -2,8 +2,8 @@
 
 Two to four K×K stride-1 convolutions with rates 1–12, every tap ``1/K²`` (an
 average), "same" zero padding. The browser computes (``gridding_arith.js``) and
-draws (``gridding_explorer.js``): the coverage map of the centre output (paths
-to each pixel of its receptive field, holes black), the stack applied to
+draws (``gridding_explorer.js``): the coverage map of an output far from any border
+(paths to each pixel of its receptive field, holes black), the stack applied to
 :func:`helpers.probe_image` and to a one-pixel checkerboard, and the sentence of
 :func:`helpers.gridding_sentence` (holes, the share of input pixels neighbouring
 outputs have in common, the HDC verdict). Hovering the filtered picture traces
@@ -162,12 +162,12 @@ def _fallback_png(state: dict[str, Any], *, dpi: int = 80) -> bytes:
     centre = sum((d * (k - 1)) // 2 for d in rates)
     fig = Figure(figsize=(10.0, 3.7), dpi=dpi)
     axes = fig.subplots(1, 4)
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.74, bottom=0.03, wspace=0.08)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.70, bottom=0.03, wspace=0.08)
     cmap = LinearSegmentedColormap.from_list("paths", ["#FFE8B0", COLORS["output"], COLORS["kernel"]])
     axes[0].imshow(np.ma.masked_equal(cov / cov.max(), 0.0), cmap=cmap.with_extremes(bad=COLORS["hole"]),
                    vmin=0, vmax=1, interpolation="nearest")
     axes[0].plot([centre], [centre], marker="+", color=COLORS["highlight"], markersize=10, markeredgewidth=2.5)
-    titles = [f"coverage of the centre output\n{r}×{r}, {g['holes']} holes (black)", "input: probe image",
+    titles = [f"coverage of an output far\nfrom any border, {r}×{r}:\n{g['holes']} holes (black)", "input: probe image",
               "the picture through the stack\n(white = its largest value)", "a one-pixel checkerboard\nthrough the stack"]
     top = float(pics["picture_out"].max()) or 1.0  # the filtered picture: white = its largest value
     for ax, arr, vmax in zip(axes[1:], (pics["picture"], pics["picture_out"], pics["board_out"]), (1.0, top, 1.0)):

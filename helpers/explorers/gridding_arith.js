@@ -94,7 +94,7 @@ export function griddingSentence(v) {
   const listed = v.rates.join(", ");
   let head = `Rates ${listed} with ${v.kernel}×${v.kernel} kernels: receptive field ${r}×${r}, ` +
     `${v.holes} holes (${pyRound0((100 * v.holes) / (r * r))} % of the field unreached). `;
-  head += `Neighbouring outputs share ${pyRound0(100 * v.shared_fraction)} % of their input pixels` +
+  head += `Horizontal or vertical neighbours share ${pyRound0(100 * v.shared_fraction)} % of their input pixels` +
     (v.shared_fraction === 0 ? ": they read disjoint sets, the gridding of notebook 05. " : ". ");
   const reasons = [];
   if (v.rates[0] !== 1) reasons.push(`d₁ = ${v.rates[0]} ≠ 1`);

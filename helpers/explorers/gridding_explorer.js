@@ -286,7 +286,7 @@ function createExplorer(model, el) {
       }
       plus(ctx, (v.centre + 0.5) * unit, (v.centre + 0.5) * unit, Math.max(6, Math.min(12, 0.4 * unit)));
       cov.canvas.setAttribute("aria-label", `coverage map, ${v.r}×${v.r}, ${v.holes} holes`);
-      cov.cap.textContent = `coverage of the centre output (green +), ${v.r}×${v.r}: colour = paths, black = hole`;
+      cov.cap.textContent = `coverage of an output far from any border (green +), ${v.r}×${v.r}: colour = paths, black = hole`;
       drawn = view.key;
     }
     ctx = setupCanvas(pic.canvas, PANEL);

@@ -233,15 +233,25 @@ def heatmap_numbers(state: dict[str, Any]) -> dict[str, Any]:
     else:
         note = f"the head (rate {rate}, padding {pad}, less than the rate) shrinks it by 2(d − P) = {2 * (rate - pad)} to {cells}"
     scale = (n - 1) / (cells - 1) if cells > 1 else 0
+
+    def reads(u: int) -> tuple[int, int]:
+        # first and last image pixel cell u reads: its head taps on the backbone's map, each its backbone cell's field
+        taps = [t for t in (u - pad + j * rate for j in range(3)) if 0 <= t <= backbone - 1]
+        pb, rb = row.P - pad * row.S, row.r - 2 * rate * row.S
+        return max(taps[0] * row.S - pb, 0), min(taps[-1] * row.S - pb + rb - 1, n - 1)
+
+    read = (*reads(cell[1]), *reads(cell[0]))
+    out["read"] = read
     how = {
         "centre": "reported at its receptive-field centre",
-        "align": f"painted at u·(N−1)/(n−1) = u·{scale:.2f}",
+        "align": f"painted at u·(N−1)/(n−1) = u·{scale:.2f}" if cells > 1 else "one cell, painted on every pixel (arg-max: pixel 0)",
         "stride": f"reported at (u + shift)·OS, shift ({shift[0]:g}, {shift[1]:g})",
     }[decoder]
     out["lines"] = [
         f"{n}×{n} input, OS {os_}: heatmap {cells}×{cells} (ceil({n}/{os_}) = {ceil}; {note}).",
         f"Cell (row {cell[0]}, column {cell[1]}): receptive field {row.r}×{row.r} px centred on ({cc[0]:g}, {cc[1]:g}), "
-        f"x {box[0]:g} to {box[1]:g}, y {box[2]:g} to {box[3]:g}; cells are {os_} px apart.",
+        f"x {box[0]:g} to {box[1]:g}, y {box[2]:g} to {box[3]:g} (zero padding included; first to last image pixel "
+        f"it reads: x {read[0]} to {read[1]}, y {read[2]} to {read[3]}); cells are {os_} px apart.",
         f"ResNet-50 (TF-Slim) at OS {os_} vs OS 32 on this input: multiply-adds ×{macs:.2f}, activation memory ×{acts:.2f}.",
         f"Keypoint ({kx:.1f}, {ky:.1f}), {DECODERS[decoder]}: arg-max cell (row {i}, column {j}), {how}: "
         f"({at[0]:.1f}, {at[1]:.1f}), error {err[0]:.1f} px in x and {err[1]:.1f} px in y.",

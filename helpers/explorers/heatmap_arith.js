@@ -158,15 +158,24 @@ export function compute(NET, st) {
   const note = g.cells === g.backbone
     ? `the head (rate ${rate}, padding ${g.pad}) keeps it`
     : `the head (rate ${rate}, padding ${g.pad}, less than the rate) shrinks it by 2(d − P) = ${2 * (rate - g.pad)} to ${g.cells}`;
+  // first and last image pixel the selected cell reads (per axis): its head's taps that land on the
+  // backbone's map (not in the head's zero padding), each reading its backbone cell's field, clipped
+  const Pb = g.P - g.pad * g.S, rb = g.r - 2 * rate * g.S;
+  const reads = (u) => {
+    const taps = [0, 1, 2].map((j) => u - g.pad + j * rate).filter((t) => t >= 0 && t <= g.backbone - 1);
+    return [Math.max(taps[0] * g.S - Pb, 0), Math.min(taps[taps.length - 1] * g.S - Pb + rb - 1, n - 1)];
+  };
+  const read = [...reads(cell[1]), ...reads(cell[0])]; // x0, x1, y0, y1
   const how = {
     centre: "reported at its receptive-field centre",
-    align: `painted at u·(N−1)/(n−1) = u·${fmt(m1(n, g.cells), 2)}`,
+    align: g.cells > 1 ? `painted at u·(N−1)/(n−1) = u·${fmt(m1(n, g.cells), 2)}` : "one cell, painted on every pixel (arg-max: pixel 0)",
     stride: `reported at (u + shift)·OS, shift (${fmtg(dec.shift[0])}, ${fmtg(dec.shift[1])})`,
   }[decoder];
   out.lines = [
     `${n}×${n} input, OS ${os}: heatmap ${g.cells}×${g.cells} (ceil(${n}/${os}) = ${g.ceil}; ${note}).`,
     `Cell (row ${cell[0]}, column ${cell[1]}): receptive field ${g.r}×${g.r} px centred on (${fmtg(cc[0])}, ${fmtg(cc[1])}), ` +
-      `x ${fmtg(box[0])} to ${fmtg(box[1])}, y ${fmtg(box[2])} to ${fmtg(box[3])}; cells are ${os} px apart.`,
+      `x ${fmtg(box[0])} to ${fmtg(box[1])}, y ${fmtg(box[2])} to ${fmtg(box[3])} (zero padding included; first to last image pixel ` +
+      `it reads: x ${read[0]} to ${read[1]}, y ${read[2]} to ${read[3]}); cells are ${os} px apart.`,
     `ResNet-50 (TF-Slim) at OS ${os} vs OS 32 on this input: multiply-adds ×${fmt(ratios.macs, 2)}, ` +
       `activation memory ×${fmt(ratios.acts, 2)}.`,
     `Keypoint (${fmt(kx, 1)}, ${fmt(ky, 1)}), ${DECODERS[decoder]}: arg-max cell (row ${dec.cell[0]}, column ${dec.cell[1]}), ` +

@@ -55,7 +55,6 @@ from .receptive import (  # noqa: F401
     erf_ratio,
     rf_stack_report,
     rf_stack_figure,
-    update_rf_stack_figure,
     rf_cones,
 )
 from .heatmaps import (  # noqa: F401
@@ -124,7 +123,6 @@ __all__ = [
     "erf_ratio",
     "rf_stack_report",
     "rf_stack_figure",
-    "update_rf_stack_figure",
     "rf_cones",
     "heatmap_grids",
     "heatmap_size_vs_rate",

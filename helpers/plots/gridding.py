@@ -39,8 +39,26 @@ def _as_stacks(stacks: object, kernel: int) -> "dict[str, list[Layer]]":
     return out
 
 
+def _own_pixel(layers: "list[Layer]", r: int) -> float:
+    """Offset of the output's own pixel from the middle of its ``r``-pixel field.
+
+    Stride-1 ``"same"`` layers pad ``floor(d (K-1) / 2)`` zeros before the map (PyTorch): for an even
+    ``K`` the own pixel sits left of the middle. Other stacks: the middle (0).
+
+    >>> from helpers import dilated_stack
+    >>> _own_pixel(dilated_stack((1, 2, 5), kernel=2), 9), _own_pixel(dilated_stack((2, 4), kernel=3), 13)
+    (-1.0, 0.0)
+    """
+    if all(layer.stride == 1 and layer.padding == "same" for layer in layers):
+        return sum(layer.pads()[0] for layer in layers) - (r - 1) / 2
+    return 0.0
+
+
 def _draw_coverage(ax: Axes, layers: "list[Layer]", half: float, title: str) -> "object":
-    """One coverage map, centred at offset 0, on axes spanning ``±half``; returns the image."""
+    """One coverage map, centred at offset 0, on axes spanning ``±half``; returns the image.
+
+    The green + marks the output's own pixel: the middle of the field for odd kernels.
+    """
     cov = coverage_map(layers)
     r = cov.shape[0]
     c = (r - 1) / 2
@@ -52,7 +70,8 @@ def _draw_coverage(ax: Axes, layers: "list[Layer]", half: float, title: str) -> 
     im = ax.imshow(shown, cmap=cmap, vmin=0, vmax=1, extent=(-c - 0.5, c + 0.5, c + 0.5, -c - 0.5),
                    interpolation="nearest")
     ax.add_patch(Rectangle((-c - 0.5, -c - 0.5), r, r, fill=False, edgecolor="0.35", linewidth=0.8))
-    ax.plot([0], [0], marker="+", color=COLORS["highlight"], markersize=9, markeredgewidth=2)
+    own = _own_pixel(layers, r)
+    ax.plot([own], [own], marker="+", color=COLORS["highlight"], markersize=9, markeredgewidth=2)
     ax.set_xlim(-half, half)
     ax.set_ylim(half, -half)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
@@ -374,7 +393,8 @@ def coverage_build_up_view(
         empty = COLORS["hole"] if last else NOT_YET
         ax.imshow(shown, cmap=PATHS_CMAP.with_extremes(bad=empty), vmin=0, vmax=1,
                   interpolation="nearest", extent=(-c - 0.5, c + 0.5, c + 0.5, -c - 0.5))
-        ax.plot([0], [0], marker="+", color=COLORS["highlight"], markersize=12, markeredgewidth=2.5)
+        own = _own_pixel(dilated_stack(rates, kernel=kernel), r)
+        ax.plot([own], [own], marker="+", color=COLORS["highlight"], markersize=12, markeredgewidth=2.5)
         unreached = int((counts == 0).sum())
         status = f"holes: {unreached} of {r * r}" if last else f"not reached yet: {unreached} of {r * r}"
         ax.set_title(f"rates {', '.join(map(str, rates))}\n{caption}\n{status}", fontsize=11)

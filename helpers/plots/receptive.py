@@ -403,7 +403,8 @@ def _box_key(r_label: str = "theoretical RF ($r \\times r$)") -> "list[Line2D]":
 def rf_stack_report(layers: "list[Layer]", *, size: int = 64, weights: str = "uniform", seed: int = 0) -> str:
     """The text beside :func:`rf_stack_figure`: the table, the recurrences with numbers, and the ERF width.
 
-    Defined in notebook ``03_receptive_field`` (its widget).
+    Once drawn by notebook ``03_receptive_field``'s widget (retired: the convolution explorer shows the
+    stack); kept as a static picture a learner can call.
 
     Parameters
     ----------
@@ -454,14 +455,15 @@ def rf_stack_figure(layers: "list[Layer]", *, size: int = 64, weights: str = "un
     the ERF itself (darker = larger gradient) with the same two squares.
     :func:`rf_stack_report` gives the matching text.
 
-    Defined in notebook ``03_receptive_field`` (its widget).
+    Once drawn by notebook ``03_receptive_field``'s widget (retired: the convolution explorer shows the
+    stack); kept as a static picture a learner can call.
 
     Parameters
     ----------
     layers : sequence of Layer
         The stack, input side first.
     size : int
-        Height and width of the image (>= 8); modest sizes keep a widget update fast.
+        Height and width of the image (>= 8).
     weights : {"uniform", "random"}
         Weights of the ERF computation.
     seed : int
@@ -478,43 +480,6 @@ def rf_stack_figure(layers: "list[Layer]", *, size: int = 64, weights: str = "un
     fig = plt.figure(figsize=(9.8, 4.9))
     _rf_stack_draw(_rf_stack_skeleton(fig, data), data)
     return fig
-
-
-def update_rf_stack_figure(
-    fig: Figure, layers: "list[Layer]", *, size: int = 64, weights: str = "uniform", seed: int = 0
-) -> bool:
-    """Redraw a figure made by :func:`rf_stack_figure` for another stack, in place (a widget's fast path).
-
-    Updates the existing artists (ERF image, squares, limits, titles) instead
-    of building a new figure, so the axes, ticks and the text metrics
-    matplotlib cached for this figure are reused. The result looks exactly
-    like ``rf_stack_figure(...)`` with the same arguments (the tests compare
-    the pixels). Returns False, leaving ``fig`` unchanged, when ``fig`` was not
-    made by :func:`rf_stack_figure`, was made for another image (``size``,
-    ``seed``), or the arguments are invalid.
-
-    Examples
-    --------
-    >>> fig = rf_stack_figure([Layer(3, padding=1)], size=32)
-    >>> update_rf_stack_figure(fig, [Layer(3, padding=1), Layer(3, stride=2, padding=1)], size=32)
-    True
-    >>> fig.axes[0].get_title()
-    'theoretical RF on the image: r = 5'
-    >>> update_rf_stack_figure(fig, [Layer(3, padding=1)], size=40)   # another image: build a new figure
-    False
-    >>> plt.close(fig)
-    """
-    art = getattr(fig, "_rf_stack_artists", None)
-    if art is None:
-        return False
-    try:
-        data = _rf_stack_data(layers, size, weights, seed)
-    except (TypeError, ValueError):
-        return False
-    if (data["n"], data["seed"]) != art["image"]:
-        return False
-    _rf_stack_draw(art, data)
-    return True
 
 
 def _rf_stack_data(layers: "list[Layer]", size: int, weights: str, seed: int) -> dict:
@@ -537,9 +502,9 @@ def _rf_stack_data(layers: "list[Layer]", size: int, weights: str, seed: int) ->
 def _rf_stack_skeleton(fig: Figure, d: dict) -> dict:
     """The artists of :func:`rf_stack_figure`, created once in drawing order; returns them by name."""
     n = d["n"]
-    # Fixed axes positions: tight_layout would cost most of a widget update.
+    # Fixed axes positions (tight_layout is slow and would move the axes with the titles).
     axes = [fig.add_axes(rect) for rect in ((0.07, 0.17, 0.42, 0.74), (0.56, 0.17, 0.42, 0.74))]
-    art: dict = {"axes": axes, "image": (n, d["seed"])}
+    art: dict = {"axes": axes}
 
     def boxes(ax: Axes) -> "tuple[Rectangle, Rectangle]":  # what _draw_boxes adds, to be placed later
         return (ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=_KEY_COLORS["trf"], lw=2.4, zorder=3)),
@@ -570,7 +535,6 @@ def _rf_stack_skeleton(fig: Figure, d: dict) -> dict:
                *_box_key()]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=9, frameon=False,
                handlelength=1.8, columnspacing=1.2)
-    fig._rf_stack_artists = art  # lets update_rf_stack_figure redraw this figure in place
     return art
 
 

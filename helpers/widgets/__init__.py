@@ -11,9 +11,10 @@ with the defaults (what nbval checks), and carries the ``nbval-ignore-output``
 tag itself. Its stored output is the picture of its default settings (see
 :class:`Explorer`), which the website, nbviewer and GitHub show without a kernel.
 
-One module per topic (notebook): ``stride`` (01), ``dilation`` (02), ``receptive`` (03),
-``heatmaps`` (04), ``gridding`` (05), ``upsampling`` (06), ``design`` (07), on the shared
-machinery in ``_core``. Importing this package registers every widget.
+One module per topic (notebook): ``heatmaps`` (04), ``gridding`` (05), ``design`` (07), on the
+shared machinery in ``_core``. Importing this package registers every widget. The widgets of
+01, 02, 03 and 06 (stride, dilation, the layer stack, transposed overlap) are retired: the
+browser-side convolution explorer (:mod:`helpers.explorers`) teaches those ideas without a kernel.
 """
 
 from __future__ import annotations
@@ -32,26 +33,6 @@ from ._core import (  # noqa: F401
     sweep_values,
     updates,
 )
-from .stride import (  # noqa: F401
-    stride_view,
-    stride_explorer,
-    window_view,
-    window_animation,
-)
-from .dilation import (  # noqa: F401
-    dilation_view,
-    dilation_explorer,
-)
-from .receptive import (  # noqa: F401
-    RF_STACK_LIMITS,
-    RF_STACK_DEFAULTS,
-    RF_STACK_LAYERS,
-    RF_STACK_SIZE,
-    rf_stack_layers,
-    rf_stack_view,
-    rf_stack_update,
-    rf_stack_explorer,
-)
 from .heatmaps import (  # noqa: F401
     heatmap_view,
     heatmap_update,
@@ -61,10 +42,6 @@ from .gridding import (  # noqa: F401
     gridding_sentence,
     gridding_view,
     gridding_explorer,
-)
-from .upsampling import (  # noqa: F401
-    overlap_view,
-    overlap_explorer,
 )
 from .design import (  # noqa: F401
     design_view,
@@ -80,24 +57,12 @@ __all__ = [
     "registry",
     "sweep_values",
     "updates",
-    "stride_view",
-    "stride_explorer",
-    "window_view",
-    "window_animation",
-    "dilation_view",
-    "dilation_explorer",
-    "rf_stack_layers",
-    "rf_stack_view",
-    "rf_stack_update",
-    "rf_stack_explorer",
     "heatmap_view",
     "heatmap_update",
     "heatmap_explorer",
     "gridding_sentence",
     "gridding_view",
     "gridding_explorer",
-    "overlap_view",
-    "overlap_explorer",
     "design_view",
     "design_update",
     "design_explorer",
