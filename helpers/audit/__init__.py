@@ -210,7 +210,7 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     if at is None:
         value, picked = _pick(output, key, "the model output")
         label = "output" if picked is None else f"output[{picked!r}]"
-        given = {"_module": "", "_call": 0, "_key": () if picked is None else (picked,)}
+        given = {"_module": "", "_call": 0, "_key": () if picked is None else (picked,), "_dims": None}
     else:
         if at not in calls or at == "":
             close = difflib.get_close_matches(at, [k for k in calls if k], n=3)
@@ -224,7 +224,9 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
             raise ValueError(f"module {at!r} ran {len(runs)} time(s); call={call} is out of range")
         value, picked = _pick(runs[call or 0], key, f"the output of {at!r}")
         label = at + (f"[{picked!r}]" if picked is not None else "") + (f" (call {call})" if call else "")
-        given = {"_module": at, "_call": call or 0, "_key": () if picked is None else (picked,)}
+        given = {"_module": at, "_call": call or 0, "_key": () if picked is None else (picked,), "_dims": None}
     if value is None:
         raise ValueError(f"{label} is not a tensor computed from the input")
+    if value is not None:
+        given["_dims"] = value.dims
     return analyse(graph, value.node, label, size, channels, calls, given, notes=[fallback] if fallback else [])

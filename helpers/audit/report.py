@@ -162,6 +162,7 @@ class AuditReport:
     _module: str | None = field(default=None, repr=False)
     _call: int = field(default=0, repr=False)
     _key: tuple = field(default=(), repr=False)
+    _dims: tuple | None = field(default=None, repr=False, compare=False)  # the located tensor's layout (batch 1)
 
     @property
     def center(self) -> tuple[float, ...]:
