@@ -141,8 +141,9 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     """Read a PyTorch model's geometry: sizes, output stride, receptive field, centre, holes, global paths.
 
     The model runs once on ``meta`` tensors of the given size (no arithmetic,
-    the model is not changed) and every ATen operator it executes is read by
-    its rule: convolutions (1-D, 2-D, 3-D, transposed, grouped, dilated),
+    the model is not changed) and each ATen operator it executes is read by
+    its rule, if it has one (else the audit is refused, naming the operator
+    and a way round): convolutions (1-D, 2-D, 3-D, transposed, grouped, dilated),
     pooling (``ceil_mode``, adaptive), interpolation (nearest, linear, cubic,
     area, antialias), padding (constant, reflect, replicate, circular),
     slicing, ``cat``/``split``/``chunk``, ``roll``, views and permutes
@@ -150,8 +151,9 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     and class tokens before flattened positions), pixel (un)shuffle,
     reductions, matrix products and attention; every pointwise operator by
     its tag. Attention inside windows is local (Swin); operators that mix a
-    whole axis (global pools, SE gates, group/instance/layer norm over height
-    and width, attention over every position or a grid spread over the map)
+    whole axis or cells spread over the map (global pools, SE gates,
+    group/instance/layer norm over height and width, attention over every
+    position or over a grid spread over the map)
     are listed as ``global_paths``; the field is that of the local paths.
     When the model cannot run on meta tensors it is run once on a real zero
     input, and the report's notes say so.
