@@ -101,13 +101,13 @@ def make_table(quick: bool = False) -> C.Table:
     )
 
 
-def run(quick: bool = False, paths: list[str] | None = None) -> list[C.Table]:
+def run(quick: bool = False, paths: list[str] | None = None, repeats: int | None = None) -> list[C.Table]:
     import nbformat
 
     notebooks = [Path(p) for p in paths] if paths else sorted((C.ROOT / "notebooks").glob("*.ipynb"))
     if quick and not paths:
         notebooks = notebooks[:1]
-    repeats = 1 if quick else 3
+    repeats = repeats or (1 if quick else 3)
     table = make_table(quick)
     total = 0.0
     prefixes, hows = set(), set()
@@ -145,9 +145,9 @@ def run(quick: bool = False, paths: list[str] | None = None) -> list[C.Table]:
         table.notes.append(f"warning: the `python3` kernel ran in {sorted(prefixes)}, not this interpreter's {sys.prefix}")
     if quick:
         return [table]
-    # What every course notebook pays once, whatever it does: importing the figure and widget layers in the kernel.
+    # What every course notebook pays once, whatever it does: importing the figure and explorer layers in the kernel.
     imports = floor_notebook(1)
-    imports.cells[0].source = "from helpers import plots, widgets"
+    imports.cells[0].source = "from helpers import plots, explorers"
     t_imp, t_pass, rss_imp = [], [], []
     for _ in range(repeats):
         t, m, _, _ = execute(imports, C.ROOT / "notebooks")
@@ -155,7 +155,7 @@ def run(quick: bool = False, paths: list[str] | None = None) -> list[C.Table]:
         rss_imp.append(m)
         t_pass.append(execute(floor_notebook(1), C.ROOT / "notebooks")[0])
     wall, fl = C.median(t_imp), C.median(t_pass)
-    table.add("(reference: one cell `from helpers import plots, widgets`)", 1, f"{wall:.2f}", f"{fl:.2f}", f"{wall / fl:.1f}×",
+    table.add("(reference: one cell `from helpers import plots, explorers`)", 1, f"{wall:.2f}", f"{fl:.2f}", f"{wall / fl:.1f}×",
               "", "", f"{max(rss_imp) / 2**20:.0f}", "", "")
     return [table]
 

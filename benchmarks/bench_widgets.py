@@ -1,5 +1,12 @@
 """Widget latency: one update of every registered widget, swept over its controls.
 
+The course registers no matplotlib widget any more (its interactives are the browser-side
+explorers, timed by ``bench_explorers.py``); ``helpers.widgets`` stays as the toolkit for a
+learner's own widget. With the registry empty this script times its own demo view (defined
+here, never in ``helpers``, labelled ``_bench_self_check``): that row measures the generic
+path (view, Agg draw, ``figure_png`` / ``live_png``) and proves the benchmark, and a widget
+registered with ``helpers.widgets.register`` in the same process is timed beside it.
+
 An update is what a reader waits for after moving a control: the view's pure
 computation plus drawing the figure on an Agg canvas (``fig.canvas.draw()``).
 Every widget in ``helpers.widgets.registry()`` is swept like the tests do:
@@ -12,20 +19,18 @@ For information, the table also gives the update as Jupyter's inline backend
 delivers it (the view plus ``IPython.core.pylabtools.print_figure`` to PNG,
 which draws again and encodes), and the slowest setting.
 
-``--self-check`` also registers a temporary demo view (defined here, never in
-``helpers``) so the benchmark can be proven while no course widget exists;
-when the registry is empty it is used automatically and labelled as such.
+``--self-check`` also registers the demo view when other widgets are registered.
 ``--quick`` (a smoke run: do the script's paths work?) times only that demo
-view, and the course widgets named with ``--only``; ``tests/test_widgets.py``
-sweeps every course view over its whole ranges.
+view, and the registered widgets named with ``--only``.
 
 A widget with an in-place fast path (``widgets.updates()``) also gets the update as the
-widget performs it: one figure redrawn in place per setting, plus the Agg draw.
+widget performs it: one figure redrawn in place per setting, plus the Agg draw (the demo's
+fast path always declines, so its column times the fallback to the view).
 
 The last two columns are what the widget does per change, PNG included (what the browser
 receives), before and after the live path: *before* = the view's new figure encoded with
 ``widgets.figure_png`` (``bbox_inches="tight"``: a layout pass, then the draw, zlib level 6);
-*live* = what ``widgets.build`` now does: the in-place update where the widget has one (the
+*live* = what ``widgets.build`` does: the in-place update where the widget has one (the
 view where it declines or has none), then ``widgets.live_png`` (one draw, zlib level 1), one
 figure walked through the settings in order.
 
@@ -47,7 +52,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from helpers import widgets  # noqa: E402  (importing it registers every course widget)
+from helpers import widgets  # noqa: E402
 
 TARGET_MEDIAN_S = 0.050
 TARGET_P95_S = 0.100
@@ -217,7 +222,7 @@ def _register_self_check() -> None:
 
     def update(fig: Figure, **values) -> None:
         """A fast path that always declines: the in-place column then times the fallback to the view,
-        as for a course widget whose fast path declines a change of layout (exercises that path)."""
+        as for a widget whose fast path declines a change of layout (exercises that path)."""
         return None
 
     widgets.register(SELF_CHECK, view, controls, title="benchmark self-check", update=update)
@@ -278,7 +283,8 @@ def run(quick: bool = False, self_check: bool = False, only: "list[str] | None" 
     if not course:
         table.notes.append("quick run: only the self-check demo view, which proves the benchmark's paths (name course "
                            "widgets with --only)" if quick else
-                           "no course widget is registered; the self-check row only proves the benchmark")
+                           "no widget is registered (the course's interactives are the explorers: "
+                           "bench_explorers.py); the self-check demo view times the generic widget path")
     if any(r["in_place"] for r in results.values()):
         table.notes.append("in-place update = the widget's fast path (widgets.updates()): one figure redrawn in place "
                            "per setting, plus the Agg draw; '—' = the widget builds a new figure per update")

@@ -42,7 +42,7 @@ BENCHMARKS = {
     "conv": lambda a: bench_conv.run(a.quick),
     "erf": lambda a: bench_erf.run(a.quick),
     "widgets": lambda a: bench_widgets.run(a.quick, a.self_check),
-    "notebooks": lambda a: bench_notebooks.run(a.quick),
+    "notebooks": lambda a: bench_notebooks.run(a.quick, repeats=a.notebook_repeats),
 }
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--self-check", action="store_true",
                         help="also time the widget benchmark's temporary demo view")
     parser.add_argument("--write-readme", action="store_true", help="store the tables in benchmarks/README.md")
+    parser.add_argument("--notebook-repeats", type=int, default=None, metavar="N",
+                        help="runs per notebook (default 3; 1 with --quick); the table's note says how many")
     parser.add_argument("--columns", action="store_true",
                         help="print each table's title and columns only (what a run prints), timing nothing")
     args = parser.parse_args(argv)

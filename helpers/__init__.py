@@ -1,4 +1,4 @@
-"""Strides & Holes: the formulas, reference code, figures and widgets of the course.
+"""Strides & Holes: the formulas, reference code, figures and explorers of the course.
 
 ``import helpers`` loads only numpy-based modules; ``helpers.plots`` (matplotlib),
 ``helpers.widgets`` (ipywidgets), ``helpers.animation`` (matplotlib, Pillow) and

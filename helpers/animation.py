@@ -23,7 +23,7 @@ Budget: a player may take at most 600 kB (``MAX_HTML_BYTES``; a stored notebook
 should stay under about 5 MB). Frames are palette PNGs; measured on the course's
 views, a grid figure (``plots.sliding_window``, ``plots.dilated_window``) takes 5 to 13 kB per frame
 at dpi 72 to 100, ``plots.rf_stack_figure`` 15 to 20 kB, a colour-mapped image
-(``heatmap_view``) 33 to 52 kB; base64 adds a third. So about 40 grid frames fit,
+(``plots.heatmap_cell``) 33 to 52 kB; base64 adds a third. So about 40 grid frames fit,
 or about 10 image frames at dpi 72. :func:`animate` refuses more, with advice.
 
 This module imports matplotlib and Pillow only when a figure is rendered.

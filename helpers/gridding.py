@@ -665,14 +665,15 @@ def gap_pieces(gap: int, rate: int) -> "tuple[tuple[int, ...], tuple[int, ...]]"
 
 
 def gridding_sentence(rep: "HDCReport", *, shared: "float | None" = None) -> str:
-    """The widget's sentence for one :class:`helpers.HDCReport`: field, holes, neighbours and the HDC verdict.
+    """The explorer's sentence for one :class:`helpers.HDCReport`: field, holes, neighbours and the HDC verdict.
 
-    Pure text, no figure (the sentence of notebook 05's widget,
-    :func:`helpers.widgets.gridding_view`). ``shared`` (the share of an output's input pixels
+    Pure text, no figure (the read-out of notebook 05's dilated-stack explorer,
+    :func:`helpers.explorers.dilated_stack_explorer`, whose JS twin writes it word for word).
+    ``shared`` (the share of an output's input pixels
     that its neighbour also reads, :func:`helpers.gridding_by_definition`)
     adds whether the stack grids in the course's sense. The verdicts are
-    checked against brute force for each setting the widget offers (claim
-    ``widget-gridding-verdict`` in ``helpers/claims/nb05.py``).
+    checked against brute force for each setting the explorer offers (claim
+    ``explorer-gridding-verdict``, its sweep in ``helpers/claims/nb05.py``).
 
     Defined in notebook ``05_gridding_artifacts``.
 

@@ -6,6 +6,12 @@ identity, max pooling by average pooling (all patched at module and functional l
 and pools to one cell detached (so the *local* field is measured; the audit lists the global paths
 apart). The gradient of one output, summed over channels, marks every input cell it reaches.
 Only the public API of the audit is used (``report.at``, ``field_of``, ``coverage``, ``holes``).
+
+CI cost: in CI every zoo model runs once, at one small size (the smallest sizes that keep a last feature
+map of at least 2x2 and are not multiples of 32 where the model allows it; Swin, FCN-ResNet-50, Xception-41
+and Res2Net-50 included). ``STRIDES_SLOW=1`` runs the full sweep: every model at several sizes (including
+those of the first zoo run, 64x97 up to 224x224), the full-size ViT-B/16 and MaxViT-T, and every detection
+backbone (~10 min).
 """
 
 from __future__ import annotations
@@ -437,13 +443,26 @@ TV_CLASSIFIERS = [  # one or two per family (CI time); resnet50 and VGG-16 are i
     "regnet_x_400mf", "regnet_y_400mf", "convnext_tiny",
 ]
 TV_TOKEN_FULL = ["vit_b_16", "maxvit_t"]  # at 224 only: slow, see test_full_size_token_models_against_autograd
-SIZES = [(64, 97), (75, 75), (97, 64), (80, 113)]  # none a multiple of 32 on both axes
+SLOW = bool(os.environ.get("STRIDES_SLOW"))
+SIZES = [(64, 97), (75, 75), (97, 64), (80, 113)]  # the full sweep: none a multiple of 32 on both axes
+CI_SIZES = [(65, 70), (67, 67), (70, 65), (69, 75)]  # one per model in CI: last maps of 2x2 or 3x3
 
 
-@pytest.mark.parametrize("index,name", list(enumerate(TV_CLASSIFIERS)))
-def test_torchvision_zoo_against_autograd(index, name, monkeypatch):
+def _sizes(index, ci=None, slow=()):
+    """One small size per model in CI; with STRIDES_SLOW=1 that size and the sweep's sizes."""
+    first = ci or CI_SIZES[index % len(CI_SIZES)]
+    return [first] + ([s for s in (list(slow) or SIZES) if s != first] if SLOW else [])
+
+
+def _cases(names, ci=None, slow=None):
+    return [(i, name, size) for i, name in enumerate(names)
+            for size in _sizes(i, (ci or {}).get(name), (slow or {}).get(name, ()))]
+
+
+@pytest.mark.parametrize("index,name,size", _cases(TV_CLASSIFIERS, ci={"inception_v3": (99, 111)},
+                                                   slow={"inception_v3": [(111, 99)]}))
+def test_torchvision_zoo_against_autograd(index, name, size, monkeypatch):
     torch.manual_seed(0)
-    size = SIZES[index % len(SIZES)] if name != "inception_v3" else (99, 111)
     model = getattr(torchvision.models, name)(weights=None)
     report = audit(model, size)
     module = re.sub(r" \(last feature map\)$", "", report.at)
@@ -451,9 +470,9 @@ def test_torchvision_zoo_against_autograd(index, name, monkeypatch):
     agrees_with_autograd(model, size, report, module=module, monkeypatch=monkeypatch)
 
 
-SEGMENTATION = [
-    ("fcn_resnet50", (97, 75)), ("deeplabv3_mobilenet_v3_large", (75, 97)), ("lraspp_mobilenet_v3_large", (81, 70)),
-]
+SEGMENTATION = [(name, size) for name, ci, slow in [  # output stride 8 (FCN): small inputs still give 5x5 maps
+    ("fcn_resnet50", (35, 33), (97, 75)), ("deeplabv3_mobilenet_v3_large", (37, 33), (75, 97)),
+    ("lraspp_mobilenet_v3_large", (35, 37), (81, 70))] for size in ([ci, slow] if SLOW else [ci])]
 
 
 @pytest.mark.parametrize("name,size", SEGMENTATION)
@@ -476,17 +495,17 @@ def _small_maxvit():
 
 
 TOKEN_MODELS = {  # windows (Swin, shifted by torch.roll), a class token (ViT), grid attention (MaxViT)
-    "swin_t": (lambda: torchvision.models.swin_t(weights=None), (75, 97)),
-    "swin_v2_t": (lambda: torchvision.models.swin_v2_t(weights=None), (64, 64)),
-    "vit (2 layers, 64²)": (_small_vit, (64, 64)),
-    "maxvit (2 blocks, 64²)": (_small_maxvit, (64, 64)),
+    "swin_t": (lambda: torchvision.models.swin_t(weights=None), [(40, 44)] + [(75, 97)] * SLOW),
+    "swin_v2_t": (lambda: torchvision.models.swin_v2_t(weights=None), [(40, 44)] + [(64, 64)] * SLOW),
+    "vit (2 layers, 64²)": (_small_vit, [(64, 64)]),
+    "maxvit (2 blocks, 64²)": (_small_maxvit, [(64, 64)]),
 }
 
 
-@pytest.mark.parametrize("name", list(TOKEN_MODELS))
-def test_token_models_against_autograd(name, monkeypatch):
+@pytest.mark.parametrize("name,size", [(n, s) for n, (_, sizes) in TOKEN_MODELS.items() for s in sizes])
+def test_token_models_against_autograd(name, size, monkeypatch):
     torch.manual_seed(0)
-    build, size = TOKEN_MODELS[name]
+    build, _ = TOKEN_MODELS[name]
     model = build()
     report = audit(model, size)
     module = re.sub(r" \(last feature map\)$", "", report.at)
@@ -508,7 +527,7 @@ def test_full_size_token_models_against_autograd(name, monkeypatch):
 
 
 DETECTION = {  # torchvision detection and keypoint backbones (dict outputs: one key per level), weights=None
-    "fasterrcnn_mobilenet_v3_large_fpn": ((97, 75), ("0", "pool")),
+    "fasterrcnn_mobilenet_v3_large_fpn": (((97, 75) if SLOW else (67, 70)), ("0", "pool")),
     "fasterrcnn_resnet50_fpn": ((97, 75), ("0", "1", "2", "3", "pool")),
     "retinanet_resnet50_fpn": ((80, 113), ("0", "p6", "p7")),
     "fcos_resnet50_fpn": ((80, 113), ("0", "p7")),
@@ -540,8 +559,9 @@ TIMM = ["resnet18", "efficientnet_b0", "mobilenetv3_small_050", "regnetx_002", "
 DIVISIBLE = {"dla34", "hrnet_w18_small"}  # these architectures only run when the sides divide by 32
 
 
-@pytest.mark.parametrize("index,name", list(enumerate(TIMM)))
-def test_timm_zoo(index, name, monkeypatch):
+@pytest.mark.parametrize("index,name,size", _cases(TIMM, ci={n: (64, 64) for n in DIVISIBLE},
+                                                   slow={n: [(96, 64)] for n in DIVISIBLE}))
+def test_timm_zoo(index, name, size, monkeypatch):
     timm = pytest.importorskip("timm")
     torch.manual_seed(0)
     if name == "vgg11":  # timm's VGG-11 with its 4096-wide 7x7 head narrowed to 64 (CI memory), same geometry
@@ -549,7 +569,6 @@ def test_timm_zoo(index, name, monkeypatch):
         model = VGG(cfgs["vgg11"], num_classes=10, mlp_ratio=1 / 64)
     else:
         model = timm.create_model(name, pretrained=False, num_classes=10)
-    size = SIZES[index % len(SIZES)] if name not in DIVISIBLE else (96, 64)
     try:
         report = audit(model, size)
     except AuditRefusal as refusal:
@@ -622,3 +641,44 @@ def test_verify_names_the_module_where_a_difference_starts():
         rules._RULES["roll"] = kept
     assert not result.ok
     assert "the difference starts at module '2' (Shift)" in result.details[-1]
+
+
+def _small_swin():
+    from torchvision.models.swin_transformer import SwinTransformer
+    return SwinTransformer(patch_size=[2, 2], embed_dim=8, depths=[2, 2], num_heads=[2, 2], window_size=[4, 4],
+                           stochastic_depth_prob=0.0, num_classes=10)
+
+
+def test_verify_agrees_on_attention_models():
+    """verify on windows with shifts (Swin), a class token (ViT) and patch attention (MobileViT): True, and the
+    global attention paths it cannot measure are named as not checked; a planted wrong rule makes it False."""
+    models = [(_small_swin, (32, 32), False), (_small_vit, (64, 64), True)]  # Swin's 4x4 windows stay local here
+    if _timm_available():
+        import timm
+        models.append((lambda: timm.create_model("mobilevit_xxs", pretrained=False, num_classes=10), (64, 64), True))
+    for build, size, has_global_attention in models:
+        torch.manual_seed(0)
+        model = build()
+        result = audit(model, size).verify(model)
+        assert result.ok, f"{type(model).__name__}\n{result}"
+        named = any(d.startswith("not checked: global attention paths") for d in result.details)
+        assert named == has_global_attention, result
+    from helpers.audit import rules
+    kept = rules._RULES["roll"]
+    register_rule(torch.ops.aten.roll, "pointwise")  # a wrong rule: Swin's shifted windows read as unshifted
+    try:
+        model = _small_swin()
+        report = audit(model, (32, 32), at="features.1")
+        result = report.verify(model)
+    finally:
+        rules._RULES["roll"] = kept
+    assert not result.ok
+    assert re.search(r"the difference starts at module 'features\.1\.1\.", result.details[-1]), result.details[-1]
+
+
+def _timm_available():
+    try:
+        import timm  # noqa: F401
+    except ImportError:
+        return False
+    return True

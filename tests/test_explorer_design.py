@@ -170,7 +170,7 @@ def test_readout_equals_the_python_summary():
     states = [D.design_state()] + [
         D.design_state(input_size=rng.randint(*D.LIMITS["input_size"]), output_stride=rng.choice(D.LIMITS["output_stride"]),
                        rates=rng.choice(list(D.RATE_CHOICES)), upsampling=rng.choice(list(D.UPSAMPLE_CHOICES)),
-                       distance=rng.randint(*D.LIMITS["distance"]))
+                       distance=rng.randrange(D.LIMITS["distance"][0], D.LIMITS["distance"][1] + 1, D.DISTANCE_STEP))
         for _ in range(60)
     ]
     got = run_js([{"op": "readout", "state": s} for s in states])
@@ -270,7 +270,7 @@ def test_standalone_page_runs_without_kernel(tmp_path):
             root.screenshot(path=str(ARTIFACTS / "design-lab-default.png"))
             slider = root.locator("input[type=range]").nth(1)   # the distance
             slider.focus()
-            for _ in range(4):
+            for _ in range(2):  # the distance slider steps by D.DISTANCE_STEP = 2 px: 12 -> 16
                 slider.press("ArrowRight")
             root.locator("select").nth(2).select_option("bilinear ×4")
             after = json.loads(root.evaluate(read))

@@ -263,6 +263,49 @@ def test_every_widget_cell_shows_a_picture_on_the_built_pages(browser, built_sit
         context.close()
 
 
+EXPLORER_CALL = re.compile(r"\bexplorers\.(?:conv_explorer|heatmap_explorer|dilated_stack_explorer|design_lab)\s*\(")
+
+
+def explorer_cells(nb_path: Path) -> list[str]:
+    """The sources of the code cells of a notebook that show one of the course's browser explorers."""
+    cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    return [s for s in sources if EXPLORER_CALL.search(s)]
+
+
+def test_the_course_shows_its_explorers_in_04_05_07():
+    """The explorer-cell test below is not vacuous: the notebooks that teach with an explorer are found."""
+    found = {nb.name[:2] for nb in course_notebooks() if explorer_cells(nb)}
+    assert {"04", "05", "07"} <= found, found
+
+
+@pytest.mark.parametrize("renderer", ["nbconvert", "jupyter-book"])
+@pytest.mark.parametrize("nb", _notebook_params())
+def test_every_explorer_cell_runs_on_the_built_pages(browser, built_site, nbconvert_dir, nb, renderer):
+    """Each explorer cell's stored HTML runs on the page with no kernel: a canvas replaces its picture."""
+    sources = explorer_cells(nb)
+    if not sources:
+        pytest.skip(f"{nb.name} has no explorer cell")
+    if renderer == "nbconvert":
+        page_path = nbconvert_page(nb, nbconvert_dir)
+    else:
+        assert built_site.returncode == 0, built_site.log[-3000:]
+        page_path = built_site.html / "notebooks" / f"{nb.stem}.html"
+    context, page, _ = open_page(browser, page_path)
+    try:
+        page.wait_for_function(f"document.querySelectorAll('.sh-xp-host canvas').length >= {len(sources)}",
+                               timeout=30_000)
+        hosts = page.locator(".sh-xp-host")
+        assert hosts.count() == len(sources), f"{nb.name} ({renderer}): {hosts.count()} explorers for {len(sources)} cells"
+        for i in range(hosts.count()):
+            host = hosts.nth(i)
+            assert host.locator("canvas").count() >= 1 and host.locator(".sh-xp-fallback").count() == 0, (nb.name, i)
+        body = page.locator("body").inner_text()
+        assert "Error displaying widget" not in body and "model not found" not in body
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------------- a clone run and saved in JupyterLab
 
 

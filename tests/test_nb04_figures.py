@@ -14,11 +14,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from oracles import count_windows, tf_same_split  # noqa: E402
 
-from helpers import exercises, plots, widgets  # noqa: E402
+from helpers import exercises, plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -92,39 +91,6 @@ def test_exercise_solutions_print_the_computed_answer(key, capsys):
     expected = exercises._get(key).expected()
     assert out.startswith(f"Answer: {expected if isinstance(expected, str) else repr(expected)}")
     assert exercises.check_answer(key, None)[0] is False
-
-
-# ---------------------------------------------------------------- widget view
-
-
-def test_view_default_sentence():
-    fig, text = widgets.heatmap_view()
-    assert isinstance(fig, Figure)
-    # 513 at OS 16: ceil(513/16) = 33; r = 483 (ResNet-50) + 2 * 6 * 16 (rate-6 3x3 head on a stride-16 map)
-    assert "heatmap 33×33" in text and "keeps it" in text
-    assert f"{483 + 2 * 6 * 16}×{483 + 2 * 6 * 16} px" in text
-
-
-def test_view_mismatched_padding_shrinks():
-    _, text = widgets.heatmap_view(513, 16, 6, "one")
-    # one 3x3 layer, rate 6, padding 1 on 33 cells: 33 + 2 - 2*6 = 23
-    assert f"shrinks it from 33 to {33 + 2 - 2 * 6}" in text
-
-
-def test_view_impossible_setting_is_a_sentence():
-    fig, text = widgets.heatmap_view(64, 32, 36, "valid")
-    assert text.startswith("Not possible") and "empty" in text
-    assert isinstance(fig, Figure)
-
-
-def test_view_localisation_within_half_a_cell():
-    for os_ in (32, 16, 8):
-        _, text = widgets.heatmap_view(513, os_, 1, "same")
-        # "error a px in x and b px in y"
-        part = text.split("error ")[1]
-        ex = float(part.split(" px in x")[0])
-        ey = float(part.split("and ")[1].split(" px in y")[0])
-        assert ex <= os_ / 2 and ey <= os_ / 2
 
 
 # ---------------------------------------------------------------- figures
@@ -245,8 +211,3 @@ def test_heatmap_cell_keypoint_drawn_above_the_grid():
     grid = [c for c in left.collections if isinstance(c, LineCollection)]
     assert all(key.get_zorder() > c.get_zorder() for c in grid)
     assert all(key.get_zorder() > p.get_zorder() for p in left.patches)
-
-
-def test_widget_sentence_has_no_html_entity():
-    _, text = widgets.heatmap_view(513, 16, 12, "one")
-    assert "&lt;" not in text and "less than the rate" in text

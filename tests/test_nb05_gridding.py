@@ -350,14 +350,13 @@ def widget_domain():
             yield rates
 
 
-def test_the_widget_offers_exactly_the_enumerated_domain():
-    from helpers.widgets.gridding import _gridding_controls
+def test_the_explorer_offers_exactly_the_enumerated_domain():
+    # notebook 05's dilated-stack explorer (it replaced the gridding widget, same ranges)
+    from helpers.explorers.gridding import GRIDDING_LIMITS
 
-    c = _gridding_controls()
-    assert (c["layers"].min, c["layers"].max) == (WIDGET_LAYERS[0], WIDGET_LAYERS[-1])
-    assert (c["kernel"].min, c["kernel"].max) == (WIDGET_KERNELS[0], WIDGET_KERNELS[-1])
-    for i in (1, 2, 3, 4):
-        assert (c[f"rate{i}"].min, c[f"rate{i}"].max) == (WIDGET_RATES[0], WIDGET_RATES[-1])
+    assert tuple(GRIDDING_LIMITS["layers"]) == (WIDGET_LAYERS[0], WIDGET_LAYERS[-1])
+    assert tuple(GRIDDING_LIMITS["kernel"]) == (WIDGET_KERNELS[0], WIDGET_KERNELS[-1])
+    assert tuple(GRIDDING_LIMITS["rate"]) == (WIDGET_RATES[0], WIDGET_RATES[-1])
 
 
 def test_issue12_item1_two_tap_counter_examples():
@@ -412,13 +411,14 @@ def test_hdc_max_gap_is_the_true_largest_gap_when_a_layer_fits_inside_the_next_o
 
 
 def test_issue12_item1_widget_sentence_matches_brute_force_on_its_whole_domain():
-    """Issue 12 item 1: the widget printed 'passes ... and indeed no holes' beside a figure full of holes.
+    """Issue 12 item 1: the widget printed 'passes ... and indeed no holes' beside a figure full of holes
+    (the sentence is now the dilated-stack explorer's, same function, same range).
 
     The sentence says "no holes" only from the report's own count (or from is_hdc, enumerated above
     over all 4-layer stacks too); here every 2- and 3-layer setting's sentence is read.
     """
     from helpers.gridding import HDCReport
-    from helpers.widgets import gridding_sentence
+    from helpers.gridding import gridding_sentence
 
     for rates in (r for r in widget_domain() if len(r) <= 3):
         for k in WIDGET_KERNELS:

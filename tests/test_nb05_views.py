@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from helpers import Layer, exercises, plots, widgets  # noqa: E402
+from helpers import Layer, exercises, plots  # noqa: E402
 
 
 def reach_1d(rates, k=3):
@@ -87,47 +87,32 @@ def test_exercise_solutions_print_the_answer(key, capsys):
 
 
 # --------------------------------------------------------------------------
-# the widget's view
+# the explorer's sentence (pure)
 # --------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "setting, words",
+    "rates, kernel, words",
     [
-        (dict(layers=3, rate1=2, rate2=4, rate3=8), ["841", "brute force agrees: holes", "share 0 %", "disjoint sets"]),
-        (dict(layers=3, rate1=1, rate2=2, rate3=5), ["field 17×17, 0 holes", "passes", "indeed no holes"]),
-        (dict(layers=3, rate1=1, rate2=3, rate3=2), ["field 13×13, 0 holes", "a design rule, not a test", "share 92 %"]),
-        (dict(layers=3, rate1=2, rate2=3, rate3=5), ["paper's two conditions hold", "d₁ = 2 ≠ 1"]),
-        (dict(layers=2, rate1=3, rate2=6, rate3=1), ["Rates 3, 6 ", "common factor 3"]),
-        (dict(layers=4, rate1=1, rate2=2, rate3=5, rate4=9, kernel=5), ["Rates 1, 2, 5, 9 with 5×5"]),
+        ((2, 4, 8), 3, ["841", "brute force agrees: holes", "share 0 %", "disjoint sets"]),
+        ((1, 2, 5), 3, ["field 17×17, 0 holes", "passes", "indeed no holes"]),
+        ((1, 3, 2), 3, ["field 13×13, 0 holes", "a design rule, not a test", "share 92 %"]),
+        ((2, 3, 5), 3, ["paper's two conditions hold", "d₁ = 2 ≠ 1"]),
+        ((3, 6), 3, ["Rates 3, 6 ", "common factor 3"]),
+        ((1, 2, 5, 9), 5, ["Rates 1, 2, 5, 9 with 5×5"]),
     ],
 )
-def test_gridding_view_sentence(setting, words):
-    fig, text = widgets.gridding_view(**setting)
-    try:
-        assert isinstance(fig, Figure)
-        for w in words:
-            if w == "841":  # (2, 4, 8): 29×29 field, 15² reached -> 616 holes
-                assert f"29×29, {29 * 29 - 15 ** 2} holes" in text and "29×29" in text
-            else:
-                assert w in text, (w, text)
-    finally:
-        plt.close(fig)
+def test_gridding_sentence_words(rates, kernel, words):
+    # the dilated-stack explorer's sentence (its JS twin writes helpers.gridding.gridding_sentence word for word)
+    from helpers.gridding import gridding_by_definition, gridding_sentence, hdc_report
 
-
-@pytest.mark.parametrize(
-    "setting", [dict(layers=5), dict(rate1=0), dict(kernel=1), dict(rate2="x"), dict(layers=1)]
-)
-def test_gridding_view_never_raises(setting):
-    fig, text = widgets.gridding_view(**setting)
-    try:
-        assert isinstance(fig, Figure) and text
-    finally:
-        plt.close(fig)
-
-
-def test_gridding_explorer_is_registered():
-    assert "gridding_explorer" in widgets.registry()
+    shared = gridding_by_definition(rates, kernel=kernel).shared_fraction
+    text = gridding_sentence(hdc_report(rates, kernel=kernel), shared=shared)
+    for w in words:
+        if w == "841":  # (2, 4, 8): 29×29 field, 15² reached -> 616 holes
+            assert f"29×29, {29 * 29 - 15 ** 2} holes" in text
+        else:
+            assert w in text, (w, text)
 
 
 # --------------------------------------------------------------------------

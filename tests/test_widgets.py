@@ -1,116 +1,108 @@
-"""Every registered widget view, swept over its whole control ranges.
+"""The generic widget machinery of :mod:`helpers.widgets`, on the static-output fixture's demo view.
 
-A view must return ``(Figure, str)`` for every reachable setting and render
-without error; an impossible setting gives a sentence, never an exception.
-(How fast the views are is measured in benchmarks/, not asserted here.)
-
-The test pass (CI) sweeps each control over at most ``SWEEP_MOST`` evenly spaced values with
-both ends (every value where a control has fewer: every option of a menu) plus
-``SWEEP_COMBOS`` seeded combinations, and walks the in-place fast path through each control
-moved to two of its values (seeded), four seeded combinations and both extremes (the same
-steps every run). The full sweep, up to 25 values per control, 20 combinations and every
-in-place step of the old walk, runs with::
-
-    SH_FULL_SWEEP=1 python -m pytest -n 0 tests/test_widgets.py
+The course registers no matplotlib widget of its own any more (its interactives are the
+explorers, :mod:`helpers.explorers`); what stays is the toolkit a learner can use for their own
+widget, and the fixture ``tests/fixtures/static_outputs.ipynb`` builds one with it to check how
+publishing handles a widget cell. Here that demo view (a 3×3 window sliding with stride 2 over an
+8×8 input, :func:`helpers.plots.window_sweep`) goes through :func:`widgets.register`,
+:func:`widgets.build`, the stored picture and the live redraw.
 """
 
-import os
-import random
+import base64
+import io
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets as W  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from PIL import Image  # noqa: E402
 
-from helpers import widgets  # noqa: E402
+from helpers import plots, widgets  # noqa: E402
 
-# importing the notebooks' widgets registers them
-REGISTERED = sorted(widgets.registry())
-
-#: the full sweep (SH_FULL_SWEEP=1) or the test pass's sample of it (see the module docstring)
-FULL_SWEEP = os.environ.get("SH_FULL_SWEEP", "") not in ("", "0")
-SWEEP_MOST, SWEEP_COMBOS = (25, 20) if FULL_SWEEP else (8, 6)
+DEMO = "demo_sliding_window"
 
 
-def settings_for(controls, seed=0, combos=20, most=25):
-    """Each control over its whole range (others at their defaults), plus random combinations."""
-    defaults = {name: c.value for name, c in controls.items()}
-    ranges = {name: widgets.sweep_values(c, most=most) for name, c in controls.items()}
-    for name, values in ranges.items():
-        for v in values:
-            yield {**defaults, name: v}
-    rng = random.Random(seed)
-    for _ in range(combos):
-        yield {name: rng.choice(values) for name, values in ranges.items()}
-    for pick in (min, max):
+def sliding_window(frame=0):
+    """The fixture's view: one step of a 3×3 window sliding with stride 2 over an 8×8 input, and its caption."""
+    return plots.window_sweep(8, 3, stride=2, frame=frame), f"Step {frame + 1} of 9: output ({frame // 3}, {frame % 3})"
+
+
+def demo_controls():
+    return {"frame": W.IntSlider(value=4, min=0, max=8, description="frame")}
+
+
+@pytest.fixture
+def demo():
+    """The demo view registered for one test (and removed after it)."""
+    make = widgets.register(DEMO, sliding_window, demo_controls, title="The sliding window")
+    try:
+        yield make
+    finally:
+        widgets._REGISTRY.pop(DEMO, None)
+        plt.close("all")
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def test_the_course_registers_no_widget():
+    # the package docstring says so: the course's interactives are the explorers
+    assert widgets.registry() == {}
+
+
+def test_register_refuses_a_second_widget_of_the_same_name(demo):
+    with pytest.raises(ValueError, match="already registered"):
+        widgets.register(DEMO, sliding_window, demo_controls)
+    assert widgets.registry()[DEMO] == (sliding_window, demo_controls)
+
+
+def test_the_registered_view_sweeps_its_whole_range(demo):
+    view, controls = widgets.registry()[DEMO]
+    frames = widgets.sweep_values(controls()["frame"])
+    assert frames == list(range(9))
+    captions = set()
+    for frame in frames:
+        fig, sentence = view(frame=frame)
         try:
-            yield {name: pick(values) for name, values in ranges.items()}
-        except TypeError:
-            pass
-
-
-@pytest.mark.parametrize("name", REGISTERED)
-def test_view_sweeps_without_error(name):
-    view, controls = widgets.registry()[name]
-    for setting in settings_for(controls(), combos=SWEEP_COMBOS, most=SWEEP_MOST):
-        fig, sentence = view(**setting)
-        try:
-            assert isinstance(fig, Figure), setting
-            assert isinstance(sentence, str) and sentence, setting
+            assert isinstance(fig, Figure) and sentence.startswith(f"Step {frame + 1} of 9")
             fig.canvas.draw()  # render: catches errors that only appear when drawing
         finally:
             plt.close(fig)
+        captions.add(sentence)
+    assert len(captions) == 9
 
 
-@pytest.mark.parametrize("name", REGISTERED)
-def test_widget_builds_with_defaults(name):
-    box = getattr(widgets, name)()
-    assert box.children[-1].value  # the sentence under the figure was filled in
-    plt.close("all")
-
-
-def test_registry_not_empty_once_notebooks_exist():
-    # notebooks 01+ each register at least one widget; 00 has none
-    import pathlib
-
-    notebooks = sorted(pathlib.Path(__file__).parent.parent.glob("notebooks/0[1-9]_*.ipynb"))
-    if notebooks:
-        assert REGISTERED, "notebooks exist but no widget is registered"
-
-
-@pytest.mark.parametrize("name", REGISTERED)
-def test_widget_display_carries_its_default_picture(name):
-    """Without a kernel a widget cell shows the image/png beside the (dropped) widget view."""
-    import base64
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    box = getattr(widgets, name)()
+def test_the_built_widget_shows_its_default_sentence_and_picture(demo):
+    box = demo()
+    assert box.children[0].value == "<b>The sliding window</b>"
+    assert box.children[-1].value == "Step 5 of 9: output (1, 1)"
     bundle = box._repr_mimebundle_()
     assert set(bundle) == {widgets.WIDGET_VIEW, "image/png", "text/plain"}
-    shown = np.asarray(Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))).convert("RGB"))
-    view, controls = widgets.registry()[name]
-    fig, _ = view(**{k: c.value for k, c in controls().items()})  # the default settings, drawn afresh
+    fig, _ = sliding_window(4)  # the default setting, drawn afresh
     try:
-        expected = np.asarray(Image.open(io.BytesIO(widgets.figure_png(fig))).convert("RGB"))
+        expected = _pixels(widgets.figure_png(fig))
     finally:
         plt.close(fig)
+    shown = _pixels(base64.b64decode(bundle["image/png"]))
     assert shown.shape == expected.shape and (shown == expected).all()
+    assert bundle["text/plain"].startswith("Widget 'The sliding window'")
     assert len(bundle["text/plain"]) < 200 and "0x" not in bundle["text/plain"]  # short, no addresses
-    plt.close("all")
 
 
 def test_the_picture_follows_the_controls():
-    import base64
-
-    from helpers import plots
-
-    box = widgets.build(lambda n: (plots.message_figure(f"n = {n}"), f"n is {n}"), {"n": __import__("ipywidgets").IntSlider(value=1, max=3)})
+    box = widgets.build(lambda n: (plots.message_figure(f"n = {n}"), f"n is {n}"), {"n": W.IntSlider(value=1, max=3)})
     before = box._repr_mimebundle_()["image/png"]
     box.children[0].children[0].value = 2
     after = box._repr_mimebundle_()["image/png"]
@@ -141,140 +133,74 @@ def test_the_refresh_keeps_pictures_and_drops_only_widget_views():
     assert "widgets" not in nb.metadata
 
 
-def _png_pixels(png):
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
-@pytest.mark.parametrize("name", REGISTERED)
-def test_live_png_has_the_stored_pictures_pixels(name):
+def test_live_png_has_the_stored_pictures_pixels():
     # what a widget sends after each change (live_png: one draw, fast zlib level) must decode to the
     # same size and pixels as the stored picture's encoding (figure_png: savefig's "tight" box);
-    # at the defaults, seeded combinations and every control at its minimum / maximum (the in-place
-    # test below checks the same on the figures a fast path redraws)
-    import numpy as np
-
-    view, controls = widgets.registry()[name]
-    c = controls()
-    steps = [{k: w.value for k, w in c.items()}, *list(settings_for(c, seed=2, combos=3))[-5:]]
-    for setting in steps:
-        fig, _ = view(**setting)
+    # the first, middle and last frames (the window at a corner, inside, at the far corner)
+    for frame in (0, 4, 8):
+        fig, _ = sliding_window(frame)
         try:
-            live, stored = _png_pixels(widgets.live_png(fig)), _png_pixels(widgets.figure_png(fig))
-            assert live.shape == stored.shape and np.array_equal(live, stored), setting
+            live, stored = _pixels(widgets.live_png(fig)), _pixels(widgets.figure_png(fig))
+            assert live.shape == stored.shape and np.array_equal(live, stored), frame
         finally:
             plt.close(fig)
 
 
-def _pixels(fig):
-    import numpy as np
-
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba()).copy()
-
-
-#: Controls whose change a widget's fast path may decline (the figure's layout changes: the widget
-#: then builds a new figure); a change of any other control must be drawn in place.
-LAYOUT_CONTROLS = {"design_explorer": {"input_size", "output_stride", "rates", "upsampling"}}
-
-
-def _two_of(values, rng):
-    """Two of ``values`` (all if fewer), drawn with ``rng``, in their order."""
-    return [values[i] for i in sorted(rng.sample(range(len(values)), min(2, len(values))))]
-
-
-@pytest.mark.parametrize("name", sorted(widgets.updates()))
-def test_in_place_update_draws_what_the_view_draws(name):
-    # a widget's fast path walks the figure it shows through a sweep (every control over its whole
-    # range, seeded combinations, impossible settings where reachable), as build() does: where the
-    # fast path declines, the view's new figure is shown and reused from then on. After every step
-    # the picture and the sentence must be exactly what a fresh view gives for that setting, and
-    # (every eighth step) the live PNG must have the stored PNG's pixels
-    import numpy as np
-
-    view, controls = widgets.registry()[name]
-    update = widgets.updates()[name]
-    c = controls()
-    defaults = {k: w.value for k, w in c.items()}
-    fig, _ = view(**defaults)
-    shown_setting, shown_possible = defaults, True
-    if FULL_SWEEP:
-        steps = [{**defaults, k: v} for k, w in c.items() for v in widgets.sweep_values(w, most=3)]
-        steps += list(settings_for(c, seed=1, combos=4))
-    else:  # each control moved to 2 of its values (seeded), then the seeded combinations and both extremes
-        rng = random.Random(3)
-        steps = [{**defaults, k: v} for k, w in c.items() for v in _two_of(widgets.sweep_values(w, most=3), rng)]
-        steps += list(settings_for(c, seed=1, combos=4, most=3))[-6:]
-    declined = 0
-    try:
-        for index, setting in enumerate(steps):
-            sentence = update(fig, **setting)
-            fresh, expected = view(**setting)
-            possible = not expected.startswith("Not possible")
-            if sentence is None:  # only where the view cannot draw its normal figure, or the layout changed
-                declined += 1
-                changed = {k for k in setting if setting[k] != shown_setting[k]}
-                assert not possible or not shown_possible or changed & LAYOUT_CONTROLS.get(name, set()), setting
-                plt.close(fig)
-                fig, shown_setting, shown_possible = fresh, setting, possible  # build() shows the new figure
-                continue
-            try:
-                assert possible and sentence == expected, setting
-                assert np.array_equal(_pixels(fig), _pixels(fresh)), f"in-place update differs from the view at {setting}"
-                if index % 8 == 0:
-                    live, stored = _png_pixels(widgets.live_png(fig)), _png_pixels(widgets.figure_png(fresh))
-                    assert live.shape == stored.shape and np.array_equal(live, stored), setting
-            finally:
-                plt.close(fresh)
-            shown_setting = setting
-    finally:
-        plt.close(fig)
-    assert declined < len(steps)  # (each decline was justified above)
-
-
-def test_heatmap_fast_path_declines_an_impossible_setting():
-    fig, _ = widgets.heatmap_view(513, 16, 6, "same")
-    before = fig.axes[0].get_title()
-    assert widgets.heatmap_update(fig, 64, 32, 36, "valid") is None
-    assert fig.axes[0].get_title() == before
-    plt.close(fig)
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
-
-
-@pytest.mark.parametrize("name", REGISTERED)
-def test_every_control_redraws_the_live_widget(name, monkeypatch):
-    # the widget as a notebook runs it (build() draws only inside IPython): move each control to
-    # two other values in turn; every move of a shown control must send a new picture, and no
-    # callback may raise (in a
-    # kernel an exception in a callback is only logged, and the picture silently stops changing)
-    import ipywidgets as W
-
+def test_every_control_move_sends_a_new_picture(demo, monkeypatch):
+    # the widget as a notebook runs it (build() draws only inside IPython): each move must send a new
+    # picture and caption, and moving back must send the first picture's bytes again
     from helpers.widgets import _core
 
     monkeypatch.setattr(_core, "get_ipython", lambda: object())
-    box = getattr(widgets, name)()
+    box = demo()
     out = next(w for w in _walk(box) if isinstance(w, W.Output))
-    controls = [w for w in _walk(box) if isinstance(w, W.ValueWidget) and not isinstance(w, (W.HTML, W.Label))]
-    assert controls, name
-    moved = 0
-    for control in controls:
-        start = control.value
-        for value in [v for v in widgets.sweep_values(control, most=3) if v != start][:2]:
-            before = out.outputs
-            control.value = value
-            if control.layout.display == "none":  # a hidden control (an unused layer's): only no error
-                continue
-            moved += 1
-            assert out.outputs and out.outputs != before, f"{name}: {control.description}={value!r} sent no new picture"
-        control.value = start
-    assert moved
+    (slider,) = [w for w in _walk(box) if isinstance(w, W.IntSlider)]
+    first = out.outputs
+    assert first and first[0]["data"]["image/png"]
+    seen = {first[0]["data"]["image/png"]}
+    for frame in (0, 8, 3):
+        slider.value = frame
+        assert box.children[-1].value.startswith(f"Step {frame + 1} of 9")
+        seen.add(out.outputs[0]["data"]["image/png"])
+    assert len(seen) == 4
+    slider.value = 4
+    assert out.outputs[0]["data"]["image/png"] == first[0]["data"]["image/png"]
+
+
+def test_the_fast_path_is_used_and_the_view_takes_over_when_it_declines(monkeypatch):
+    # build(update=...): a change first asks update(fig, **values) to redraw the shown figure in place;
+    # None means it cannot, and then the view builds a new figure (shown from then on)
+    from helpers.widgets import _core
+
+    monkeypatch.setattr(_core, "get_ipython", lambda: object())
+    calls = []
+
+    def view(n):
+        calls.append(("view", n))
+        return plots.message_figure(f"n = {n}", title="demo"), f"n is {n}"
+
+    def update(fig, n):
+        calls.append(("update", n))
+        if n % 2:
+            return None  # declines odd values
+        fig.axes[0].set_title(f"demo {n}")
+        return f"n is {n} (in place)"
+
+    box = widgets.build(view, {"n": W.IntSlider(value=1, max=5)}, update=update)
+    slider, sentence = box.children[0].children[0], box.children[-1]
+    assert calls == [("view", 1)] and sentence.value == "n is 1"
+    slider.value = 2
+    assert calls[-1] == ("update", 2) and sentence.value == "n is 2 (in place)"
+    slider.value = 3
+    assert calls[-2:] == [("update", 3), ("view", 3)] and sentence.value == "n is 3"
     plt.close("all")
+
+
+def test_sweep_values_spans_each_kind_of_control():
+    assert widgets.sweep_values(W.Checkbox()) == [False, True]
+    assert widgets.sweep_values(W.Dropdown(options=[("one", 1), ("two", 2)])) == [1, 2]
+    assert widgets.sweep_values(W.IntSlider(min=2, max=20, step=6)) == [2, 8, 14, 20]
+    spaced = widgets.sweep_values(W.IntSlider(min=0, max=1000), most=11)
+    assert spaced[0] == 0 and spaced[-1] == 1000 and len(spaced) == 11
+    floats = widgets.sweep_values(W.FloatSlider(min=0.0, max=1.0))
+    assert floats[0] == 0.0 and floats[-1] == 1.0

@@ -141,8 +141,9 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     """Read a PyTorch model's geometry: sizes, output stride, receptive field, centre, holes, global paths.
 
     The model runs once on ``meta`` tensors of the given size (no arithmetic,
-    the model is not changed) and every ATen operator it executes is read by
-    its rule: convolutions (1-D, 2-D, 3-D, transposed, grouped, dilated),
+    the model is not changed) and each ATen operator it executes is read by
+    its rule, if it has one (else the audit is refused, naming the operator
+    and a way round): convolutions (1-D, 2-D, 3-D, transposed, grouped, dilated),
     pooling (``ceil_mode``, adaptive), interpolation (nearest, linear, cubic,
     area, antialias), padding (constant, reflect, replicate, circular),
     slicing, ``cat``/``split``/``chunk``, ``roll``, views and permutes
@@ -150,8 +151,9 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     and class tokens before flattened positions), pixel (un)shuffle,
     reductions, matrix products and attention; every pointwise operator by
     its tag. Attention inside windows is local (Swin); operators that mix a
-    whole axis (global pools, SE gates, group/instance/layer norm over height
-    and width, attention over every position or a grid spread over the map)
+    whole axis or cells spread over the map (global pools, SE gates,
+    group/instance/layer norm over height and width, attention over every
+    position or over a grid spread over the map)
     are listed as ``global_paths``; the field is that of the local paths.
     When the model cannot run on meta tensors it is run once on a real zero
     input, and the report's notes say so.
@@ -210,7 +212,7 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
     if at is None:
         value, picked = _pick(output, key, "the model output")
         label = "output" if picked is None else f"output[{picked!r}]"
-        given = {"_module": "", "_call": 0, "_key": () if picked is None else (picked,)}
+        given = {"_module": "", "_call": 0, "_key": () if picked is None else (picked,), "_dims": None}
     else:
         if at not in calls or at == "":
             close = difflib.get_close_matches(at, [k for k in calls if k], n=3)
@@ -224,7 +226,9 @@ def audit(model: Any, input_size: Any, *, at: str | None = None, key: Any = None
             raise ValueError(f"module {at!r} ran {len(runs)} time(s); call={call} is out of range")
         value, picked = _pick(runs[call or 0], key, f"the output of {at!r}")
         label = at + (f"[{picked!r}]" if picked is not None else "") + (f" (call {call})" if call else "")
-        given = {"_module": at, "_call": call or 0, "_key": () if picked is None else (picked,)}
+        given = {"_module": at, "_call": call or 0, "_key": () if picked is None else (picked,), "_dims": None}
     if value is None:
         raise ValueError(f"{label} is not a tensor computed from the input")
+    if value is not None:
+        given["_dims"] = value.dims
     return analyse(graph, value.node, label, size, channels, calls, given, notes=[fallback] if fallback else [])

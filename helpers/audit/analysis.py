@@ -121,8 +121,8 @@ def _locate(calls: dict[str, list[Any]], target: int, given: dict) -> dict:
         for call, value in enumerate(calls[name]):
             for key, lay in _walk(value, ()):
                 if lay is not None and lay.node == target:
-                    return {"_module": name, "_call": call, "_key": key}
-    return {"_module": None, "_call": 0, "_key": ()}
+                    return {"_module": name, "_call": call, "_key": key, "_dims": lay.dims}
+    return {"_module": None, "_call": 0, "_key": (), "_dims": None}
 
 
 def _walk(value: Any, key: tuple) -> list:

@@ -154,7 +154,7 @@ def table_rows(graph: Graph, keep: set[int]) -> tuple[dict[int, tuple], list[str
             per_axis.append((end - start + 1, jumps[-1], start))
         if misaligned:
             warnings.append(f"{node.where or 'the model'} ({node.kind}) meets misaligned branches (Araujo et al.): "
-                            "the fields of output 0 are centred at " + "; ".join(misaligned))
+                            "their centres of output 0 by the recurrences, −P + (r − 1)/2, are " + "; ".join(misaligned))
         state[index] = tuple(per_axis)
     return state, warnings
 

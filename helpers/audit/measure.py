@@ -1,7 +1,7 @@
 """``AuditReport.verify``: the same numbers measured with PyTorch's autograd.
 
-The model runs in float64 (parameters swapped for float64 copies with
-``torch.func.functional_call``; the model is not changed) under a
+The model runs in float64 (parameters and buffers swapped for float64 copies
+with ``torch.func.functional_call``; the model is not changed) under a
 ``TorchFunctionMode`` that makes every path count with a positive sign:
 convolution and linear weights become positive constants (``fan_in ** -0.5``,
 so neither the values nor the gradients leave float64's range), biases go,
@@ -10,8 +10,16 @@ saturates), ``+ - * /`` between two input-dependent tensors become ``+``, max
 pooling becomes a convolution of ones with the same window (dilated or not,
 ``ceil_mode`` kept) and means over the spatial axes and pools to one cell are
 detached (their paths are the report's *global paths*; the measurement is of
-the local field). The gradient of one output, summed over channels, marks
-every input cell it reaches.
+the local field). Attention is measured the way the reading reads it: each
+attention product (``scaled_dot_product_attention``, a ``q @ k^T`` or
+``attn @ v`` between two input-dependent tensors) whose keys span the whole map
+is a global path, so its keys and values are detached; attention inside a
+window keeps them (its softmax becomes the identity, masks are ignored, as in
+the reading). Token outputs (``(B, tokens, C)``, windows, a class token) are
+mapped back to positions with the layout the reading recorded. Parameters and
+buffers run as float64 copies, and tensors created inside ``forward`` default
+to float64. The gradient of one output, summed over channels, marks every
+input cell it reaches.
 """
 
 from __future__ import annotations
@@ -73,7 +81,22 @@ _BINARY = {
 _REDUCE = {"mean", "sum", "amax", "amin", "max", "min", "std", "var", "norm", "logsumexp"}
 
 
-def _mode(spatial: int) -> Any:
+def _attention_cuts(graph: Any) -> list[tuple[str, tuple[bool, ...]]]:
+    """Per attention operator and per product of two input-dependent tensors, in run order: which operands are cut.
+
+    Read from the audit's graph: an operand whose edge mixes the whole map (the keys and values of an
+    attention over every position) is a global path. An attention may have been read as one
+    ``attention`` node or as its two products (``q @ k^T``, then ``@ v``).
+    """
+    table = []
+    for node in getattr(graph, "nodes", ())[1:]:
+        cut = tuple(bool(e.mixing) for e in getattr(node, "edges", ()))
+        if node.kind == "attention" or (node.kind == "matmul" and len(cut) == 2):
+            table.append((node.kind, cut))
+    return table
+
+
+def _mode(spatial: int, cuts: list = ()) -> Any:
     import torch
     import torch.nn.functional as F
     from torch.overrides import TorchFunctionMode
@@ -102,7 +125,62 @@ def _mode(spatial: int) -> Any:
         y = y[(slice(None), slice(None)) + tuple(slice(0, o) for o in shape)]
         return (y, torch.zeros(y.shape, dtype=torch.long)) if return_indices else y
 
+    table = list(cuts)
+    seen = {"products": 0, "cut": 0, "unmatched": 0}
+
+    def take(kind: str, n: int) -> tuple[bool, ...]:
+        i = seen["products"]
+        if i < len(table) and table[i][0] == kind and len(table[i][1]) == n:
+            seen["products"] += 1
+            seen["cut"] += any(table[i][1])
+            return table[i][1]
+        seen["unmatched"] += 1
+        return (False,) * n
+
+    def cut(operands: list, flags: tuple[bool, ...]) -> list:
+        flags = iter(flags)
+        return [t.detach() if live(t) and next(flags) else t for t in operands]
+
+    def product(a, b, equation=None):
+        # positive throughout, so the scale is free: divide by a detached maximum (products of products
+        # would otherwise overflow float64 after a few attention blocks)
+        y = torch.einsum(equation, a, b) if equation else a @ b
+        return y / y.detach().abs().amax().clamp_min(1e-300)
+
+    def attention(q, k, v, *rest, **kw):
+        k = k.transpose(-2, -1)
+        i = seen["products"]
+        if i < len(table) and table[i][0] == "attention":
+            q, k, v = cut([q, k, v], take("attention", sum(live(t) for t in (q, k, v))))
+            return product(product(q, k), v)
+        # read as two products: q @ k^T, then @ v; masks are ignored, as in the reading
+        if live(q) and live(k):
+            q, k = cut([q, k], take("matmul", 2))
+        weights = product(q, k)
+        if live(weights) and live(v):
+            weights, v = cut([weights, v], take("matmul", 2))
+        return product(weights, v)
+
+    def multi_head(args, kwargs):
+        args = list(args)
+        for i in (5, 11):  # in_proj_weight, out_proj_weight
+            if len(args) > i and isinstance(args[i], torch.Tensor):
+                args[i] = positive(args[i])
+        for i in (6, 12):  # biases
+            if len(args) > i:
+                args[i] = None
+        kept = F.scaled_dot_product_attention
+        F.scaled_dot_product_attention = attention
+        try:
+            return func_mha(*args, **kwargs)
+        finally:
+            F.scaled_dot_product_attention = kept
+
+    func_mha = F.multi_head_attention_forward
+
     class Linearise(TorchFunctionMode):
+        counts = seen
+
         def __torch_function__(self, func, types, args=(), kwargs=None):
             kwargs = kwargs or {}
             name = getattr(func, "__name__", "")
@@ -119,6 +197,19 @@ def _mode(spatial: int) -> Any:
                 return func(*args, **kwargs)
             if name in _IDENTITY:
                 return args[0]
+            if name == "scaled_dot_product_attention":
+                return attention(*args, **kwargs)
+            if name == "multi_head_attention_forward":
+                return multi_head(args, kwargs)
+            if name in ("matmul", "__matmul__", "__rmatmul__", "bmm", "einsum"):
+                operands = list(args[1:]) if name == "einsum" else list(args[:2])
+                if name == "einsum" and len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+                    operands = list(operands[0])
+                if name == "__rmatmul__":
+                    operands = operands[::-1]
+                if len(operands) == 2 and all(live(t) for t in operands):
+                    a, b = cut(operands, take("matmul", 2))
+                    return product(a, b, args[0] if name == "einsum" else None)
             if name in _BINARY and len(args) >= 2:
                 a, b = (args[1], args[2]) if name == "where" else (args[0], args[1])
                 if live(a) and live(b):
@@ -163,7 +254,10 @@ class _Captured(Exception):
     """Raised by the hook once the analysed module has run: the rest of the model is not needed."""
 
 
-def _module_output(report: Any, model: Any, x: Any) -> Any:
+def _module_output(report: Any, model: Any, x: Any) -> tuple[Any, dict]:
+    """The analysed tensor of a float64, linearised run of ``model`` on ``x``, and the mode's call counts."""
+    import torch
+
     from .reading import _eval_mode
 
     captured: list[Any] = []
@@ -177,20 +271,77 @@ def _module_output(report: Any, model: Any, x: Any) -> Any:
                 raise _Captured
 
         hook = module.register_forward_hook(grab)
-    # the model's own parameters stay float32 and untouched: the mode replaces every weight that
-    # moves positions by a float64 constant, and drops constants that meet the input elsewhere
+    # float64 copies of the parameters and buffers (the model is not changed); tensors made in forward
+    # default to float64 too; the mode replaces every weight that moves positions by a float64 constant
+    state = {k: (v.detach().to(torch.float64) if v.is_floating_point() else v) for k, v in
+             list(model.named_parameters()) + list(model.named_buffers())}
+    mode = _mode(len(report.input_size), _attention_cuts(report._graph))
+    dtype = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
     try:
-        with _eval_mode(model), _mode(len(report.input_size))():
-            out = model(x)
+        with _eval_mode(model), mode():
+            out = torch.func.functional_call(model, state, (x,), strict=False, tie_weights=True)
     except _Captured:
         out = None
     finally:
+        torch.set_default_dtype(dtype)
         if hook is not None:
             hook.remove()
     value = captured[report._call or 0] if report._module else out
     for k in report._key:
         value = value[k]
-    return value
+    return value, mode.counts
+
+
+def _positions(dims: tuple | None, shape: tuple[int, ...], nd: int) -> tuple[np.ndarray, list[np.ndarray]] | None:
+    """Per element of a batch-1 tensor of ``shape``: is it a position, and its coordinate on each spatial axis.
+
+    ``dims`` is the layout the reading recorded for it (size-1 parts dropped); ``None`` means the plain
+    ``(1, C, *spatial)`` layout. Returns None when the layout does not fit the shape.
+    """
+    from .graph import Sub, Tokens
+
+    if dims is None:
+        dims = ((),) + (((None, shape[1]),) if len(shape) > 1 else ()) + tuple(
+            ((a, n),) for a, n in enumerate(shape[2:]))
+        if len(shape) != nd + 2:
+            return None
+    if len(dims) != len(shape):
+        return None
+    valid = np.ones(shape, dtype=bool)
+    coords = [np.zeros(shape, dtype=np.int64) for _ in range(nd)]
+    for j, parts in enumerate(dims):
+        idx = np.arange(shape[j])
+        flat = []  # (label, size, offset into idx, is-token-part) outer first
+        for lab, n in parts:
+            if isinstance(lab, Tokens):
+                if n != lab.extra + int(np.prod([m for _, m in lab.parts])):
+                    return None
+                flat.append(("tokens", lab.extra, lab.parts))
+            else:
+                flat.append(("plain", n, lab))
+        sizes = [n if kind == "plain" else n + int(np.prod([m for _, m in rest])) for kind, n, rest in flat]
+        if int(np.prod(sizes)) != shape[j]:
+            return None
+        shape_j = [1] * len(shape)
+        shape_j[j] = shape[j]
+        rem = idx.copy()
+        for (kind, n, rest), size in zip(flat[::-1], sizes[::-1]):  # innermost first
+            digit, rem = rem % size, rem // size
+            labelled = [(rest, digit)] if kind == "plain" else []
+            if kind == "tokens":
+                ok = digit >= n
+                valid &= ok.reshape(shape_j)
+                inner = np.where(ok, digit - n, 0)
+                for lab, m in rest[::-1]:
+                    labelled.append((lab, inner % m))
+                    inner = inner // m
+            for lab, d in labelled:
+                if lab is None:
+                    continue
+                axis, step = (lab.axis, lab.step) if isinstance(lab, Sub) else (lab, 1)
+                coords[axis] = coords[axis] + (d * step).reshape(shape_j)
+    return valid, coords
 
 
 def verify(report: Any, model: Any, *, locate: bool = True) -> VerifyResult:
@@ -207,22 +358,35 @@ def verify(report: Any, model: Any, *, locate: bool = True) -> VerifyResult:
         return VerifyResult((("locate the analysed map", report.at, "no module returns it", False),))
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    checks: list[tuple[str, Any, Any, bool]] = []
+    details: list[str] = []
+    nd = len(report.input_size)
     try:
-        x = torch.ones(2, report.in_channels, *report.input_size, dtype=torch.float64, requires_grad=True)
-        y = _module_output(report, model, x)
-        checks: list[tuple[str, Any, Any, bool]] = []
-        details: list[str] = []
-        measured = tuple(int(v) for v in y.shape[2:])
+        x = torch.ones(1, report.in_channels, *report.input_size, dtype=torch.float64, requires_grad=True)
+        y, counts = _module_output(report, model, x)
+        where = _positions(report._dims, tuple(y.shape), nd) or _positions(None, tuple(y.shape), nd)
+        if where is None:
+            measured = tuple(int(v) for v in y.shape[2:])
+        else:
+            valid, coords = where
+            measured = tuple(int(c[valid].max()) + 1 for c in coords)
         checks.append(("output size", report.output_size, measured, measured == tuple(report.output_size)))
         if not checks[-1][3]:
             return VerifyResult(tuple(checks))
-        nd = len(measured)
-        first = y[(0, slice(None)) + (0,) * nd].sum()
-        inner = y[(1, slice(None)) + tuple(report.interior)].sum()
-        (grad,) = torch.autograd.grad(first + inner, x)
-        seen_all = (grad.abs().sum(1) > 0).numpy()
+        seen_all = []
+        for k, point in enumerate(((0,) * nd, tuple(report.interior))):
+            mask = valid & np.logical_and.reduce([c == u for c, u in zip(coords, point)])
+            total = (y * torch.from_numpy(mask)).sum()
+            (grad,) = torch.autograd.grad(total, x, retain_graph=k == 0)
+            seen_all.append((grad[0].abs().sum(0) > 0).numpy())
     finally:
         torch.set_num_threads(threads)
+    if counts["cut"]:
+        details.append(f"not checked: global attention paths ({counts['cut']} of {counts['products']} attention "
+                       "products read keys or values over the whole map; they were detached, as the report lists "
+                       "them in global_paths)")
+    if counts["unmatched"]:
+        checks.append(("attention products matched to the reading", 0, counts["unmatched"], False))
     for label, seen, predicted in (("output 0", seen_all[0], report._reach[0]),
                                    (f"output {report.interior}", seen_all[1], report._reach[1])):
         agree = bool((seen == predicted).all())
@@ -239,7 +403,7 @@ def verify(report: Any, model: Any, *, locate: bool = True) -> VerifyResult:
             hits = np.flatnonzero(cells.any(axis=other) if other else cells)
             spans.append((int(hits[0]), int(hits[-1])) if len(hits) else None)
         checks.append((f"cells reached from first to last (axis {axis})", spans[0], spans[1], spans[0] == spans[1]))
-    if details and locate:
+    if locate and not all(c[3] for c in checks):
         details.append(_first_difference(report, model))
     return VerifyResult(tuple(checks), tuple(details))
 

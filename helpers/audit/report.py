@@ -111,15 +111,17 @@ class AuditReport:
         Cells inside that field and inside the image that this output does not reach,
         although some output of the map reads them.
     unread : int
-        Image cells no output of the map reads ("unread by any output"): rows and columns a stride's
-        rounding drops at the border, and, where a kernel is smaller than its stride, rows between windows.
+        Image cells no output of the map reads ("unread by any output"), e.g. rows and columns a stride's
+        rounding drops at the border, rows between windows where a kernel is smaller than its stride, and
+        rows between a dilated kernel's taps where its rate and stride share a factor.
     coverage : numpy.ndarray
         Path counts over the field's part of the image (read-only).
     layers : tuple of AuditRow
         The layer table, input side first.
     global_paths : tuple of str
-        Operators on the way that mix a whole axis (global pools, SE gates, norms over height
-        and width, attention): their paths reach every cell, and the field above leaves them out.
+        Operators on the way that mix a whole axis or cells spread over the map (global pools, SE gates,
+        norms over height and width, attention): their paths reach cells far outside the local field
+        (for a mean over the map, every cell), and the field above leaves them out.
     warnings, notes : tuple of str
         Misaligned branches, dilations whose taps fall in padding; what was read instead of what.
     in_channels : int
@@ -160,6 +162,7 @@ class AuditReport:
     _module: str | None = field(default=None, repr=False)
     _call: int = field(default=0, repr=False)
     _key: tuple = field(default=(), repr=False)
+    _dims: tuple | None = field(default=None, repr=False, compare=False)  # the located tensor's layout (batch 1)
 
     @property
     def center(self) -> tuple[float, ...]:
@@ -220,8 +223,8 @@ class AuditReport:
         width = max(len(label) for label, _ in rows) + 2
         lines = [label.ljust(width) + value for label, value in rows]
         if self.global_paths:
-            lines.append(f"{'global paths'.ljust(width)}{len(self.global_paths)} operator(s) mix the whole map, so every "
-                         "output also depends on every pixel:")
+            lines.append(f"{'global paths'.ljust(width)}{len(self.global_paths)} operator(s) mix a whole axis or cells "
+                         "spread over the map, so an output also depends on pixels outside its local field:")
             lines += [f"  - {g}" for g in self.global_paths[:5]]
             if len(self.global_paths) > 5:
                 lines.append(f"  - ... and {len(self.global_paths) - 5} more")

@@ -737,7 +737,11 @@ def _reduce(reader, func, args, kwargs, out, why: str):
                 out_dims.append(tuple((a, 1) for a, _ in p if a is not None)[:1])
         else:
             out_dims.append(p)
-    mixing = {0: why} if any(size[k] > 1 for k in axes) else None
+    mixed = sorted({k for k in axes if size[k] > 1})
+    names = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}.get(len(size))
+    if names and mixed:  # name the axes it reduces: a mean over the width only is not "over height/width"
+        why = why.replace("height/width", "/".join(names[k] for k in mixed))
+    mixing = {0: why} if mixed else None
     return reader.combine(_kind(func), out, [(lay, rules)], tuple(out_dims), mixing=mixing)
 
 

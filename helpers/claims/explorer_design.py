@@ -16,14 +16,14 @@ from .reach import control
 @control("explorer.design")
 def _design_explorer() -> dict[str, tuple]:
     """The design lab explorer's controls, read from helpers.explorers.design.LIMITS and its choices."""
-    from ..explorers.design import LIMITS, RATE_CHOICES, UPSAMPLE_CHOICES
+    from ..explorers.design import DISTANCE_STEP, LIMITS, RATE_CHOICES, UPSAMPLE_CHOICES
 
     lo, hi = LIMITS["input_size"]
     dlo, dhi = LIMITS["distance"]
     return {"n": tuple(range(lo, hi + 1)), "os": tuple(LIMITS["output_stride"]),
             "rates": tuple(sorted(RATE_CHOICES.values(), key=lambda r: (len(r), r))),
             "up": tuple(sorted({up for up, _ in UPSAMPLE_CHOICES.values()})),
-            "dist": tuple(range(dlo, dhi + 1))}
+            "dist": tuple(range(dlo, dhi + 1, DISTANCE_STEP))}
 
 
 def _grids():

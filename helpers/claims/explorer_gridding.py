@@ -89,8 +89,8 @@ def _verdict_torch():
               "M2 <= K leaves no holes there).",
     domain=_domain(note="2-3 layers: each setting's sentence is read; 4 layers: each setting's verdict inputs "
                         "are computed and one sentence per distinct verdict class is read (the sentence is a "
-                        "pure function of them); the sweep is the one of widget-gridding-verdict (nb05.py), "
-                        "computed once; the share in 2-D for every 2-layer setting"),
+                        "pure function of them); the sweep is verdict_sweep in nb05.py (tap chains "
+                        "as bit sets), computed once; the share in 2-D for every 2-layer setting"),
     # red team rt05x: the sentence said "Neighbouring outputs share 67 %" for rates 1, 1 with K = 2; the
     # diagonal neighbour shares 4 of 9 pixels (44 %), the horizontal and vertical ones 6 of 9
     breaks=({"rates": (1, 1), "k": 2, "layers": 2, "neighbour": (1, 1)},),

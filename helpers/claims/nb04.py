@@ -15,7 +15,6 @@ from functools import lru_cache
 import numpy as np
 
 from ._core import Domain, claim
-from .reach import control
 
 # --------------------------------------------------------------------------------------------
 # Brute-force primitives (definitions, not the course's size functions)
@@ -82,29 +81,6 @@ def _centres(layers, n: int) -> list[float]:
             hi = hi * layer.stride - before + layer.dilation * (layer.kernel - 1)
         out.append((lo + hi) / 2)
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# Control ranges of notebook 04 (read from the widget's sliders)
-
-
-@control("widget.heatmap")
-def _heatmap_widget_range():
-    from ..widgets import heatmaps
-
-    c = heatmaps._heatmap_controls()
-    return {
-        "n": tuple(range(c["input_size"].min, c["input_size"].max + 1)),
-        "os": tuple(c["output_stride"].options),
-        "d": tuple(range(c["rate"].min, c["rate"].max + 1)),
-    }
-
-
-@control("widget.heatmap.head")
-def _heatmap_head_range():
-    """What the widget's atrous head sees: the backbone's map (ceil(N/OS) for the widget's N and OS) and the rate."""
-    full = _heatmap_widget_range()
-    return {"n": tuple(sorted({-(-n // os_) for n in full["n"] for os_ in full["os"]})), "d": full["d"]}
 
 
 _LAYOUTS = ("slim", "torchvision")

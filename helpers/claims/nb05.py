@@ -15,22 +15,11 @@ import warnings
 from functools import lru_cache
 
 from ._core import Domain, claim
-from .reach import control, slider_ranges
 
 RATES = tuple(range(1, 13))
 KERNELS = (2, 3, 4, 5)
 LAYERS = (2, 3, 4)
-WIDGET = ("explorer.gridding",)  # the dilated-stack explorer replaced the gridding widget (issue 23)
-
-
-@control("widget.gridding")
-def _widget_gridding() -> dict[str, tuple]:
-    """Notebook 05's widget: 2–4 layers, rates 1–12, kernel 2–5 (read from its sliders)."""
-    from ..widgets.gridding import _gridding_controls
-
-    names = {"rate1": "rates", "rate2": "rates", "rate3": "rates", "rate4": "rates", "layers": "layers",
-             "kernel": "k"}
-    return slider_ranges(_gridding_controls(), names)
+WIDGET = ("explorer.gridding",)  # the dilated-stack explorer (it replaced notebook 05's gridding widget, issue 23)
 
 
 def _domain(**extra) -> Domain:
@@ -166,7 +155,7 @@ def _gcd_lattice():
     statement="With a common factor g > 1 of the rates, the input pixels one output reads are congruent "
               "mod g along each axis, and a neighbouring output (horizontal, vertical or diagonal) reads "
               "another class: neighbouring outputs read disjoint pixel sets, so a common factor is "
-              "sufficient for gridding in the course's sense. In the widget's range (3×3 kernels, three "
+              "sufficient for gridding in the course's sense. In the explorer's range (3×3 kernels, three "
               "layers, rates 1–12) every triple with a common factor gives disjoint neighbours.",
     domain=_domain(),
     torch_check=_disjoint_torch,
@@ -246,7 +235,7 @@ def _hdc_sufficient_sweep(layers, rates_range):
     domain=_domain(note="layers 5-6 swept with rates 1-6; the argument in section 3 proves the rest"),
     breaks=({"rates": (1, 2, 5), "k": 2, "layers": 3},),
     sources=("Wang et al. 2018",),
-    where=("widget:gridding", "explorer:gridding", "docstring:helpers.gridding.is_hdc"),
+    where=("explorer:gridding", "docstring:helpers.gridding.is_hdc"),
     torch_check=_hdc_sufficient_torch,
 )
 def _hdc_sufficient():
@@ -560,25 +549,11 @@ def _largest_field():
                 yield {"rates": rates, "k": k}
 
 
-@claim(
-    "widget-gridding-verdict",
-    statement="Over the gridding widget's whole control range, its sentence's holes count, shared share and "
-              "HDC verdict agree with brute force: it says 'no holes' only for hole-free stacks, 'holes' only "
-              "for stacks with holes, 'disjoint sets' exactly when neighbours share no pixel, and never the "
-              "'report this as a bug' fallback.",
-    domain=_domain(note="2-3 layers: each setting's sentence is read; 4 layers: each setting's verdict inputs are "
-                        "computed and one sentence per distinct verdict class is read (the sentence is a pure "
-                        "function of them); the reports are computed here by brute force"),
-    where=("widget:gridding",),
-)
-def _widget_verdict():
-    return list(verdict_sweep())
-
-
 @lru_cache(maxsize=1)
 def verdict_sweep() -> tuple:
-    """The sweep behind ``widget-gridding-verdict`` and ``explorer-gridding-verdict`` (one sentence function,
-    one range: computed once)."""
+    """The sweep behind ``explorer-gridding-verdict`` (helpers/claims/explorer_gridding.py): over 2–4 layers,
+    rates 1–12 and K 2–5, the sentence's holes count, shared share and HDC verdict against brute force
+    (2–3 layers: every setting's sentence; 4 layers: one sentence per distinct verdict class). Computed once."""
     return tuple(_verdict_sweep())
 
 

@@ -15,22 +15,8 @@ from itertools import combinations_with_replacement
 import numpy as np
 
 from ._core import Domain, claim
-from .reach import control
 
 SIGMA = 1.5
-
-
-@control("widget.design")
-def _design_widget() -> dict[str, tuple]:
-    """Notebook 07's design widget: head rates, strides, distance."""
-    from ..widgets.design import _RATE_CHOICES, _UPSAMPLE_CHOICES, _design_controls
-
-    c = _design_controls()
-    dist = c["distance"]
-    ups = {up for up, _ in _UPSAMPLE_CHOICES.values()}
-    return {"rates": tuple(sorted(_RATE_CHOICES.values(), key=lambda r: (len(r), r))),
-            "os": tuple(c["output_stride"].options), "up": tuple(sorted(ups)),
-            "dist": tuple(range(dist.min, dist.max + 1, dist.step))}
 
 
 # ------------------------------------------------------------------------------------------ tools
@@ -297,7 +283,7 @@ def _resize_changes() -> dict:
               "leaves the peak count unchanged at even distances for ×2, ×4 and ×8, and at every distance for ×2.",
     domain=Domain(params={"dist": tuple(range(4, 65)), "s": (8, 16, 32), "up": (1, 2, 4, 8),
                           "offset": tuple(range(32))},
-                  kinds=("interpolate",), dims=(2,), reach=("explorer.design", "widget.design"),
+                  kinds=("interpolate",), dims=(2,), reach=("explorer.design",),
                   note="every bilinear grid of the design lab (s = output stride 8, 16, 32; ×2, ×4, ×8), distances "
                        "4-64 step 1, all s offsets. Torch check: F.interpolate in float64 with the exact max-pool "
                        "test, grids 8 and 16, distances 4-64 step 3, every third offset (on the 32-px grid the coarse map's near-ties, 1e-17 apart, make the "

@@ -1,4 +1,4 @@
-"""Control ranges a learner can reach, read from the code of the widgets and explorers.
+"""Control ranges a learner can reach, read from the code of the explorers.
 
 ``CONTROLS[name]()`` returns ``{param: tuple of values}`` using the claim registry's parameter
 names (``n``, ``k``, ``s``, ``p``, ``d``, ``op``, ``layers``, ``rates`` ...). A claim lists the names
@@ -48,6 +48,9 @@ def ranges(name: str) -> dict[str, tuple]:
 
 def slider_ranges(controls: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, tuple]:
     """``{param: values}`` from ipywidgets integer sliders, renamed by ``names`` (slider -> param).
+
+    For a range read from ipywidgets sliders; the course's explorers' ranges are read from their
+    limit tables instead (``LIMITS``, ``HEATMAP_LIMITS``, ``GRIDDING_LIMITS``).
 
     Sliders that map to the same param (``rate1``, ``rate2`` → ``d``) are merged.
 

@@ -44,7 +44,7 @@ from ..conv import bilinear_upsample
 from ..receptive import resnet50
 from .static import COLORS, _strip
 
-__all__ = ["RATE_CHOICES", "UPSAMPLE_CHOICES", "LIMITS", "design_state", "design_numbers", "design_lab",
+__all__ = ["RATE_CHOICES", "UPSAMPLE_CHOICES", "LIMITS", "DISTANCE_STEP", "design_state", "design_numbers", "design_lab",
            "objects_heatmap", "two_objects", "design_summary"]
 
 HERE = Path(__file__).resolve().parent
@@ -75,8 +75,12 @@ UPSAMPLE_CHOICES: dict[str, tuple[int, str]] = {
 LIMITS: dict[str, Any] = {
     "input_size": (32, 1024),  # slider, step 1
     "output_stride": (8, 16, 32),
-    "distance": (4, 64),  # slider, step 1, px
+    "distance": (4, 64),  # slider, px, in steps of DISTANCE_STEP
 }
+#: The distance slider moves 2 px at a time. At odd distances, with bilinear ×4 or ×8, the two objects can sit
+#: symmetrically about a cell border: the two middle cells tie, and whether the resized map shows one flat top
+#: or 2-4 peaks then depends on floating-point rounding (claims nb07-resize-side-by-side, nb07-resize-mirror-tie).
+DISTANCE_STEP = 2
 SIGMA = 1.5  # px: the objects' Gaussian blobs (notebook 07's box model)
 DEFAULT = {"input_size": 512, "output_stride": 16, "rates": "1, 2, 5 (HDC)", "upsampling": "deconv ×2",
            "distance": 12}  # fmt: skip
@@ -116,6 +120,7 @@ def js_data() -> dict[str, Any]:
         ]  # fmt: skip
     return {
         "limits": {k: list(v) for k, v in LIMITS.items()},
+        "distance_step": DISTANCE_STEP,
         "rates": {k: list(v) for k, v in RATE_CHOICES.items()},
         "upsampling": {k: list(v) for k, v in UPSAMPLE_CHOICES.items()},
         "backbones": backbones,
@@ -171,6 +176,9 @@ def design_state(
     --------
     >>> design_state(distance=20)["distance"]
     20
+    >>> design_state(distance=17)
+    Traceback (most recent call last):
+    ValueError: distance must be even (the explorer steps by 2 px: at odd distances a bilinear resize can turn two tied cells into 1 to 4 peaks by rounding), got 17; use 16 or 18
     >>> design_state(rates="3, 3")
     Traceback (most recent call last):
     ValueError: rates must be one of 'none', '1, 2, 5 (HDC)', '1, 2, 3', '2, 2, 2', '2, 4, 8', '6', '12', '24', '48', got '3, 3'
@@ -179,6 +187,10 @@ def design_state(
     for name, value, a, b in (("input_size", input_size, lo, hi), ("distance", distance, *LIMITS["distance"])):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not a <= value <= b:
             raise ValueError(f"{name} must be an integer in {a}..{b}, got {value!r}")
+    if (distance - LIMITS["distance"][0]) % DISTANCE_STEP:
+        raise ValueError(f"distance must be even (the explorer steps by {DISTANCE_STEP} px: at odd distances a bilinear "
+                         f"resize can turn two tied cells into 1 to 4 peaks by rounding), got {distance}; "
+                         f"use {distance - 1} or {distance + 1}")
     if output_stride not in LIMITS["output_stride"] or isinstance(output_stride, bool):
         raise ValueError(f"output_stride must be 8, 16 or 32, got {output_stride!r}")
     for name, value, choices in (("rates", rates, RATE_CHOICES), ("upsampling", upsampling, UPSAMPLE_CHOICES)):
@@ -312,7 +324,7 @@ def design_summary(state: dict[str, Any]) -> str:
     Examples
     --------
     >>> print(design_summary(design_state()).splitlines()[1])
-    Heatmap 64×64 (8 px per cell; last learned layer every 8 px); receptive field 755 px.
+    Heatmap 64×64 (8 px per cell; last learned layer every 8 px); receptive field 755 px (TF-Slim ResNet-50, head and upsampling).
     """
     d = design_numbers(state)
     up, mode = UPSAMPLE_CHOICES[state["upsampling"]]
@@ -321,7 +333,7 @@ def design_summary(state: dict[str, Any]) -> str:
         f"Design lab: input {state['input_size']}, output stride {state['output_stride']}, head rates "
         f"({', '.join(map(str, rates)) or 'none'}), upsampling {state['upsampling']}.",
         f"Heatmap {d['heatmap_size']}×{d['heatmap_size']} ({d['heatmap_stride']} px per cell; last learned layer "
-        f"every {d['peak_stride']} px); receptive field {d['receptive_field']} px.",
+        f"every {d['peak_stride']} px); receptive field {d['receptive_field']} px (TF-Slim ResNet-50, head and upsampling).",
     ]
     if rates:
         hdc = "" if d["hdc"] is None else f", HDC rule {'met' if d['hdc'] else 'not met'}"

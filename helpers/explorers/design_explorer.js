@@ -52,7 +52,7 @@ export function explain(state) {
 export function readout(state, v) {
   const d = v.design, o = v.objects;
   const lines = [];
-  lines.push({ role: "sizes", text: `Heatmap ${d.heatmap_size}×${d.heatmap_size} (${d.heatmap_stride} px per cell; last learned layer every ${d.peak_stride} px); receptive field ${d.receptive_field} px.` });
+  lines.push({ role: "sizes", text: `Heatmap ${d.heatmap_size}×${d.heatmap_size} (${d.heatmap_stride} px per cell; last learned layer every ${d.peak_stride} px); receptive field ${d.receptive_field} px (TF-Slim ResNet-50, head and upsampling).` });
   if (d.rates.length) {
     const hdc = d.hdc === null ? "" : `, HDC rule ${d.hdc ? "met" : "not met"}`;
     lines.push({ role: "head", text: `Head: ${d.holes} holes (${A.pct(d.hole_fraction)}) in its coverage${hdc}; an output and its neighbour share ${A.pct(d.neighbour_share)} of the pixels they read.` });
@@ -250,8 +250,8 @@ export function createExplorer(model, el) {
 
   const controls = {};
   function commit(key, value) { model.set(key, value); model.save_changes(); }
-  function slider(key, label, lo, hi) {
-    const input = h("input", { type: "range", min: String(lo), max: String(hi), step: "1", "aria-label": label });
+  function slider(key, label, lo, hi, step = 1) {
+    const input = h("input", { type: "range", min: String(lo), max: String(hi), step: String(step), "aria-label": label });
     const output = h("output", {});
     input.addEventListener("input", () => commit(key, Number(input.value)));
     controls[key] = { input, output };
@@ -268,7 +268,7 @@ export function createExplorer(model, el) {
   select("output_stride", "output stride", L.output_stride, true);
   select("rates", "head rates", Object.keys(A.DATA.rates), false);
   select("upsampling", "upsampling", Object.keys(A.DATA.upsampling), false);
-  slider("distance", "objects apart (px)", L.distance[0], L.distance[1]);
+  slider("distance", "objects apart (px)", L.distance[0], L.distance[1], A.DATA.distance_step);
 
   let state = null, view = null, frame = 0;
   let width = 900;

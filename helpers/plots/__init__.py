@@ -64,7 +64,6 @@ from .heatmaps import (  # noqa: F401
     stride_for_dilation,
     stage_costs,
     heatmap_cell,
-    update_heatmap_cell,
 )
 from .gridding import (  # noqa: F401
     PATHS_CMAP,
@@ -90,7 +89,6 @@ from .design import (  # noqa: F401
     collision_curves,
     peak_demo,
     design_figure,
-    update_design_figure,
 )
 from .audit import (  # noqa: F401
     audit_field,
@@ -129,7 +127,6 @@ __all__ = [
     "stride_for_dilation",
     "stage_costs",
     "heatmap_cell",
-    "update_heatmap_cell",
     "PATHS_CMAP",
     "coverage_maps",
     "coverage_build_up_view",
@@ -148,7 +145,6 @@ __all__ = [
     "collision_curves",
     "peak_demo",
     "design_figure",
-    "update_design_figure",
     "audit_field",
 ]
 

@@ -304,42 +304,9 @@ def design_figure(report: DesignReport, *, distance: float = 12) -> Figure:
     up = f"×{r.upsample} {r.upsample_mode}" if r.upsample > 1 else "none"
     fig.suptitle(f"Design: input {n}, output stride {r.output_stride}, head rates ({head}), upsampling {up}",
                  fontsize=12)
-    # fixed margins instead of tight_layout: this figure backs a widget and must redraw fast
+    # fixed margins instead of tight_layout (slower)
     fig.subplots_adjust(left=0.07, right=0.86, bottom=0.06, top=0.9, wspace=0.3, hspace=0.62)
-    fig._design_figure = {"report": r, "objects": ax_obj}  # lets update_design_figure redraw panel (b) in place
     return fig
-
-
-def update_design_figure(fig: Figure, report: DesignReport, *, distance: float = 12) -> bool:
-    """Redraw a figure made by :func:`design_figure` for another ``distance``, in place (a widget's fast path).
-
-    Only the two-objects panel depends on ``distance``: it is cleared and drawn
-    again in the same axes, while the other panels, the colour bar and the
-    text metrics matplotlib cached for this figure are reused. The result
-    looks exactly like ``design_figure(report, distance=distance)`` (the tests
-    compare the pixels). Returns False, leaving ``fig`` unchanged, when
-    ``fig`` was not made by :func:`design_figure` for this same ``report``
-    (another design changes the other panels and the layout: build a new
-    figure).
-
-    Examples
-    --------
-    >>> from helpers import design_report
-    >>> r = design_report(512, 16, rates=(1, 2, 5), upsample=2)
-    >>> fig = design_figure(r, distance=12)
-    >>> update_design_figure(fig, r, distance=40), fig.axes[1].get_title().split(",")[0]
-    (True, 'objects 40 px apart')
-    >>> update_design_figure(fig, design_report(512, 8), distance=40)
-    False
-    >>> plt.close(fig)
-    """
-    art = getattr(fig, "_design_figure", None)
-    if art is None or art["report"] != report:
-        return False
-    ax = art["objects"]
-    ax.cla()
-    _design_objects_panel(ax, report, distance)
-    return True
 
 
 def _design_objects_panel(ax: Axes, r: DesignReport, distance: float) -> None:

@@ -318,8 +318,10 @@ def valid_taps_curves(
 def stack_overview(rates: "tuple[int, ...]", *, kernel: int = 3) -> Figure:
     """Coverage map of a rate schedule, and what the stack does to :func:`helpers.probe_image`.
 
-    What the notebook-05 widget draws: the coverage map of the centre output
-    (holes black), the 48×48 probe image, and its response to the stack with
+    Once drawn by notebook 05's widget (retired: the dilated-stack explorer,
+    ``helpers.explorers.dilated_stack_explorer``, shows it live); kept as a static
+    picture a learner can call: the coverage map of the centre output (holes
+    black), the 48×48 probe image, and its response to the stack with
     averaging kernels. Never raises for valid rates and kernel.
 
     Defined in notebook ``05_gridding_artifacts``.

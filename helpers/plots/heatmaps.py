@@ -306,8 +306,10 @@ def heatmap_cell(
     keypoint: an ideal heatmap (a Gaussian of σ = 1 cell at the keypoint,
     sampled at the cell centres) and the centre its arg-max decodes to.
 
-    Raises ``ValueError`` with a sentence when the setting is impossible
-    (the widget shows that sentence instead).
+    Raises ``ValueError`` with a sentence when the setting is impossible.
+    Once drawn by notebook 04's widget (retired: the heatmap explorer,
+    ``helpers.explorers.heatmap_explorer``, shows the same idea live); kept
+    as a static picture a learner can call.
 
     Defined in notebook ``04_output_stride_and_heatmaps``.
 
@@ -322,38 +324,6 @@ def heatmap_cell(
     fig = plt.figure(figsize=(12.5, 4.9))
     _heatmap_cell_draw(_heatmap_cell_skeleton(fig), data)
     return fig
-
-
-def update_heatmap_cell(
-    fig: Figure, input_size: int, output_stride: int, rate: int, *, padding: str = "same", seed: int = 0
-) -> bool:
-    """Redraw a figure made by :func:`heatmap_cell` for new settings, in place (a widget's fast path).
-
-    Updates the existing artists (images, lines, patches, titles, limits)
-    instead of building a new figure, so the text metrics matplotlib cached
-    for this figure are reused. The result looks exactly like
-    ``heatmap_cell(...)`` with the same arguments (the tests compare both).
-    Returns False, leaving ``fig`` unchanged, when ``fig`` was not made by
-    :func:`heatmap_cell` or the setting is impossible.
-
-    Examples
-    --------
-    >>> fig = heatmap_cell(513, 16, 6)
-    >>> update_heatmap_cell(fig, 257, 32, 1), fig.axes[0].get_title()
-    (True, 'OS 32: 9×9 heatmap cells over the input')
-    >>> update_heatmap_cell(fig, 64, 32, 36, padding="valid"), fig.axes[0].get_title()
-    (False, 'OS 32: 9×9 heatmap cells over the input')
-    >>> plt.close(fig)
-    """
-    art = getattr(fig, "_heatmap_cell_artists", None)
-    if art is None:
-        return False
-    try:
-        data = _heatmap_cell_data(input_size, output_stride, rate, padding, seed)
-    except (ValueError, TypeError):
-        return False
-    _heatmap_cell_draw(art, data)
-    return True
 
 
 def _heatmap_cell_data(input_size: int, output_stride: int, rate: int, padding: str, seed: int) -> dict:
@@ -413,7 +383,7 @@ def _heatmap_cell_skeleton(fig: Figure) -> dict:
     for ax in (left, mid, right):
         ax.set_xlabel("input x (pixels)", fontsize=10)
         ax.tick_params(labelsize=9)
-        ax.locator_params(nbins=4)  # fewer tick labels: drawing text is most of a widget update
+        ax.locator_params(nbins=4)  # fewer tick labels: a lighter picture
     left.set_ylabel("input y (pixels)", fontsize=10)
     handles = [
         Line2D([], [], color=COLORS["output"], linewidth=1.5, label="heatmap cells: OS×OS around each centre"),
@@ -426,7 +396,6 @@ def _heatmap_cell_skeleton(fig: Figure) -> dict:
     ]
     art["legend"] = fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=10)
     fig.subplots_adjust(left=0.06, right=0.98, bottom=0.2, top=0.94, wspace=0.25)  # fixed: tight_layout is slow
-    fig._heatmap_cell_artists = art  # lets update_heatmap_cell redraw this figure in place
     return art
 
 

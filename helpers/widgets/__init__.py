@@ -1,20 +1,29 @@
-"""Interactive widgets, built only on :mod:`helpers.plots` and the pure functions.
+"""A small toolkit for a learner's own matplotlib widget, built on :mod:`helpers.plots`.
 
-Each widget is a thin shell: controls whose ranges come from the formulas, and
-an *update function* ``view(**values) -> (Figure, str)`` that is a plain
-function of the control values. The update functions are what the tests sweep
-over every slider range; they never raise on an impossible setting (they
-return :func:`helpers.plots.message_figure` and a sentence instead).
+The course's interactives are the browser-side explorers (:mod:`helpers.explorers`): they
+answer within a frame and work without a kernel. This package keeps the machinery the course's
+matplotlib widgets used, for a learner who wants to wire their own figure to sliders:
+:func:`build` takes an *update function* ``view(**values) -> (Figure, str)`` (a plain function of
+the control values) and a dict of controls, and returns an :class:`Explorer` box that redraws
+the figure and the sentence under it when a control moves. :func:`register` records a view
+and its control factory so that :func:`registry` can find it (the tests and benchmarks sweep a
+registered view with :func:`sweep_values`).
 
-In a notebook, a widget cell is preceded by a cell that calls the same view
-with the defaults (what nbval checks), and carries the ``nbval-ignore-output``
-tag itself. Its stored output is the picture of its default settings (see
-:class:`Explorer`), which the website, nbviewer and GitHub show without a kernel.
+Displayed, the box also carries the picture of its current settings (``image/png``), which
+the notebook refresh keeps and the website, nbviewer and GitHub show without a kernel
+(:func:`helpers.notebook_tools.strip_widget_outputs` drops the widget view, which cannot).
+The course registers no widget of its own: its matplotlib widgets (stride, dilation, the
+layer stack, transposed overlap, the heatmap, gridding, the design lab) were retired when the
+explorers took their ideas over (issue 23).
 
-One module per topic (notebook): ``heatmaps`` (04), ``gridding`` (05), ``design`` (07), on the
-shared machinery in ``_core``. Importing this package registers every widget. The widgets of
-01, 02, 03 and 06 (stride, dilation, the layer stack, transposed overlap) are retired: the
-browser-side convolution explorer (:mod:`helpers.explorers`) teaches those ideas without a kernel.
+Examples
+--------
+>>> import ipywidgets as W
+>>> from helpers import plots
+>>> box = build(lambda n: (plots.message_figure(f"n = {n}"), f"n is {n}"),
+...             {"n": W.IntSlider(value=3, min=1, max=5)})
+>>> box.children[-1].value
+'n is 3'
 """
 
 from __future__ import annotations
@@ -33,37 +42,17 @@ from ._core import (  # noqa: F401
     sweep_values,
     updates,
 )
-from .heatmaps import (  # noqa: F401
-    heatmap_view,
-    heatmap_update,
-    heatmap_explorer,
-)
-from .gridding import (  # noqa: F401
-    gridding_sentence,
-    gridding_view,
-    gridding_explorer,
-)
-from .design import (  # noqa: F401
-    design_view,
-    design_update,
-    design_explorer,
-)
 
 __all__ = [
     "View",
     "build",
+    "Explorer",
+    "figure_png",
+    "live_png",
+    "WIDGET_VIEW",
     "Controls",
     "register",
     "registry",
     "sweep_values",
     "updates",
-    "heatmap_view",
-    "heatmap_update",
-    "heatmap_explorer",
-    "gridding_sentence",
-    "gridding_view",
-    "gridding_explorer",
-    "design_view",
-    "design_update",
-    "design_explorer",
 ]

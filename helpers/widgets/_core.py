@@ -1,15 +1,16 @@
-"""Interactive widgets, built only on :mod:`helpers.plots` and the pure functions.
+"""The machinery of a matplotlib widget: controls wired to a view, and its stored picture.
 
-Each widget is a thin shell: controls whose ranges come from the formulas, and
-an *update function* ``view(**values) -> (Figure, str)`` that is a plain
-function of the control values. The update functions are what the tests sweep
-over every slider range; they never raise on an impossible setting (they
-return :func:`helpers.plots.message_figure` and a sentence instead).
+A widget is a thin shell: controls, and an *update function*
+``view(**values) -> (Figure, str)`` that is a plain function of the control
+values, so a test can sweep it over every slider range. A view should not
+raise on an impossible setting (it can return
+:func:`helpers.plots.message_figure` and a sentence instead): in a kernel an
+exception in a callback is only logged and the picture silently stops changing.
 
-In a notebook, a widget cell is preceded by a cell that calls the same view
-with the defaults (what nbval checks), and carries the ``nbval-ignore-output``
-tag itself. Its stored output is the picture of its default settings (see
-:class:`Explorer`), which the website, nbviewer and GitHub show without a kernel.
+In a notebook, a widget cell carries the ``nbval-ignore-output`` tag (output
+printed inside callbacks reaches nbval). Its stored output is the picture of
+its default settings (see :class:`Explorer`), which the website, nbviewer and
+GitHub show without a kernel.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def live_png(fig: Figure) -> bytes:
     a draw, benchmarks/README.md findings 5); and the PNG is compressed at
     level :data:`LIVE_PNG_COMPRESS_LEVEL`.
     The decoded image is the same size and the same pixels as
-    :func:`figure_png`'s (``tests/test_widgets.py`` checks every widget over
-    a sweep); only the compressed bytes differ (a few percent larger).
+    :func:`figure_png`'s (``tests/test_widgets.py`` checks it on a demo view
+    over its range); only the compressed bytes differ (a few percent larger).
     The stored pictures (:class:`Explorer`) keep using :func:`figure_png`.
 
     Examples
@@ -210,9 +211,9 @@ def register(
 ) -> Callable[[], Explorer]:
     """Record a widget's view and control factory, and return the function that builds it.
 
-    Every widget of the course is made this way, so the tests can sweep each
-    registered view over its whole control ranges, and the benchmarks and
-    browser tests can find every widget.
+    A registered view can be found by name (:func:`registry`), so tests and
+    benchmarks can sweep it over its whole control ranges. The course itself
+    registers none (its interactives are the explorers, :mod:`helpers.explorers`).
 
     Examples
     --------
@@ -291,21 +292,3 @@ def sweep_values(control: W.ValueWidget, most: int = 25) -> list[Any]:
         idx = sorted({round(i * (len(values) - 1) / (most - 1)) for i in range(most)})
         values = [values[i] for i in idx]
     return values
-
-
-def _show_used_layers(controls: "dict[str, W.ValueWidget]", count: str, per_layer: "dict[int, list[str]]") -> None:
-    """Show the controls of layers ``1..controls[count].value`` and hide the rest, now and on change.
-
-    A slider for a layer that is not in the stack would change nothing a reader
-    can see (the browser tests check every visible control redraws the figure).
-    """
-
-    def update(_change: object = None) -> None:
-        for layer, names in per_layer.items():
-            for name in names:
-                controls[name].layout.display = "none" if layer > controls[count].value else None
-
-    controls[count].observe(update, names="value")
-    update()
-
-
