@@ -267,3 +267,28 @@ def test_claim_counterexamples_and_torch_counterexamples_report_what_the_checks_
     assert none.counterexamples() == [] and none.torch_counterexamples() == []
     with pytest.raises(ValueError, match="'nb99-y' has no torch_check"):
         Claim("nb99-y", "y", Domain(), lambda: []).torch_counterexamples()
+
+
+def test_a_claim_needs_a_sentence_and_one_check_per_id():
+    from helpers.claims import _core
+
+    for bad in ("", "   ", 3, None):
+        with pytest.raises(ValueError, match="'nb99-empty': statement must be a non-empty sentence"):
+            claims.claim("nb99-empty", statement=bad, domain=Domain())
+    with pytest.raises(TypeError, match="'nb99-empty': domain must be a Domain, got dict"):
+        claims.claim("nb99-empty", statement="x", domain={})
+
+    def check():
+        return []
+
+    def other():
+        return []
+
+    try:
+        claims.claim("nb99-twice", statement="x", domain=Domain())(check)
+        claims.claim("nb99-twice", statement="x", domain=Domain())(check)  # the same check again (a re-import): fine
+        assert claims.get("nb99-twice").check is check
+        with pytest.raises(ValueError, match="'nb99-twice' is registered twice"):
+            claims.claim("nb99-twice", statement="x", domain=Domain())(other)
+    finally:
+        _core._REGISTRY.pop("nb99-twice", None)
