@@ -292,3 +292,13 @@ def test_a_claim_needs_a_sentence_and_one_check_per_id():
             claims.claim("nb99-twice", statement="x", domain=Domain())(other)
     finally:
         _core._REGISTRY.pop("nb99-twice", None)
+
+
+def test_registry_is_sorted_by_id_and_notebook_is_the_two_digits():
+    from helpers.claims._core import Claim
+
+    ids = list(registry())
+    assert ids == sorted(ids)  # registration order is the modules' order, not this one
+    assert Claim("nb07-x", "x", Domain(), list).notebook == "07"
+    assert Claim("nb10-long-slug", "x", Domain(), list).notebook == "10"
+    assert Claim("explorer-x", "x", Domain(), list).notebook is None
