@@ -111,8 +111,9 @@ TARGETS: dict[str, tuple[str, tuple[str, ...] | str, tuple[str, ...]]] = {
 # Modules whose test files are too slow for a run (the audit's zoo builds dozens of torchvision/timm models; its
 # whole coverage run did not end within 25 minutes here): a `-k` selection of fast tests, said in the table. Audit:
 # test_audit.py without its whole-network checks (ResNet-50, VGG-16, DeepLab, the pose net: 3-16 s each) and
-# test_audit_zoo.py without its torchvision/timm/segmentation/detection zoo and attention-model verify; what stays is every hand-built case
-# of `test_rule_against_autograd` (each operator's rule against autograd) and the single-purpose tests.
+# test_audit_zoo.py without its torchvision/timm/segmentation/detection zoo and its attention-model verify; what
+# stays is every hand-built case of `test_rule_against_autograd` (each operator's rule against autograd) and the
+# single-purpose tests.
 _AUDIT_FAST = (
     "not (test_resnet50 or test_vgg16 or test_deeplab or test_pose_net or test_verify_leaves_the_model_alone "
     "or test_torchvision_zoo or test_segmentation_zoo or test_token_models or test_full_size_token "
