@@ -32,8 +32,8 @@ Matplotlib widgets: each step is a real arrow-key press (Playwright's
 keyboard) on a random visible slider, timed from the keydown's time stamp
 until the widget's new PNG is decoded and the next frame has run.
 
-Targets (issue 13): explorers median <= 16 ms and 95th percentile <= 33 ms to
-next frame; matplotlib widgets median <= 100 ms. After the explorer steps the
+Targets (issue 23, to next frame): median <= 20 ms on the static page; median <= 33 ms and 95th
+percentile <= 66 ms in JupyterLab and Voila; matplotlib widgets (a learner's own) median <= 100 ms. After the explorer steps the
 shown numbers are compared with helpers (a benchmark of a wrong picture would
 mean nothing).
 
@@ -57,8 +57,19 @@ import _common as C
 sys.path.insert(0, str(C.ROOT / "tests"))
 sys.path.insert(0, str(C.ROOT))
 
-TARGET_MEDIAN_MS = 16.0
-TARGET_P95_MS = 33.0
+#: Issue 23's targets, key press -> picture: median <= 33 ms and p95 <= 66 ms in JupyterLab and Voila,
+#: median <= 20 ms on the static page (the website).
+TARGET_MEDIAN_MS = 33.0
+TARGET_P95_MS = 66.0
+TARGET_STATIC_MEDIAN_MS = 20.0
+TARGET_HEADER = f"target: static median ≤ {TARGET_STATIC_MEDIAN_MS:g}; Lab/Voila ≤ {TARGET_MEDIAN_MS:g} / {TARGET_P95_MS:g} ms"
+
+
+def meets_target(where: str, median_s: float, p95_s: float) -> bool:
+    """Issue 23's target for a row measured ``where`` ("static page", "JupyterLab" or "Voila")."""
+    if where == "static page":
+        return median_s * 1e3 <= TARGET_STATIC_MEDIAN_MS
+    return median_s * 1e3 <= TARGET_MEDIAN_MS and p95_s * 1e3 <= TARGET_P95_MS
 TARGET_WIDGET_MEDIAN_MS = 100.0
 
 STEPS_JS = """async ([root, steps, seed, floor]) => {
@@ -145,7 +156,7 @@ def time_explorers(page, roots, names, where: str, steps: int, table: C.Table) -
         check_numbers(root)
         up, fr = [x / 1e3 for x in result["update"]], [x / 1e3 for x in result["frame"]]
         med, p95 = C.median(fr), C.p95(fr)
-        ok = med * 1e3 <= TARGET_MEDIAN_MS and p95 * 1e3 <= TARGET_P95_MS
+        ok = meets_target(where, med, p95)
         table.add(where, name, f"{result['kinds']['slider']} + {result['kinds']['hover']}", C.ms(C.median(up)),
                   C.ms(C.p95(up)), C.ms(med), C.ms(p95), "ok" if ok else "**MISS**")  # fmt: skip
 
@@ -197,7 +208,7 @@ def time_design_lab(page, root, where: str, steps: int, table: C.Table) -> None:
         raise C.CheckFailed(f"the design lab shows a read-out helpers does not compute: {shown}")
     up, fr = [x / 1e3 for x in result["update"]], [x / 1e3 for x in result["frame"]]
     med, p95 = C.median(fr), C.p95(fr)
-    ok = med * 1e3 <= TARGET_MEDIAN_MS and p95 * 1e3 <= TARGET_P95_MS
+    ok = meets_target(where, med, p95)
     table.add(where, "design lab (07)", f"{result['kinds']['slider']} + {result['kinds']['select']} menu",
               C.ms(C.median(up)), C.ms(C.p95(up)), C.ms(med), C.ms(p95), "ok" if ok else "**MISS**")  # fmt: skip
 
@@ -242,7 +253,7 @@ def time_gridding(page, root, where: str, steps: int, table: C.Table) -> None:
     check_gridding(root)
     up, fr = [x / 1e3 for x in result["update"]], [x / 1e3 for x in result["frame"]]
     med, p95 = C.median(fr), C.p95(fr)
-    ok = med * 1e3 <= TARGET_MEDIAN_MS and p95 * 1e3 <= TARGET_P95_MS
+    ok = meets_target(where, med, p95)
     table.add(where, "dilated-stack explorer (05)", f"{result['kinds']['slider']} + {result['kinds']['hover']}",
               C.ms(C.median(up)), C.ms(C.p95(up)), C.ms(med), C.ms(p95), "ok" if ok else "**MISS**")
 
@@ -462,7 +473,7 @@ def make_tables() -> tuple[C.Table, C.Table, C.Table]:
     table = C.Table(
         "Explorer latency in the browser (input event → next frame with the new picture)",
         ["where", "explorer", "steps (slider + hover)", "update median ms", "update p95 ms",
-         "to next frame median ms", "to next frame p95 ms", f"target ≤ {TARGET_MEDIAN_MS:g} / {TARGET_P95_MS:g} ms"],
+         "to next frame median ms", "to next frame p95 ms", TARGET_HEADER],
     )  # fmt: skip
     wtable = C.Table(
         "Matplotlib widget latency in the browser (key press on a slider → new picture shown)",
