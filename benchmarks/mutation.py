@@ -274,8 +274,9 @@ NOTES: list[str] = [
     "`design` and `claims`: their stored runs predate the tests added for their survivors; each survivor marked "
     "*killed since* was run by hand (the mutant written into a scratch copy, the new test run on it) and fails "
     "there, but it stays in the counts until a rerun records it.",
-    "`audit_geometry`, `audit_rules`: no stored run yet (the audit's whole test files take far too long per mutant "
-    "on this machine; the runs use the `SUBSETS` selection of fast tests).",
+    "`audit_geometry`, `audit_rules`: no stored run yet. With the `SUBSETS` selection the coverage run takes under "
+    "two minutes, but a surviving mutant costs 10–50 s on the shared machine, so neither run fitted the session; "
+    "they were stopped in their fast path (which stores nothing). Run them on an idle machine (audit at b84293b).",
 ]
 
 
