@@ -247,23 +247,6 @@ EQUIVALENT: dict[str, str] = {
 
 # Survivors a test added after the stored run kills, checked by hand on that one mutant (a rerun records it).
 KILLED_SINCE: dict[str, str] = {
-    "helpers/design.py:299:38:min->max": (
-        "`test_nb07_design.py::test_upsampling_adds_the_spread_of_cells_it_mixes_on_small_maps` (maps of 1–5 cells "
-        "mix fewer cells than the 16-cell trace)"),
-    "helpers/design.py:304:88:1->2": "`test_nb07_design.py::test_upsampling_adds_the_spread_of_cells_it_mixes_on_small_maps`",
-    "helpers/design.py:353:13:>->>=": "`test_nb07_design.py::test_gridding_warning_needs_two_dilated_layers_and_holes` (rates (1, 4))",
-    "helpers/design.py:353:15:1->0": "`test_nb07_design.py::test_gridding_warning_needs_two_dilated_layers_and_holes` (rates (1, 4))",
-    "helpers/design.py:381:22:2->1": "`test_nb07_design.py::test_costs_at_output_stride_32_without_head_are_resnet50_itself`",
-    "helpers/design.py:386:12:1->2": "`test_nb07_design.py::test_deconv_upsampling_costs_against_the_head_layer_counted_by_hand`",
-    **{f"helpers/design.py:389:{col}:{m}": "`test_nb07_design.py::test_deconv_upsampling_costs_against_the_head_layer_counted_by_hand`"
-       for col, m in ((92, "2->3"), (92, "2->1"), (94, "*->//"), (102, "2->3"), (102, "2->1"), (104, "*->//"))},
-    **{f"helpers/design.py:393:{col}:{m}": "`test_nb07_design.py::test_costs_at_output_stride_32_without_head_are_resnet50_itself`"
-       for col, m in ((68, "2->1"), (90, "0->1"), (99, "/->*"))},
-    "helpers/claims/_core.py:163:25:4->5": "`test_claims.py::test_registry_is_sorted_by_id_and_notebook_is_the_two_digits`",
-    "helpers/claims/_core.py:163:25:4->3": "`test_claims.py::test_registry_is_sorted_by_id_and_notebook_is_the_two_digits`",
-    "helpers/claims/_core.py:204:38:or->and": "`test_claims.py::test_a_claim_needs_a_sentence_and_one_check_per_id`",
-    "helpers/claims/_core.py:214:64:!=->==": "`test_claims.py::test_a_claim_needs_a_sentence_and_one_check_per_id`",
-    "helpers/claims/_core.py:234:16:sorted->list": "`test_claims.py::test_registry_is_sorted_by_id_and_notebook_is_the_two_digits`",
     "helpers/gridding.py:162:36:2->1": (
         "`is_hdc([2, 4], kernel=1)` returned False without checking the kernel (`rates[0] == 1` short-circuits); "
         "`test_gridding.py::test_each_integer_argument_is_refused_just_below_its_range` now calls it"),
@@ -271,9 +254,6 @@ KILLED_SINCE: dict[str, str] = {
 
 # What the table does not show (written by hand: no numbers here; the numbers are in the results files).
 NOTES: list[str] = [
-    "`design` and `claims`: their stored runs predate the tests added for their survivors; each survivor marked "
-    "*killed since* was run by hand (the mutant written into a scratch copy, the new test run on it) and fails "
-    "there, but it stays in the counts until a rerun records it.",
     "`audit_geometry`, `audit_rules`: no stored run yet. With the `SUBSETS` selection the coverage run takes under "
     "two minutes, but a surviving mutant costs 10–50 s on the shared machine, so neither run fitted the session; "
     "they were stopped in their fast path (which stores nothing). Run them on an idle machine (audit at b84293b).",
