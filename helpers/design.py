@@ -133,18 +133,18 @@ class DesignReport:
         return "\n".join(lines)
 
 
-def _costs(layers: Sequence[Layer], n: int, c_in: int) -> tuple[list[tuple[str, float, float]], int, int]:
-    """Per-layer multiply-adds and output activations along a main path; returns rows, size, channels."""
+def _costs(layers: Sequence[Layer], n: int, c_in: int) -> tuple[list[tuple[str, float, float]], int]:
+    """Per-layer multiply-adds and output activations along a main path; returns rows and output channels."""
     if not layers:  # e.g. a design without a dilated head
-        return [], n, c_in
+        return [], c_in
     costs = layer_costs(layers, n, in_channels=c_in)
     rows = [(_resnet_stage(c.name), float(c.macs), float(c.activations)) for c in costs]
-    return rows, costs[-1].height, costs[-1].channels
+    return rows, costs[-1].channels
 
 
 @lru_cache(maxsize=64)
 def _backbone_costs(output_stride: int, n: int) -> tuple[tuple[tuple[str, float, float], ...], int]:
-    rows, _, channels = _costs(resnet50(output_stride), n, 3)
+    rows, channels = _costs(resnet50(output_stride), n, 3)
     return tuple(rows), channels
 
 
@@ -162,9 +162,9 @@ def _spans(ops: Sequence[np.ndarray]) -> int:
         dep = op if dep is None else (op.astype(np.float64) @ dep.astype(np.float64)) > 0
     if dep is None:
         return 0
-    idx = np.arange(dep.shape[1])
-    first = np.where(dep, idx, dep.shape[1]).min(axis=1)
-    last = np.where(dep, idx, -1).max(axis=1)
+    # every output reads at least one cell, so argmax finds its first (and, reversed, its last) True
+    first = dep.argmax(axis=1)
+    last = dep.shape[1] - 1 - dep[:, ::-1].argmax(axis=1)
     return int((last - first).max())
 
 
@@ -297,14 +297,14 @@ def _upsampled_size_and_spread(feature: int, up: int, mode: str) -> tuple[int, i
     interior, away from the borders).
     """
     heatmap, ops, size = feature, [], min(feature, TRACE_CELLS)
-    if up > 1 and mode == "deconv":
+    if mode == "deconv":  # log2(up) layers: none at up = 1
         for _ in range(up.bit_length() - 1):
             heatmap = transposed_output_size(heatmap, 4, stride=2, padding=1)
             eye = np.eye(size).reshape(size, 1, size, 1)
             resp = conv_transpose2d(eye, np.ones((1, 1, 4, 1)), stride=(2, 1), padding=(1, 0))
             ops.append(resp[:, 0, :, 0].T > 0)
             size = resp.shape[2]
-    elif up > 1:
+    else:  # bilinear (at up = 1 an identity map: spread 0)
         heatmap = feature * up
         resp = bilinear_upsample(np.eye(size)[:, :, None], (size * up, 1))[:, :, 0]
         ops.append(resp.T > 0)
@@ -381,9 +381,9 @@ def _cost_breakdown(
     base_acts = sum(r[2] for r in base_rows)
     rows, channels = _backbone_costs(os_, n)
     rows = list(rows)
-    head_rows, _, channels = _costs(head, feature, channels)
+    head_rows, channels = _costs(head, feature, channels)
     rows += [("head", m, a) for _, m, a in head_rows]
-    if up > 1 and mode == "deconv":
+    if mode == "deconv":  # log2(up) layers: none at up = 1
         s = feature
         for _ in range(up.bit_length() - 1):
             rows.append(("upsampling", float(s * s * 16 * channels * HEAD_CHANNELS), float((2 * s) ** 2 * HEAD_CHANNELS)))
@@ -494,7 +494,7 @@ def find_peaks(heatmap: np.ndarray, *, threshold: float = 0.0, plateaus: str = "
     padded = np.pad(h, 1, constant_values=-np.inf)
     neighbourhood = np.lib.stride_tricks.sliding_window_view(padded, (3, 3)).max(axis=(2, 3))
     candidates = np.argwhere((h >= neighbourhood) & (h > threshold))
-    if mode == "keep" or len(candidates) < 2:
+    if mode == "keep":
         return candidates
     return _first_of_each_plateau(candidates)
 
@@ -517,4 +517,4 @@ def _first_of_each_plateau(candidates: np.ndarray) -> np.ndarray:
                 a, b = root(k), root(other)
                 group[max(a, b)] = min(a, b)
     keep = sorted({root(k) for k in range(len(candidates))})
-    return candidates[keep].reshape(-1, 2)
+    return candidates[keep]
