@@ -105,7 +105,8 @@ TARGETS: dict[str, tuple[str, tuple[str, ...] | str, tuple[str, ...]]] = {
     ),
     "claims": ("helpers/claims/_core.py", ALL, ("tests/test_claims.py",)),
     "audit_geometry": ("helpers/audit/geometry.py", ALL, ("tests/test_audit.py", "tests/test_audit_zoo.py")),
-    "audit_rules": ("helpers/audit/rules.py", ALL, ("tests/test_audit.py", "tests/test_audit_zoo.py")),
+    "audit_rules": ("helpers/audit/rules.py", ALL,
+                    ("tests/test_audit.py", "tests/test_audit_zoo.py", "tests/test_audit_rules.py")),
 }
 
 # Modules whose test files are too slow for a run (the audit's zoo builds dozens of torchvision/timm models; its
