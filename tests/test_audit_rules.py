@@ -1,29 +1,278 @@
 """The audit's operator rules (``helpers/audit/rules.py``) against PyTorch, one operator at a time.
 
-Each test builds a small ``nn.Module`` of the operators one rule covers, at sizes that expose a
-plausible bug in that rule (found by ``benchmarks/mutation.py --only audit_rules``), and compares the
-public report of :func:`helpers.audit.audit` with PyTorch itself: output sizes from a forward pass,
-the input cells an output reaches from ``torch.autograd.grad``, output strides from the layer
-definitions. No expected value here comes from ``helpers.audit``. Fast (seconds in total).
+Each case builds a small ``nn.Module`` of the operators one rule covers, at sizes that expose a
+plausible bug in that rule (the survivors of ``benchmarks/mutation.py --only audit_rules``: odd and
+non-square sizes, non-dividing adaptive pools, ``ceil_mode``, dilation, transposed convolutions with
+``output_padding``, padding modes, one-cell axes, views and permutes), and compares the public report
+of :func:`helpers.audit.audit` with PyTorch itself: output sizes from a forward pass, the input cells
+an output reaches (and how many paths reach them) from ``torch.autograd.grad`` on a float64 copy with
+all-ones weights, output strides from the layer definitions. No expected value here comes from
+``helpers.audit``. Fast: every model is a few cells wide (seconds in total).
 """
 
 from __future__ import annotations
 
+import copy
+
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
+import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
 from helpers import audit  # noqa: E402
+from helpers.audit import AuditRefusal, register_rule  # noqa: E402
 
 
-def forward_size(model: nn.Module, shape: tuple[int, ...]) -> tuple[int, ...]:
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the oracle: PyTorch only
+# ---------------------------------------------------------------------------------------------------
+
+
+def forward_size(model: nn.Module, shape: tuple[int, ...], channels: int = 1) -> tuple[int, ...]:
     """The spatial size of the model's output, by a forward pass."""
     with torch.no_grad():
-        y = model.eval()(torch.zeros(1, 3, *shape))
+        y = copy.deepcopy(model).eval()(torch.ones(1, channels, *shape))
     return tuple(y.shape[2:])
+
+
+class WindowSum(nn.Module):
+    """A max pool's windows summed (its gradient reaches every cell of each window, not only the argmax).
+
+    From PyTorch's definition of the pool: output ``u`` reads ``u*s - p + t*d`` for ``t < k``; the size
+    is the max pool's own (``ceil_mode`` included), the cells past the input are zeros.
+    """
+
+    def __init__(self, pool: nn.Module, nd: int):
+        super().__init__()
+        self.pool, self.nd = pool, nd
+
+    def forward(self, x):
+        nd, pool = self.nd, self.pool
+        as_tuple = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * nd  # noqa: E731
+        k, s, p, d = (as_tuple(v) for v in (pool.kernel_size, pool.stride or pool.kernel_size, pool.padding,
+                                              pool.dilation))
+        y = pool(x)
+        y = y[0] if isinstance(y, tuple) else y
+        out = y.shape[2:]
+        pads = []
+        for i in reversed(range(nd)):  # F.pad lists the last axis first
+            n = x.shape[2 + i]
+            pads += [p[i], max(0, (out[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1 - n - p[i])]
+        c = x.shape[1]
+        conv = (F.conv1d, F.conv2d, F.conv3d)[nd - 1]
+        z = conv(F.pad(x, pads), torch.ones(c, 1, *k, dtype=x.dtype), stride=s, dilation=d, groups=c)
+        assert z.shape == y.shape
+        return (z, None) if isinstance(self.pool(x), tuple) else z
+
+
+_MAX = {nn.MaxPool1d: 1, nn.MaxPool2d: 2, nn.MaxPool3d: 3}
+_ADAPTIVE_MAX = {nn.AdaptiveMaxPool1d: nn.AdaptiveAvgPool1d, nn.AdaptiveMaxPool2d: nn.AdaptiveAvgPool2d,
+                 nn.AdaptiveMaxPool3d: nn.AdaptiveAvgPool3d}
+
+
+def _summing(model: nn.Module) -> nn.Module:
+    """A float64 copy whose max pools sum their windows (adaptive ones average them: the same windows)."""
+    m = nn.Sequential(copy.deepcopy(model)).double().eval()
+    for mod in list(m.modules()):
+        for name, child in list(mod.named_children()):
+            if type(child) in _MAX:
+                setattr(mod, name, WindowSum(child, _MAX[type(child)]))
+            elif type(child) in _ADAPTIVE_MAX:
+                setattr(mod, name, _ADAPTIVE_MAX[type(child)](child.output_size))
+    return m
+
+
+def gradient(model: nn.Module, shape: tuple[int, ...], point: tuple[int, ...], channels: int = 1) -> np.ndarray:
+    """d output[point] (summed over channels) / d input (summed over channels), float64, all weights 1, biases 0.
+
+    With all-ones weights and sums (convolutions, transposed convolutions, sum pools) the gradient at a
+    cell is the number of paths from it to the output (times the channel counts: a constant factor).
+    Max pools are read as the sum of their windows (:class:`WindowSum`).
+    """
+    m = _summing(model)
+    with torch.no_grad():
+        for name, p in m.named_parameters():
+            p.fill_(0.0 if name.endswith("bias") else 1.0)
+    x = torch.ones(1, channels, *shape, dtype=torch.float64, requires_grad=True)
+    y = m(x)
+    (g,) = torch.autograd.grad(y[(0, slice(None)) + tuple(point)].sum(), x)
+    return g[0].sum(0).numpy()
+
+
+def spans(reached: np.ndarray) -> tuple:
+    out = []
+    for axis in range(reached.ndim):
+        other = tuple(a for a in range(reached.ndim) if a != axis)
+        hits = np.flatnonzero(reached.any(axis=other) if other else reached)
+        out.append((int(hits[0]), int(hits[-1])) if len(hits) else None)
+    return tuple(out)
+
+
+def clip(field, shape):
+    return tuple((max(lo, 0), min(hi, n - 1)) for (lo, hi), n in zip(field, shape))
+
+
+def check(model: nn.Module, shape: tuple[int, ...], *, channels: int = 1, counts: bool = False, exact: bool = False,
+          fields: bool = True):
+    """The audit of ``model`` agrees with PyTorch: size, and the cells outputs reach (corners and the interior).
+
+    ``counts``: the coverage's path counts are proportional to the gradient (all-ones weights, sums only).
+    ``exact``: the field of each output, clipped to the image, is exactly the span of the cells it reaches.
+    ``fields=False`` (reflect, replicate, circular padding: a padding cell reads a real cell far from it):
+    the fields are not compared, only the cells the interior output reaches (and ``verify``).
+    """
+    report = audit(model, shape, in_channels=channels)
+    out = forward_size(model, shape, channels)
+    assert report.output_size == out
+    points = {(0,) * len(out), tuple(n - 1 for n in out), report.interior}
+    for point in sorted(points):
+        g = gradient(model, shape, point, channels)
+        reached = g != 0
+        field = clip(report.field_of(point), shape)
+        got = spans(reached)
+        if not reached.any():  # an output that reads only padding
+            assert point != report.interior
+            continue
+        if exact:
+            assert got == field, (point, got, field)
+        for (lo, hi), (flo, fhi) in zip(got, field):
+            assert not fields or flo <= lo <= hi <= fhi, (point, got, field)
+        if point == report.interior:
+            box = tuple(slice(lo, hi + 1) for lo, hi in field)
+            np.testing.assert_array_equal(reached[box], report.coverage > 0)
+            assert reached.sum() == reached[box].sum()
+            if counts:
+                cov = report.coverage.astype(float)
+                np.testing.assert_allclose(g[box] / g.max(), cov / cov.max())
+    if not fields:
+        result = report.verify(model)
+        assert result.ok, str(result)
+    return report
 
 
 def test_transposed_conv_with_output_padding_size():
     model = nn.ConvTranspose2d(3, 2, kernel_size=3, stride=2, padding=2, output_padding=1, dilation=2)
-    assert audit(model, (5, 7)).output_size == forward_size(model, (5, 7))
+    assert audit(model, (5, 7)).output_size == forward_size(model, (5, 7), 3)
+
+
+class Fn(nn.Module):
+    """``fn(x, *layers)`` as a module (the layers' weights are set by the oracle)."""
+
+    def __init__(self, fn, *layers):
+        super().__init__()
+        self.fn, self.layers = fn, nn.ModuleList(layers)
+
+    def forward(self, x):
+        return self.fn(x, *self.layers)
+
+
+def conv(cin=1, cout=1, k=3, **kw):
+    return nn.Conv2d(cin, cout, k, **kw)
+
+
+# name -> (model, input size, in_channels, path counts compared, field spans exact); padding modes apart
+CASES = {
+    # convolutions: stride, dilation, asymmetric padding per axis, groups, 1-D and 3-D, transposed
+    "conv-stride-dilation": (nn.Sequential(conv(k=(3, 2), stride=(2, 3), dilation=(2, 1), padding=(2, 1)),
+                                           conv(k=2, dilation=(1, 2))), (13, 17), 1, True, False),
+    "conv-groups": (nn.Sequential(nn.Conv2d(4, 4, 3, groups=2, padding=1), nn.Conv2d(4, 2, 2, stride=2)), (9, 10), 4, True,
+                    False),
+    "conv1d": (nn.Sequential(nn.Conv1d(1, 1, 3, stride=2, padding=1), nn.Conv1d(1, 1, 2, dilation=3)), (19,), 1, True,
+               False),
+    "conv3d": (nn.Sequential(nn.Conv3d(1, 1, (1, 3, 2), stride=(1, 2, 1), padding=(0, 1, 0))), (3, 7, 6), 1, True, False),
+    "transposed": (nn.Sequential(nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1),
+                                 nn.ConvTranspose2d(1, 1, 3, stride=(3, 2), dilation=(2, 1), padding=(0, 2))),
+                   (5, 6), 1, True, False),
+    "transposed1d": (nn.ConvTranspose1d(1, 1, 4, stride=3, padding=2, output_padding=2, dilation=2), (7,), 1, True, False),
+    # pooling: ceil_mode, padding, dilation, 1-D and 3-D, average pools counted with their padding
+    "maxpool-ceil-dilation": (nn.Sequential(nn.MaxPool2d(3, 2, 1, dilation=(1, 2), ceil_mode=True), conv(k=2)), (12, 15), 1,
+                              False, False),
+    "avgpool-ceil": (nn.Sequential(nn.AvgPool2d((3, 2), (2, 3), (1, 0), ceil_mode=True), conv(k=2)), (11, 16), 1, False,
+                     False),
+    "maxpool1d": (nn.MaxPool1d(3, 2, 1, dilation=2), (14,), 1, False, False),
+    "maxpool3d": (nn.MaxPool3d((1, 2, 3), (1, 2, 2), (0, 1, 1)), (2, 7, 9), 1, False, False),
+    "avgpool1d": (nn.AvgPool1d(4, 3, 2), (13,), 1, False, False),
+    "avgpool3d-stride-default": (nn.AvgPool3d((1, 3, 2)), (2, 7, 9), 1, False, False),
+    "maxpool-indices": (Fn(lambda x, pool: pool(x)[0], nn.MaxPool2d(3, 2, 1, return_indices=True)), (9, 8), 1, False,
+                        False),
+    # adaptive pools that do not divide, 1-D, 2-D, 3-D, to one cell along one axis
+    "adaptive-avg-7-5-to-3-2": (nn.Sequential(conv(k=1), nn.AdaptiveAvgPool2d((3, 2))), (7, 5), 1, False, True),
+    "adaptive-max-10-to-4": (nn.AdaptiveMaxPool2d((4, 3)), (10, 11), 1, False, True),
+    "adaptive-avg1d": (nn.AdaptiveAvgPool1d(4), (11,), 1, False, True),
+    "adaptive-max1d": (nn.AdaptiveMaxPool1d(3), (8,), 1, False, True),
+    "adaptive-avg3d": (nn.AdaptiveAvgPool3d((2, 3, 4)), (3, 7, 5), 1, False, True),
+    "adaptive-max3d": (nn.AdaptiveMaxPool3d((1, 2, 3)), (1, 5, 7), 1, False, True),
+    "adaptive-up": (nn.AdaptiveAvgPool2d((5, 9)), (3, 4), 1, False, True),
+    # interpolation: sizes and scale factors, align_corners, every mode
+    "nearest-scale": (nn.Upsample(scale_factor=(1.5, 2.5), mode="nearest"), (5, 4), 1, False, True),
+    "nearest-exact-scale": (nn.Upsample(scale_factor=(2.5, 0.6), mode="nearest-exact"), (5, 9), 1, False, True),
+    "bilinear-scale": (nn.Upsample(scale_factor=(1.7, 0.5), mode="bilinear"), (5, 8), 1, False, True),
+    "bilinear-align": (nn.Upsample(size=(9, 4), mode="bilinear", align_corners=True), (4, 7), 1, False, True),
+    "bicubic-align": (nn.Upsample(size=(11, 3), mode="bicubic", align_corners=True), (5, 6), 1, False, True),
+    "bicubic-scale": (nn.Upsample(scale_factor=1.5, mode="bicubic"), (4, 7), 1, False, True),
+    "linear1d": (nn.Upsample(scale_factor=2.5, mode="linear"), (6,), 1, False, True),
+    "linear1d-align": (nn.Upsample(size=10, mode="linear", align_corners=True), (4,), 1, False, True),
+    "nearest1d": (nn.Upsample(size=7, mode="nearest"), (3,), 1, False, True),
+    "trilinear": (nn.Upsample(scale_factor=(1, 1.5, 2), mode="trilinear"), (2, 4, 3), 1, False, True),
+    "nearest3d": (nn.Upsample(scale_factor=(2, 1, 3), mode="nearest"), (2, 3, 2), 1, False, True),
+    "area": (nn.Upsample(size=(3, 5), mode="area"), (7, 8), 1, False, True),
+    "bilinear-antialias": (Fn(lambda x: F.interpolate(x, scale_factor=0.4, mode="bilinear", antialias=True)), (12, 9), 1,
+                           False, True),
+    "bicubic-antialias": (Fn(lambda x: F.interpolate(x, size=(3, 4), mode="bicubic", antialias=True)), (10, 13), 1, False,
+                          True),
+    # padding: per-side, per-axis, every mode, 1-D and 3-D
+    "pad-constant": (Fn(lambda x, c: c(F.pad(x, (2, 0, 1, 3))), conv(k=2, stride=2)), (6, 7), 1, True, False),
+    "pad-reflect": (Fn(lambda x, c: c(F.pad(x, (2, 1, 0, 3), mode="reflect")), conv(k=3)), (5, 6), 1, True, False),
+    "pad-replicate": (Fn(lambda x, c: c(F.pad(x, (3, 0, 1, 2), mode="replicate")), conv(k=2)), (5, 4), 1, True, False),
+    "pad-circular": (Fn(lambda x, c: c(F.pad(x, (1, 2, 2, 0), mode="circular")), conv(k=3)), (5, 6), 1, True, False),
+    "pad-reflect1d": (Fn(lambda x: F.pad(x, (3, 1), mode="reflect")), (6,), 1, True, False),
+    "pad-replicate3d": (Fn(lambda x: F.pad(x, (0, 1, 2, 0, 1, 1), mode="replicate")), (2, 3, 4), 1, True, False),
+    "pad-negative": (Fn(lambda x, c: c(F.pad(x, (-1, 2, 1, -2))), conv(k=2)), (6, 7), 1, True, False),
+    "conv-padding-modes": (nn.Sequential(nn.Conv2d(1, 1, 3, padding=(2, 1), padding_mode="reflect"),
+                                         nn.Conv2d(1, 1, 3, padding=1, padding_mode="replicate")), (6, 5), 1, True, False),
+    # slicing, selecting, splitting, joining
+    "slice-step": (Fn(lambda x, c: c(x[:, :, 1::2, -5:]), conv(k=2)), (9, 8), 1, True, False),
+    "slice-negative-stop": (Fn(lambda x, c: c(x[:, :, 2:-1, ::3]), conv(k=2)), (9, 10), 1, True, False),
+    "select-unsqueeze": (Fn(lambda x, c: c(x[:, :, 3].unsqueeze(2)), conv(k=(1, 3))), (6, 7), 1, True, False),
+    "split-cat": (Fn(lambda x, c: c(torch.cat(x.split([2, 3, 1], dim=3)[::-1], dim=3)), conv(k=2)), (5, 6), 1, True,
+                  False),
+    "chunk-cat-height": (Fn(lambda x, c: c(torch.cat([x.chunk(3, dim=2)[2], x], dim=2)), conv(k=2)), (7, 4), 1, True,
+                         False),
+    "stack-sum": (Fn(lambda x, c: c(torch.stack([x, 2 * x], dim=1).sum(1)), conv(k=2)), (5, 4), 1, True, False),
+    "cat-channels": (Fn(lambda x, a, b: torch.cat([a(x), b(x)], dim=1), conv(k=3, padding=1), conv(k=3, dilation=2,
+                                                                                                 padding=2)),
+                     (7, 8), 1, True, False),
+    "flip": (Fn(lambda x, c: c(torch.flip(x, dims=(3, -2))), conv(k=(2, 3), stride=(1, 2))), (6, 7), 1, True, False),
+    "roll": (Fn(lambda x, c: c(torch.roll(x, shifts=(1, -2), dims=(-1, 2))), conv(k=2)), (5, 6), 1, True, False),
+    "pixel-shuffle": (nn.Sequential(nn.Conv2d(1, 4, 2), nn.PixelShuffle(2), conv(k=3, stride=2)), (6, 7), 1, True, False),
+    "pixel-unshuffle": (nn.Sequential(nn.PixelUnshuffle(3), nn.Conv2d(9, 1, 2)), (9, 12), 1, True, False),
+    # views and permutes the audit follows
+    "permute-linear": (Fn(lambda x, c, lin: c(lin(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)), conv(2, k=2), nn.Linear(1, 2)),
+                       (5, 6), 1, True, False),
+    "transpose-back": (Fn(lambda x, c: c(x.transpose(2, 3)).transpose(-1, -2), conv(k=(2, 3))), (5, 7), 1, True, False),
+    "flatten-unflatten": (Fn(lambda x, c: c(x.flatten(2).view(1, 1, x.shape[2], x.shape[3])), conv(k=2)), (4, 6), 1,
+                          True, False),
+    "squeeze-unsqueeze": (Fn(lambda x, c: c(x.squeeze(1).unsqueeze(1)), conv(k=2)), (5, 4), 1, True, False),
+    "expand-channels": (Fn(lambda x, c: c(x.expand(1, 3, *x.shape[2:])), nn.Conv2d(3, 1, 2)), (5, 4), 1, True, False),
+    "window-partition": (Fn(lambda x, c: c((2 * x.view(1, 1, 2, 3, 2, 3).permute(0, 2, 4, 1, 3, 5).reshape(4, 1, 3, 3))
+                                           .view(1, 2, 2, 1, 3, 3).permute(0, 3, 1, 4, 2, 5).reshape(1, 1, 6, 6)),
+                            conv(k=2)), (6, 6), 1, True, False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_rule_agrees_with_pytorch(name):
+    model, shape, channels, counts, exact = CASES[name]
+    fields = not any(w in name for w in ("reflect", "replicate", "circular", "modes"))
+    report = check(model, shape, channels=channels, counts=counts, exact=exact, fields=fields)
+    assert not report.global_paths
