@@ -276,3 +276,15 @@ def test_rule_agrees_with_pytorch(name):
     fields = not any(w in name for w in ("reflect", "replicate", "circular", "modes"))
     report = check(model, shape, channels=channels, counts=counts, exact=exact, fields=fields)
     assert not report.global_paths
+
+
+def test_a_prelu_slope_computed_from_the_input_is_refused():
+    # PyTorch: the slope is a mean over the map, so output (0, 0) depends on every input cell
+    model = Fn(lambda x: F.prelu(x, x.mean().reshape(1)))
+    x = (torch.arange(20.0).reshape(1, 1, 4, 5) - 9.5).requires_grad_()
+    (g,) = torch.autograd.grad(model(x)[0, 0, 0, 0], x)
+    assert (g[0, 0] != 0).sum() == 20
+    with pytest.raises(AuditRefusal, match="weight computed from the input"):
+        audit(model, (4, 5), in_channels=1)
+    # a learned slope is a weight like any other: the map keeps its positions
+    check(nn.Sequential(conv(k=2), nn.PReLU(), conv(k=(1, 2))), (4, 5), counts=True)

@@ -180,7 +180,9 @@ def _dropout(reader, func, args, kwargs, out):
 @_rule("hardswish", "prelu", "_prelu_kernel", "log_sigmoid_forward", "_native_batch_norm_legit_no_training",
        "hardswish_")
 def _pointwise_untagged(reader, func, args, kwargs, out):
-    return _pointwise(reader, func, args[:1], {}, out)
+    if _tensors(reader, args[1:]):  # a PReLU slope or batch-norm statistics computed from the input
+        raise NoRule(f"aten.{op_name(func)} with a weight computed from the input (it reads every position)")
+    return _pointwise(reader, func, args, {}, out)
 
 
 @_rule("native_batch_norm", "_native_batch_norm_legit", "_native_batch_norm_legit_functional")
