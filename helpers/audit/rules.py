@@ -187,8 +187,9 @@ def _pointwise_untagged(reader, func, args, kwargs, out):
 
 @_rule("native_batch_norm", "_native_batch_norm_legit", "_native_batch_norm_legit_functional")
 def _batch_norm(reader, func, args, kwargs, out):
-    training = args[5] if len(args) > 5 and isinstance(args[5], bool) else (
-        args[3] if len(args) > 3 and isinstance(args[3], bool) else kwargs.get("training", False))
+    # every overload takes `training` positionally: (input, weight, bias, running_mean, running_var, training, ...),
+    # or without the running statistics (input, weight, bias, training, ...) for _native_batch_norm_legit.no_stats
+    training = args[3] if op_name(func) == "_native_batch_norm_legit.no_stats" else args[5]
     lay = reader.layout(args[0])
     if not training:
         return [Layout(lay.node, lay.dims), None, None]
@@ -252,11 +253,7 @@ def _view(reader, func, args, kwargs, out):
     queue = [list(p) for parts in lay.dims for p in parts if p[1] > 1]
     dims = []
     for n in out.shape:
-        n = int(n)
-        if n == 1:
-            dims.append(())
-            continue
-        taken, need = [], n
+        taken, need = [], int(n)  # a one-cell dim takes nothing: ()
         while need > 1:
             if not queue:
                 raise NoRule("aten.view: sizes do not match")
@@ -273,7 +270,7 @@ def _view(reader, func, args, kwargs, out):
                     axis, step = (a.axis, a.step) if isinstance(a, Sub) else (a, 1)
                     taken.append((Sub(axis, step * (m // need)), need))
                     queue[0] = [Sub(axis, step), m // need]
-                need = 1
+                break
             else:
                 raise NoRule(f"a view regroups {m} cells into {n} (neither divides the other)")
         dims.append(_normalise(_merge_none(tuple(taken)), size))
