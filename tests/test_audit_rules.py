@@ -92,21 +92,26 @@ def _summing(model: nn.Module) -> nn.Module:
     return m
 
 
-def gradient(model: nn.Module, shape: tuple[int, ...], point: tuple[int, ...], channels: int = 1) -> np.ndarray:
+def gradient(model: nn.Module, shape: tuple[int, ...], point: tuple[int, ...], channels: int = 1, *,
+             generic: bool = False) -> np.ndarray:
     """d output[point] (summed over channels) / d input (summed over channels), float64, all weights 1, biases 0.
 
     With all-ones weights and sums (convolutions, transposed convolutions, sum pools) the gradient at a
     cell is the number of paths from it to the output (times the channel counts: a constant factor).
-    Max pools are read as the sum of their windows (:class:`WindowSum`).
+    Max pools are read as the sum of their windows (:class:`WindowSum`). ``generic``: seeded random
+    positive weights and input instead (a norm or a softmax over channels has a zero gradient at a
+    constant input or under a channel sum).
     """
     m = _summing(model)
+    torch.manual_seed(0)
     with torch.no_grad():
         for name, p in m.named_parameters():
-            p.fill_(0.0 if name.endswith("bias") else 1.0)
-    x = torch.ones(1, channels, *shape, dtype=torch.float64, requires_grad=True)
+            p.copy_(0.5 + torch.rand(p.shape, dtype=p.dtype) if generic else torch.full_like(p, float(not name.endswith("bias"))))
+    x = (0.5 + torch.rand(1, channels, *shape, dtype=torch.float64) if generic else
+         torch.ones(1, channels, *shape, dtype=torch.float64)).requires_grad_()
     y = m(x)
     (g,) = torch.autograd.grad(y[(0, slice(None)) + tuple(point)].sum(), x)
-    return g[0].sum(0).numpy()
+    return g[0].abs().sum(0).numpy()
 
 
 def spans(reached: np.ndarray) -> tuple:
@@ -123,20 +128,21 @@ def clip(field, shape):
 
 
 def check(model: nn.Module, shape: tuple[int, ...], *, channels: int = 1, counts: bool = False, exact: bool = False,
-          fields: bool = True):
+          fields: bool = True, generic: bool = False):
     """The audit of ``model`` agrees with PyTorch: size, and the cells outputs reach (corners and the interior).
 
     ``counts``: the coverage's path counts are proportional to the gradient (all-ones weights, sums only).
     ``exact``: the field of each output, clipped to the image, is exactly the span of the cells it reaches.
     ``fields=False`` (reflect, replicate, circular padding: a padding cell reads a real cell far from it):
     the fields are not compared, only the cells the interior output reaches (and ``verify``).
+    ``generic``: the gradient at random positive weights and input (see :func:`gradient`).
     """
     report = audit(model, shape, in_channels=channels)
     out = forward_size(model, shape, channels)
     assert report.output_size == out
     points = {(0,) * len(out), tuple(n - 1 for n in out), report.interior}
     for point in sorted(points):
-        g = gradient(model, shape, point, channels)
+        g = gradient(model, shape, point, channels, generic=generic)
         reached = g != 0
         field = clip(report.field_of(point), shape)
         got = spans(reached)
@@ -288,3 +294,161 @@ def test_a_prelu_slope_computed_from_the_input_is_refused():
         audit(model, (4, 5), in_channels=1)
     # a learned slope is a weight like any other: the map keeps its positions
     check(nn.Sequential(conv(k=2), nn.PReLU(), conv(k=(1, 2))), (4, 5), counts=True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# global paths: PyTorch says which outputs depend on cells far from them
+# ---------------------------------------------------------------------------------------------------
+
+
+def reaches_outside(model: nn.Module, shape: tuple[int, ...], field: tuple, channels: int = 1) -> bool:
+    """Whether output 0 depends on an input cell outside ``field`` (autograd at an increasing input, float64).
+
+    The input increases cell by cell, so a maximum over cells is taken at the last one.
+    """
+    m = copy.deepcopy(model).double().eval()
+    n = channels * int(np.prod(shape))
+    x = (1 + torch.arange(n, dtype=torch.float64) / n).reshape(1, channels, *shape).requires_grad_()
+    y = m(x)
+    (g,) = torch.autograd.grad(y[(0, slice(None)) + (0,) * len(shape)].sum(), x)
+    reached = (g[0].abs().sum(0) > 0).numpy()
+    inside = np.zeros_like(reached)
+    inside[tuple(slice(lo, hi + 1) for lo, hi in clip(field, shape))] = True
+    return bool((reached & ~inside).any())
+
+
+GLOBAL = {
+    # name -> (model, input size, in_channels, words the global path names)
+    "batch-norm-training": (Fn(lambda x, c: c(F.batch_norm(x, None, None, training=True)), conv(k=2)), (4, 5), 1,
+                            "statistics"),
+    "batch-norm-training-stats": (Fn(lambda x, c: c(F.batch_norm(x, x.new_zeros(1), x.new_ones(1), training=True)),
+                                     conv(k=2)), (4, 5), 1, "statistics"),
+    "batch-norm-no-stats": (Fn(lambda x: torch._native_batch_norm_legit(x, None, None, True, 0.1, 1e-5)[0]), (3, 4), 1,
+                            "statistics"),
+    "instance-norm": (Fn(lambda x, c: c(F.instance_norm(x)), conv(k=2)), (4, 3), 1, "statistics"),
+    "group-norm": (nn.Sequential(nn.Conv2d(1, 2, 1), nn.GroupNorm(1, 2)), (3, 4), 1, "group"),
+    "layer-norm-hw": (Fn(lambda x: F.layer_norm(x, x.shape[-2:])), (3, 2), 1, "layer norm"),
+    "layer-norm-width-of-2": (Fn(lambda x: F.layer_norm(x, x.shape[-1:])), (1, 2), 1, "layer norm"),
+    "layer-norm-width-and-channels": (Fn(lambda x: F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[3], 2)).permute(0, 3, 1, 2)),
+                                      (1, 4), 2, "layer norm"),
+    "softmax-height": (Fn(lambda x: torch.softmax(x, dim=2)), (4, 1), 1, "softmax"),
+    "log-softmax-width": (Fn(lambda x: torch.log_softmax(x, dim=-1)), (1, 3), 1, "softmax"),
+    "mean-keepdim-broadcast": (Fn(lambda x, c: c((x.mean(3, keepdim=True) + x.new_ones(1, 1, 1, 2)) * x), conv(k=(2, 1))), (5, 2), 1,
+                               "mean over width"),
+    "sum-dims": (Fn(lambda x: x.sum((-1, 2)).reshape(1, 1, 1, 1) * x), (3, 2), 1, "sum over height/width"),
+    "amax": (Fn(lambda x: x + x.amax(dim=(2, 3), keepdim=True)), (3, 4), 1, "amax over height/width"),
+    "var-mean": (Fn(lambda x: x * torch.var_mean(x, dim=3, keepdim=True)[0]), (1, 4), 1, "var_mean over width"),
+    "std": (Fn(lambda x: x * x.std(dim=2, keepdim=True)), (3, 1), 1, "std over height"),
+    "max-dim": (Fn(lambda x: x * x.max(dim=3, keepdim=True)[0]), (2, 3), 1, "max over width"),
+    "vector-norm": (Fn(lambda x: x / torch.linalg.vector_norm(x, dim=(2, 3), keepdim=True)), (2, 3), 1,
+                    "vector norm over height/width"),
+    "logsumexp": (Fn(lambda x: x - torch.logsumexp(x, dim=2, keepdim=True)), (3, 2), 1, "logsumexp over height"),
+    "adaptive-to-one-row": (Fn(lambda x, c: c(x) * F.adaptive_avg_pool2d(c(x), (1, 3)), conv(k=1)), (4, 3), 1,
+                            "adaptive avg pool to one cell"),
+    "self-attention-by-matmul": (Fn(lambda x: (torch.softmax((t := x.flatten(2).transpose(1, 2)) @ t.transpose(1, 2), -1) @ t)
+                                     .transpose(1, 2).reshape(x.shape)), (3, 4), 1, "matrix product"),
+    "attention": (Fn(lambda x: F.scaled_dot_product_attention(*(x.flatten(2).transpose(1, 2)[:, None],) * 3)
+                     .transpose(1, 2).reshape(x.shape)), (2, 3), 1, "matrix product"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GLOBAL))
+def test_global_paths_where_pytorch_reads_every_cell(name):
+    model, shape, channels, words = GLOBAL[name]
+    report = audit(model, shape, in_channels=channels)
+    assert report.output_size == forward_size(model, shape, channels)
+    assert reaches_outside(model, shape, report.field_of((0,) * len(shape)), channels)
+    assert any(words in g for g in report.global_paths), report.global_paths
+
+
+LOCAL = {
+    # operators that look global but read one cell along every axis here: no global path
+    "batch-norm-eval": (Fn(lambda x, c: c(F.batch_norm(x, x.new_zeros(1), x.new_ones(1), training=False)), conv(k=2)),
+                        (4, 5), 1),
+    "group-norm-one-cell": (nn.Sequential(nn.Conv2d(1, 3, 2), nn.GroupNorm(1, 3)), (2, 2), 1),
+    "layer-norm-channels-last": (Fn(lambda x, c, norm: c(norm(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)), conv(3, 1, k=2),
+                                    nn.LayerNorm(3)), (3, 4), 3),
+    "layer-norm-one-cell-width": (Fn(lambda x, c: c(F.layer_norm(x.permute(0, 2, 3, 1), (1, 3)).permute(0, 3, 1, 2)),
+                                     conv(3, 1, k=(2, 1))), (3, 1), 3),
+    "softmax-channels": (Fn(lambda x, c: c(torch.softmax(x, dim=1)), nn.Conv2d(2, 1, 2)), (3, 4), 2),
+    "mean-channels": (Fn(lambda x, c: c(x.mean(1, keepdim=True)), conv(k=2)), (4, 3), 2),
+    "mean-one-cell-height": (Fn(lambda x, c: c(x.mean(2, keepdim=True)), conv(k=(1, 2))), (1, 4), 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOCAL))
+def test_no_global_path_where_pytorch_reads_locally(name):
+    model, shape, channels = LOCAL[name]
+    report = check(model, shape, channels=channels, generic=True)
+    assert not report.global_paths, report.global_paths
+
+
+# ---------------------------------------------------------------------------------------------------
+# pointwise operators, in-place twins, refusals, registered rules
+# ---------------------------------------------------------------------------------------------------
+
+
+POINTWISE = {
+    "lower-rank-operand": (Fn(lambda x, c: c(x + x[0, 0]), conv(k=2)), (4, 5), 1),
+    "in-place-mish": (nn.Sequential(conv(k=2), nn.Mish(inplace=True), conv(k=(2, 1))), (4, 5), 1),
+    "in-place-threshold": (nn.Sequential(conv(k=2), nn.Threshold(0.1, 0.0, inplace=True), conv(k=(1, 2))), (4, 5), 1),
+    "frexp": (Fn(lambda x, c: c(torch.frexp(x)[0] * x), conv(k=2)), (3, 4), 1),
+    "dropout": (Fn(lambda x, c: c(torch.native_dropout(x, 1e-12, True)[0]), conv(k=2)), (3, 4), 1),
+    "channel-shuffle": (Fn(lambda x, c: c(x.view(1, 2, 3, *x.shape[2:]).transpose(1, 2).reshape(x.shape)),
+                        nn.Conv2d(6, 1, 2)), (3, 2), 6),
+    "mean-over-height-then-view": (Fn(lambda x, c: c(x * x.mean(2, keepdim=True).detach().view(1, 1, 1, x.shape[3])),
+                                      conv(k=(1, 2))), (3, 4), 1),
+    "view-two-cell-axes": (Fn(lambda x, c: c(x.reshape(1, 2, 2).view(1, 1, 2, 2)), conv(k=(1, 2))), (2, 2), 1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POINTWISE))
+def test_pointwise_and_layout_operators(name):
+    # (a detached global path: the gradient measures the local field, which the audit reports apart)
+    model, shape, channels = POINTWISE[name]
+    check(model, shape, channels=channels, generic=True)
+
+
+def test_node_kinds_name_the_operator():
+    # a broadcast sum of the map and a mean over its width: rows named by the ATen operator (add, mean)
+    model = Fn(lambda x, c: c(x.mean(3, keepdim=True) + x), conv(k=2))
+    kinds = [row.kind for row in audit(model, (3, 4), in_channels=1).layers]
+    assert kinds == ["add", "conv"] or kinds == ["mean", "add", "conv"], kinds
+    assert "mean over width" in " ".join(audit(model, (3, 4), in_channels=1).global_paths)
+
+
+def test_operands_that_line_up_different_axes_are_refused():
+    # channels and height both hold 4 cells: x + x.transpose(1, 2) adds channel c, row i to row c, channel i
+    with pytest.raises(AuditRefusal, match="lines up different axes"):
+        audit(Fn(lambda x: x + x.transpose(1, 2)), (4, 5), in_channels=4)
+    with pytest.raises(AuditRefusal, match="lines up different axes"):
+        audit(Fn(lambda x: x + x.transpose(2, 3)), (4, 4), in_channels=1)
+
+
+def test_a_view_that_regroups_rows_across_columns_is_refused():
+    # PyTorch: cell (i, j) of the 3x2 view is cell divmod(2i + j, 3) of the 2x3 map: no axis of it is an axis of the input
+    with pytest.raises(AuditRefusal, match="regroups"):
+        audit(Fn(lambda x: x.view(1, 1, 3, 2) * 2), (2, 3), in_channels=1)
+
+
+def test_an_in_place_operator_without_a_pointwise_twin_is_refused():
+    # a cumulative sum reads every earlier cell: not the pointwise rule of an in-place operator
+    with pytest.raises(AuditRefusal, match="cumsum_"):
+        audit(Fn(lambda x, c: c(x).cumsum_(3), conv(k=2)), (3, 4), in_channels=1)
+
+
+@pytest.mark.parametrize("form", ["name", "aten::name", "packet", "overload"])
+def test_register_rule_by_every_form(form, monkeypatch):
+    from helpers.audit import rules
+
+    monkeypatch.setattr(rules, "_RULES", dict(rules._RULES))  # registrations last for the session: undo them
+    model = Fn(lambda x, c: c(x * torch.cumsum(x, dim=3).sum((2, 3), keepdim=True)), conv(k=2))
+    with pytest.raises(AuditRefusal, match="cumsum"):
+        audit(model, (4, 5), in_channels=1)
+    op = {"name": "cumsum", "aten::name": "aten::cumsum", "packet": torch.ops.aten.cumsum,
+          "overload": torch.ops.aten.cumsum.default}[form]
+    register_rule(op, "global")
+    report = audit(model, (4, 5), in_channels=1)
+    assert report.output_size == forward_size(model, (4, 5))
+    assert any("aten.cumsum.default (registered as global)" in g for g in report.global_paths), report.global_paths
+    assert reaches_outside(model, (4, 5), report.field_of((0, 0)))
