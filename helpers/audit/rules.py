@@ -308,14 +308,19 @@ def _permute(reader, func, args, kwargs, out):
     return Layout(lay.node, tuple(lay.dims[d] for d in order))
 
 
-@_rule("transpose", "t", "swapaxes")
+@_rule("transpose", "swapaxes")
 def _transpose(reader, func, args, kwargs, out):
     lay = reader.layout(args[0])
     dims = list(lay.dims)
-    a, b = (args[1], args[2]) if len(args) > 2 else (0, 1)
-    a, b = a % len(dims), b % len(dims)
+    a, b = args[1] % len(dims), args[2] % len(dims)
     dims[a], dims[b] = dims[b], dims[a]
     return Layout(lay.node, tuple(dims))
+
+
+@_rule("t")
+def _t(reader, func, args, kwargs, out):
+    """``x.t()`` of a matrix: its two dims swapped."""
+    return _transpose(reader, func, (args[0], 0, 1), kwargs, out)
 
 
 @_rule("unsqueeze")
@@ -348,8 +353,8 @@ def _expand(reader, func, args, kwargs, out):
     for j, p in enumerate(lay.dims):
         oj = j + offset
         ax = [a for a, _ in p if a is not None]
-        if p and out.shape[oj] != args[0].shape[j]:
-            parts[oj] = ((ax[0], int(out.shape[oj])),) if ax else ((None, int(out.shape[oj])),)
+        if p and out.shape[oj] != args[0].shape[j]:  # a one-cell dim with parts names its axis: ((a, 1),)
+            parts[oj] = ((ax[0], int(out.shape[oj])),)
         elif p:
             parts[oj] = p
     return reader.combine("expand", out, [(lay, None)], reader.dims_like(tuple(out.shape), parts))
