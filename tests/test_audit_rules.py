@@ -323,10 +323,11 @@ GLOBAL = {
                             "statistics"),
     "batch-norm-training-stats": (Fn(lambda x, c: c(F.batch_norm(x, x.new_zeros(1), x.new_ones(1), training=True)),
                                      conv(k=2)), (4, 5), 1, "statistics"),
-    "batch-norm-no-stats": (Fn(lambda x: torch._native_batch_norm_legit(x, None, None, True, 0.1, 1e-5)[0]), (3, 4), 1,
+    "batch-norm-no-stats": (Fn(lambda x: torch._native_batch_norm_legit(x, None, None, True, 0.0, 1e-5)[0]), (3, 4), 1,
                             "statistics"),
     "instance-norm": (Fn(lambda x, c: c(F.instance_norm(x)), conv(k=2)), (4, 3), 1, "statistics"),
     "group-norm": (nn.Sequential(nn.Conv2d(1, 2, 1), nn.GroupNorm(1, 2)), (3, 4), 1, "group"),
+    "group-norm-two-cells": (nn.Sequential(nn.Conv2d(1, 2, 1), nn.GroupNorm(1, 2)), (2, 1), 1, "group"),
     "layer-norm-hw": (Fn(lambda x: F.layer_norm(x, x.shape[-2:])), (3, 2), 1, "layer norm"),
     "layer-norm-width-of-2": (Fn(lambda x: F.layer_norm(x, x.shape[-1:])), (1, 2), 1, "layer norm"),
     "layer-norm-width-and-channels": (Fn(lambda x: F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[3], 2)).permute(0, 3, 1, 2)),
@@ -392,14 +393,37 @@ POINTWISE = {
     "lower-rank-operand": (Fn(lambda x, c: c(x + x[0, 0]), conv(k=2)), (4, 5), 1),
     "in-place-mish": (nn.Sequential(conv(k=2), nn.Mish(inplace=True), conv(k=(2, 1))), (4, 5), 1),
     "in-place-threshold": (nn.Sequential(conv(k=2), nn.Threshold(0.1, 0.0, inplace=True), conv(k=(1, 2))), (4, 5), 1),
-    "frexp": (Fn(lambda x, c: c(torch.frexp(x)[0] * x), conv(k=2)), (3, 4), 1),
+    "frexp": (Fn(lambda x, c: c(torch.frexp(x)[0]), conv(k=2)), (3, 4), 1),
     "dropout": (Fn(lambda x, c: c(torch.native_dropout(x, 1e-12, True)[0]), conv(k=2)), (3, 4), 1),
     "channel-shuffle": (Fn(lambda x, c: c(x.view(1, 2, 3, *x.shape[2:]).transpose(1, 2).reshape(x.shape)),
                         nn.Conv2d(6, 1, 2)), (3, 2), 6),
     "mean-over-height-then-view": (Fn(lambda x, c: c(x * x.mean(2, keepdim=True).detach().view(1, 1, 1, x.shape[3])),
                                       conv(k=(1, 2))), (3, 4), 1),
+    "window-major-flatten-and-back": (Fn(lambda x, c: c((x.view(1, 1, 2, 3, 2, 3).permute(0, 1, 2, 4, 3, 5).reshape(1, 1, -1) * 2)
+                                                     .view(1, 1, 2, 2, 3, 3).permute(0, 1, 2, 4, 3, 5).reshape(1, 1, 6, 6)),
+                                         conv(k=2)), (6, 6), 1),
+    "swin-windows-then-token-mean": (Fn(lambda x, c: c(_token_mean(x.view(1, 2, 3, 2, 3, 1).permute(0, 1, 3, 2, 4, 5)
+                                                                   .reshape(4, 9, 1).view(1, 2, 2, 3, 3, 1)
+                                                                   .permute(0, 1, 3, 2, 4, 5).reshape(1, 36, 1))
+                                                       .reshape(1, 6, 6, 1).permute(0, 3, 1, 2)), conv(k=2)), (6, 6), 1),
+    "broadcast-operand-3d": (Fn(lambda x, c: c(x + x.mean(2, keepdim=True).mean(4, keepdim=True).transpose(2, 4).detach()),
+                                nn.Conv3d(1, 1, 2)), (2, 3, 4), 1),
+    "split-rows-folded-into-channels": (Fn(lambda x, c: c(x * x.view(1, 2, 2, 3, 4).reshape(1, 12, 4).mean(1, keepdim=True)
+                                                          .detach().unsqueeze(1)), nn.Conv2d(2, 1, 2)), (6, 4), 2),
+    "matrix-transpose": (Fn(lambda x, c: c(x[0, 0].t().t()[None, None] + x[0, 0].t().T.unsqueeze(0).unsqueeze(0)), conv(k=2)),
+                         (3, 4), 1),
+    "unsqueeze-after-select": (Fn(lambda x, c: c(x[:, :, 1].unsqueeze(2)), nn.Conv2d(2, 1, (1, 2))), (3, 4), 2),
+    "unsqueeze-negative-dim": (Fn(lambda x, c: c(x[:, :, :, 2].unsqueeze(-1)), nn.Conv2d(2, 1, (2, 1))), (3, 4), 2),
+    "squeeze-all": (Fn(lambda x, c: c(x[:, :, 1:2].squeeze()[None, None, None]), conv(k=(1, 2))), (3, 4), 1),
+    "squeeze-a-sliced-row": (Fn(lambda x, c: c(x[:, :, 1:2].squeeze(2)).unsqueeze(2), nn.Conv1d(2, 1, 2)), (3, 4), 2),
+    "expand-a-lower-rank-map": (Fn(lambda x, c: c(x[0].expand(1, 2, *x.shape[2:])), nn.Conv2d(2, 1, 2)), (3, 4), 1),
     "view-two-cell-axes": (Fn(lambda x, c: c(x.reshape(1, 2, 2).view(1, 1, 2, 2)), conv(k=(1, 2))), (2, 2), 1),
 }
+
+
+def _token_mean(t):
+    """Tokens times their mean (detached: the gradient then measures the local field; the audit lists the mean apart)."""
+    return t * t.mean(1, keepdim=True).detach()
 
 
 @pytest.mark.parametrize("name", sorted(POINTWISE))
@@ -427,7 +451,7 @@ def test_operands_that_line_up_different_axes_are_refused():
 
 def test_a_view_that_regroups_rows_across_columns_is_refused():
     # PyTorch: cell (i, j) of the 3x2 view is cell divmod(2i + j, 3) of the 2x3 map: no axis of it is an axis of the input
-    with pytest.raises(AuditRefusal, match="regroups"):
+    with pytest.raises(AuditRefusal, match="a view regroups 2 cells into 3 "):  # the first row's 2 cells into 3 rows
         audit(Fn(lambda x: x.view(1, 1, 3, 2) * 2), (2, 3), in_channels=1)
 
 
@@ -452,3 +476,68 @@ def test_register_rule_by_every_form(form, monkeypatch):
     assert report.output_size == forward_size(model, (4, 5))
     assert any("aten.cumsum.default (registered as global)" in g for g in report.global_paths), report.global_paths
     assert reaches_outside(model, (4, 5), report.field_of((0, 0)))
+
+
+def _library():
+    lib = torch.library.Library("strides_test", "FRAGMENT")  # noqa: TOR901 - a test operator, kept for the session
+    lib.define("relu_(Tensor x) -> Tensor")  # named like aten's in-place relu_, but neither in place nor aten's
+    lib.impl("relu_", lambda x: x.clamp(min=0), "CompositeExplicitAutograd")
+    lib.impl("relu_", lambda x: torch.empty_like(x), "Meta")
+    return lib
+
+
+_LIB = _library()
+
+
+def test_an_operator_named_like_an_in_place_twin_is_not_read_as_one():
+    # strides_test::relu_ is not tagged in place: its name says nothing about what it does, so it is refused
+    model = Fn(lambda x, c: c(torch.ops.strides_test.relu_(x)), conv(k=2))
+    assert forward_size(model, (3, 4)) == (2, 3)
+    with pytest.raises(AuditRefusal, match="relu_"):
+        audit(model, (3, 4), in_channels=1)
+
+
+def test_a_convolution_along_flattened_axes_is_refused():
+    # Conv1d over x.flatten(2): a window of the flattened map wraps from the end of a row to the next one
+    with pytest.raises(AuditRefusal, match="holds flattened spatial axes"):
+        audit(Fn(lambda x, c: c(x.flatten(2)), nn.Conv1d(1, 1, 2)), (3, 4), in_channels=1)
+    # channels flattened with the width: the window mixes channels and columns
+    with pytest.raises(AuditRefusal, match="holds flattened spatial axes"):
+        audit(Fn(lambda x, c: c(x.permute(0, 2, 1, 3).flatten(2)), nn.Conv1d(3, 1, 2)), (3, 4), in_channels=2)
+
+
+def _as_pairs(v, nd):
+    v = v if isinstance(v, tuple) else (v,) * nd
+    return tuple((p, p) for p in v)
+
+
+@pytest.mark.parametrize("layer", [
+    nn.Conv2d(1, 1, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2)),
+    nn.ConvTranspose2d(1, 1, (2, 3), stride=(2, 3), padding=(0, 1), dilation=(1, 2)),
+    nn.MaxPool2d((3, 2), stride=(1, 2), padding=(1, 0), dilation=(2, 1)),
+    nn.AvgPool2d((2, 3), padding=(1, 1)),
+    nn.Conv1d(1, 1, 3, stride=2, padding=2, dilation=3),
+    nn.AvgPool3d((1, 2, 3), stride=(1, 1, 2)),
+])
+def test_layer_rows_repeat_the_layer_definition(layer):
+    nd = {1: 1, 2: 2, 3: 3}[len(layer.kernel_size) if isinstance(layer.kernel_size, tuple) else 2]
+    shape = (9, 10, 11)[:nd]
+    (row,) = audit(layer, shape, in_channels=1).layers
+    k = layer.kernel_size if isinstance(layer.kernel_size, tuple) else (layer.kernel_size,) * nd
+    stride = layer.stride if isinstance(layer.stride, tuple) else (layer.stride,) * nd
+    dilation = getattr(layer, "dilation", 1)
+    assert row.kernel == k and row.stride == stride
+    assert row.padding == _as_pairs(layer.padding, nd)
+    assert row.dilation == (dilation if isinstance(dilation, tuple) else (dilation,) * nd)
+    assert row.size == forward_size(layer, shape)
+
+
+def test_pad_rows_repeat_the_pads_per_side():
+    # F.pad lists (left, right, top, bottom): the row gives (top, bottom) for the height, (left, right) for the width
+    for mode in ("constant", "reflect", "replicate", "circular"):
+        model = Fn(lambda x, mode=mode: F.pad(x, (2, 0, 1, 3), mode=mode))
+        (row,) = audit(model, (5, 6), in_channels=1).layers
+        assert row.padding == ((1, 3), (2, 0)) and row.kernel == (1, 1) and row.stride == (1, 1), mode
+        assert row.dilation == (1, 1) and row.size == forward_size(model, (5, 6)), mode
+    (row,) = audit(Fn(lambda x: F.pad(x, (1, 2, 0, 1, 3, 0))), (2, 3, 4), in_channels=1).layers
+    assert row.padding == ((3, 0), (0, 1), (1, 2))
