@@ -857,11 +857,6 @@ def _addmm(reader, func, args, kwargs, out):
     return lay
 
 
-@_rule("linear")
-def _linear(reader, func, args, kwargs, out):
-    return _contract(reader, func, out, args[0], args[1].t() if args[1].dim() == 2 else args[1])
-
-
 @_rule("_scaled_dot_product_flash_attention_for_cpu", "_scaled_dot_product_efficient_attention",
        "_scaled_dot_product_attention_math", "_scaled_dot_product_flash_attention",
        "_scaled_dot_product_cudnn_attention", "_scaled_dot_product_fused_attention_overrideable")
