@@ -301,6 +301,11 @@ def test_a_prelu_slope_computed_from_the_input_is_refused():
 # ---------------------------------------------------------------------------------------------------
 
 
+def _flash(t):
+    """ATen's CPU attention kernel itself (F.scaled_dot_product_attention runs its math decomposition on meta tensors)."""
+    return torch.ops.aten._scaled_dot_product_flash_attention_for_cpu(t, t, t)[0][:, 0]
+
+
 def reaches_outside(model: nn.Module, shape: tuple[int, ...], field: tuple, channels: int = 1) -> bool:
     """Whether output 0 depends on an input cell outside ``field`` (autograd at an increasing input, float64).
 
@@ -348,6 +353,11 @@ GLOBAL = {
                             "adaptive avg pool to one cell"),
     "self-attention-by-matmul": (Fn(lambda x: (torch.softmax((t := x.flatten(2).transpose(1, 2)) @ t.transpose(1, 2), -1) @ t)
                                      .transpose(1, 2).reshape(x.shape)), (3, 4), 1, "matrix product"),
+    "attention-kernel": (Fn(lambda x: _flash(x.flatten(2).transpose(1, 2)[:, None]).transpose(1, 2).reshape(x.shape)), (3, 4), 2,
+                         "attention over positions"),
+    "vector-norm-of-everything": (Fn(lambda x: x * torch.linalg.vector_norm(x)), (2, 3), 1, "vector norm over height/width"),
+    "vector-norm-keyword-dim": (Fn(lambda x: x * torch.linalg.vector_norm(x, ord=3, dim=3, keepdim=True)), (2, 3), 1,
+                                "vector norm over width"),
     "attention": (Fn(lambda x: F.scaled_dot_product_attention(*(x.flatten(2).transpose(1, 2)[:, None],) * 3)
                      .transpose(1, 2).reshape(x.shape)), (2, 3), 1, "matrix product"),
 }
@@ -417,6 +427,12 @@ POINTWISE = {
     "squeeze-all": (Fn(lambda x, c: c(x[:, :, 1:2].squeeze()[None, None, None]), conv(k=(1, 2))), (3, 4), 1),
     "squeeze-a-sliced-row": (Fn(lambda x, c: c(x[:, :, 1:2].squeeze(2)).unsqueeze(2), nn.Conv1d(2, 1, 2)), (3, 4), 2),
     "expand-a-lower-rank-map": (Fn(lambda x, c: c(x[0].expand(1, 2, *x.shape[2:])), nn.Conv2d(2, 1, 2)), (3, 4), 1),
+    "cat-along-width": (Fn(lambda x, c: c(torch.cat([x[:, :, :, 2:], x.new_zeros(1, 1, 3, 2), x], 3)), conv(k=2)), (3, 4), 1),
+    "stack-default-dim": (Fn(lambda x, c: c(torch.stack([x[0], 2 * x[0]]).sum(0, keepdim=True)), conv(k=2)), (3, 4), 1),
+    "cat-batch-default-dim": (Fn(lambda x, c: c(torch.cat([x, 2 * x]).sum(0, keepdim=True)), conv(k=2)), (3, 4), 1),
+    "cat-with-legacy-empty": (Fn(lambda x, c: c(torch.cat([x.new_zeros(0), x], 3)), conv(k=2)), (3, 4), 1),
+    "roll-one-axis": (Fn(lambda x, c: c(torch.roll(x, 2, 3)), conv(k=2)), (3, 5), 1),
+    "copy-into-a-fresh-map": (Fn(lambda x, c: c(x.new_zeros(x.shape).copy_(x)), conv(k=2)), (3, 4), 1),
     "view-two-cell-axes": (Fn(lambda x, c: c(x.reshape(1, 2, 2).view(1, 1, 2, 2)), conv(k=(1, 2))), (2, 2), 1),
 }
 
@@ -541,3 +557,12 @@ def test_pad_rows_repeat_the_pads_per_side():
         assert row.dilation == (1, 1) and row.size == forward_size(model, (5, 6)), mode
     (row,) = audit(Fn(lambda x: F.pad(x, (1, 2, 0, 1, 3, 0))), (2, 3, 4), in_channels=1).layers
     assert row.padding == ((3, 0), (0, 1), (1, 2))
+
+
+def test_an_in_place_write_into_part_of_a_fresh_tensor_is_refused():
+    def write(x):
+        y = x.new_zeros(x.shape)
+        y[:, :, :2] = x[:, :, :2]  # rows 0-1 read the input, the others read nothing
+        return y
+    with pytest.raises(AuditRefusal, match="in-place write"):
+        audit(Fn(write), (4, 3), in_channels=1)
