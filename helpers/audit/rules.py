@@ -385,7 +385,13 @@ def _moved(reader, func, lay: Layout, out: Any, ndim: int, make_rule: Callable, 
     axes = _spatial_axes(reader, lay, first, ndim, op_name(func))
     size_in = reader.size(lay)
     rules: list = [None] * reader.graph.ndim
-    parts = {j: lay.dims[j] for j in range(first)}
+    parts = {}
+    for j in range(first):  # the leading dims keep their parts, unless their size changes (pixel (un)shuffle's channels)
+        p = lay.dims[j]
+        if _cells(p) == int(out.shape[j]):
+            parts[j] = p
+        elif any(a is not None for a, _ in p):
+            raise NoRule(f"aten.{op_name(func)} changes the size of a dimension that holds positions")
     for i, a in enumerate(axes):
         j = first + i
         n_out = int(out.shape[j])
@@ -405,6 +411,14 @@ def _moved(reader, func, lay: Layout, out: Any, ndim: int, make_rule: Callable, 
         parts[channel_dim] = ((None, int(out.shape[channel_dim])),) if out.shape[channel_dim] > 1 else ()
     dims = reader.dims_like(tuple(out.shape), parts)
     return reader.combine(kind, out, [(lay, tuple(rules))], dims, params=params, mixing=mixing)
+
+
+def _cells(parts: tuple) -> int:
+    """The size of a dimension from its parts (``()``: one cell)."""
+    size = 1
+    for _, n in parts:
+        size *= n
+    return size
 
 
 def _ints(v: Any, n: int) -> list[int]:
