@@ -211,6 +211,15 @@ CASES = {
     "avgpool3d-stride-default": (nn.AvgPool3d((1, 3, 2)), (2, 7, 9), 1, False, False),
     "maxpool-indices": (Fn(lambda x, pool: pool(x)[0], nn.MaxPool2d(3, 2, 1, return_indices=True)), (9, 8), 1, False,
                         False),
+    # ATen's own pooling operators with one-value lists (PyTorch repeats them per axis) and default strides
+    "aten-avg-pool-one-value-lists": (Fn(lambda x: torch.ops.aten.avg_pool2d.default(x, [3], [2], [1])), (7, 8), 1, False,
+                                      False),
+    "aten-avg-pool-default-stride": (Fn(lambda x: torch.ops.aten.avg_pool2d.default(x, [2, 3])), (7, 8), 1, False, False),
+    "aten-avg-pool-empty-stride": (Fn(lambda x: torch.ops.aten.avg_pool2d.default(x, [3, 2], [], [1, 0])), (7, 8), 1, False,
+                                   False),
+    "aten-conv-one-value-lists": (Fn(lambda x, c: torch.ops.aten.convolution.default(x, c.weight, None, [2], [1], [2], False,
+                                                                                     [0], 1), conv(k=3)), (9, 8), 1, True,
+                                  False),
     # adaptive pools that do not divide, 1-D, 2-D, 3-D, to one cell along one axis
     "adaptive-avg-7-5-to-3-2": (nn.Sequential(conv(k=1), nn.AdaptiveAvgPool2d((3, 2))), (7, 5), 1, False, True),
     "adaptive-max-10-to-4": (nn.AdaptiveMaxPool2d((4, 3)), (10, 11), 1, False, True),
@@ -566,3 +575,36 @@ def test_an_in_place_write_into_part_of_a_fresh_tensor_is_refused():
         return y
     with pytest.raises(AuditRefusal, match="in-place write"):
         audit(Fn(write), (4, 3), in_channels=1)
+
+
+class _ShuffleThenGroupChannels(nn.Module):
+    """Pixel shuffle to 2 channels, then a view that splits the channels (PyTorch runs it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.shuffle, self.c = nn.Conv2d(1, 8, 1), nn.PixelShuffle(2), nn.Conv2d(2, 1, 2)
+
+    def forward(self, x):
+        y = self.shuffle(self.a(x))
+        b, c, h, w = y.shape
+        return self.c(y.view(b, c, 1, h, w).sum(2))
+
+
+class _UnshuffleThenGroupChannels(nn.Module):
+    """Pixel unshuffle to 4 channels, then a view that splits and merges them again."""
+
+    def __init__(self):
+        super().__init__()
+        self.unshuffle, self.c = nn.PixelUnshuffle(2), nn.Conv2d(4, 1, 2)
+
+    def forward(self, x):
+        y = self.unshuffle(x)
+        b, c, h, w = y.shape
+        return self.c(y.view(b, 2, 2, h, w).flatten(1, 2))
+
+
+@pytest.mark.parametrize("build,shape", [(_ShuffleThenGroupChannels, (3, 4)), (_UnshuffleThenGroupChannels, (6, 8))])
+def test_channels_after_a_pixel_shuffle_have_their_new_size(build, shape):
+    # the audit kept the input's channel count (8 after the shuffle, 1 after the unshuffle): the view was refused
+    # ("a view regroups 4 cells into 6") where PyTorch runs
+    check(build(), shape, counts=True)
