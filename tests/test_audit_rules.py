@@ -608,3 +608,19 @@ def test_channels_after_a_pixel_shuffle_have_their_new_size(build, shape):
     # the audit kept the input's channel count (8 after the shuffle, 1 after the unshuffle): the view was refused
     # ("a view regroups 4 cells into 6") where PyTorch runs
     check(build(), shape, counts=True)
+
+
+@pytest.mark.parametrize("shape,row", [((5, 6), 2), ((1, 6), 0), ((4, 1), 3)])
+def test_selecting_a_row_reads_like_slicing_it(shape, row):
+    # PyTorch computes the same map from x[:, :, i].unsqueeze(2) and x[:, :, i:i + 1]: the reports agree
+    layer = conv(k=(1, min(2, shape[1])))
+    picked = Fn(lambda x, c: c(x[:, :, row].unsqueeze(2)), layer)
+    sliced = Fn(lambda x, c: c(x[:, :, row:row + 1]), layer)
+    with torch.no_grad():
+        x = torch.rand(1, 1, *shape)
+        assert torch.equal(picked(x), sliced(x))
+    a, b = audit(picked, shape, in_channels=1), audit(sliced, shape, in_channels=1)
+    assert (a.output_size, a.output_stride, a.receptive_field, a.field) == \
+        (b.output_size, b.output_stride, b.receptive_field, b.field)
+    assert [(r.size, r.r, r.jump, r.start) for r in a.layers] == [(r.size, r.r, r.jump, r.start) for r in b.layers]
+    check(picked, shape)
