@@ -11,6 +11,7 @@ positions are enumerated, and outputs are computed with numpy's ``sliding_window
 
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -78,31 +79,38 @@ def _torch_strided_dense():
               "every S-th row and column, each axis with its own stride).",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P, "d": _D}, kinds=("conv",), dims=(1, 2),
                   reach=_EXPLORER,
-                  note="1-D: every setting by window starts, every 16th also by value (random values); 2-D: N 5–9 "
+                  note="1-D: every padded length, K, d and S by window starts, every 31st setting also by value (random "
+                       "values); 2-D: N 5–9 "
                        "by 6–8, K 1–3 by 1–3, strides 1–3 per axis, dilation 1–2 per axis, P 0–1 (diagonal, "
                        "unequal strides and unequal rates included)."),
     torch_check=_torch_strided_dense,
 )
 def _strided_dense():
-    """Every setting: the windows of the strided layer are every S-th window of the dense one (starts
-    enumerated). Every 16th setting also by value: the strided output, its taps gathered window by window,
+    """Every padded length, K, d and S: the windows of the strided layer are every S-th window of the dense one
+    (starts enumerated). Every 31st setting also by value: the strided output, its taps gathered window by window,
     against every S-th output of numpy's dense correlation with the zero-stuffed kernel. Then 2-D by value."""
     rng = np.random.default_rng(0)
-    settings = ((n, k, p, s, d) for n in _N for k in _K for p in _P for s in _S for d in _D)
-    for index, (n, k, p, s, d) in enumerate(settings):
+    for length in range(1, max(_N) + 2 * max(_P) + 1):     # every padded length N + 2P the domain reaches
+        for k in _K:
+            for d in _D:
+                if length < d * (k - 1) + 1:
+                    continue
+                dense = _starts(length, k, 1, d)
+                for s in _S:
+                    if _starts(length, k, s, d) != dense[::s]:     # range equality: the same sequence of starts
+                        yield {"n + 2p": length, "k": k, "s": s, "d": d}
+    settings = itertools.product(_N, _K, _P, _S, _D)
+    for n, k, p, s, d in itertools.islice(settings, 0, None, 31):   # 31 is prime: every d, S, P, K comes up
         length = n + 2 * p
         if length < d * (k - 1) + 1:
             continue
-        starts = _starts(length, k, s, d)
-        if starts != _starts(length, k, 1, d)[::s]:     # range equality: the same sequence of starts
-            yield {"n": n, "k": k, "s": s, "p": p, "d": d}
-        if index % 16 == 0:
-            x, w = rng.standard_normal(n), rng.standard_normal(k)
-            xp = np.concatenate([np.zeros(p), x, np.zeros(p)])
-            strided = xp[np.array(starts)[:, None] + d * np.arange(k)] @ w     # each window gathered tap by tap
-            dense = _correlate(x, _dilated(w, d), p, p)
-            if strided.shape != dense[::s].shape or np.abs(strided - dense[::s]).max() > 1e-9:
-                yield {"n": n, "k": k, "s": s, "p": p, "d": d, "values": True}
+        x, w = rng.standard_normal(n), rng.standard_normal(k)
+        xp = np.concatenate([np.zeros(p), x, np.zeros(p)])
+        starts = np.array(_starts(length, k, s, d))
+        strided = xp[starts[:, None] + d * np.arange(k)] @ w           # each window gathered tap by tap
+        dense = _correlate(x, _dilated(w, d), p, p)
+        if strided.shape != dense[::s].shape or np.abs(strided - dense[::s]).max() > 1e-9:
+            yield {"n": n, "k": k, "s": s, "p": p, "d": d, "values": True}
     for nh, nw in ((5, 6), (9, 6), (7, 8)):
         x = rng.standard_normal((nh, nw))
         for kh, kw in ((1, 1), (3, 2), (2, 3)):
