@@ -535,10 +535,10 @@ def _torch_shift_by_s():
         moved = F.pad(x, (s, 0))[..., :n]                               # zeros enter on the left
         old = F.conv1d(x, w, stride=s, padding=p, dilation=d)[0, 0]
         new = F.conv1d(moved, w, stride=s, padding=p, dilation=d)[0, 0]
-        for j in range(1, len(new)):
-            if j * s - p + d * (k - 1) <= n - 1 and abs(float(new[j] - old[j - 1])) > 1e-9:
-                yield {"n": n, "k": k, "s": s, "p": p, "d": d, "j": j}
-                break
+        j = np.arange(1, len(new))
+        j = j[j * s - p + d * (k - 1) <= n - 1]                      # windows that end before the right padding
+        if len(j) and not torch.allclose(new[j], old[j - 1], rtol=0, atol=1e-9):
+            yield {"n": n, "k": k, "s": s, "p": p, "d": d}
 
 
 @claim(
