@@ -104,7 +104,8 @@ TARGETS: dict[str, tuple[str, tuple[str, ...] | str, tuple[str, ...]]] = {
         ("tests/test_exercises_engine.py",),
     ),
     "claims": ("helpers/claims/_core.py", ALL, ("tests/test_claims.py",)),
-    "audit_geometry": ("helpers/audit/geometry.py", ALL, ("tests/test_audit.py", "tests/test_audit_zoo.py")),
+    "audit_geometry": ("helpers/audit/geometry.py", ALL,
+                       ("tests/test_audit_geometry.py", "tests/test_audit.py", "tests/test_audit_zoo.py")),
     "audit_rules": ("helpers/audit/rules.py", ALL, ("tests/test_audit.py", "tests/test_audit_zoo.py")),
 }
 
