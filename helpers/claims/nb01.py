@@ -79,10 +79,9 @@ def _torch_strided_dense():
               "every S-th row and column, each axis with its own stride).",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P, "d": _D}, kinds=("conv",), dims=(1, 2),
                   reach=_EXPLORER,
-                  note="1-D: every padded length, K, d and S by window starts, every 31st setting also by value (random "
-                       "values); 2-D: N 5–9 "
-                       "by 6–8, K 1–3 by 1–3, strides 1–3 per axis, dilation 1–2 per axis, P 0–1 (diagonal, "
-                       "unequal strides and unequal rates included)."),
+                  note="1-D: every padded length, K, d and S by window starts, every 31st setting also by value "
+                       "(random values); 2-D: N 5–9 by 6–8, K 1–3 by 1–3, strides 1–3 per axis, dilation 1–2 per "
+                       "axis, P 0–1 (diagonal, unequal strides and unequal rates included)."),
     torch_check=_torch_strided_dense,
 )
 def _strided_dense():
@@ -235,6 +234,8 @@ def _torch_after_last():
               "(the one whose last tap lies furthest right), and there are (N + 2P − d(K − 1) − 1) mod S such "
               "pixels; with no dilation, (N + 2P − K) mod S.",
     domain=Domain(params={"n": _N, "k": _K, "s": _S, "p": _P, "d": _D}, kinds=("conv",), dims=(1,), reach=_EXPLORER),
+    # "(N + 2P − K) mod S pixels after the last window", said for any layer: with d = 2 one pixel lies after it
+    breaks=({"n": 6, "k": 2, "s": 2, "p": 0, "d": 2},),
     torch_check=_torch_after_last,
 )
 def _after_last():
