@@ -209,12 +209,12 @@ def test_misaligned_branches_are_named_in_order(shifted_first):
 
 
 class Strides(nn.Module):
-    """A stride-1 branch and a stride-2 branch resized back to 7 cells: output strides 1 and 2·4/7 = 8/7."""
+    """A stride-1 branch and a stride-3 branch resized back to 19 cells: output strides 1 and 3·7/19 = 21/19."""
 
     def __init__(self, order: int):
         super().__init__()
         self.fine = nn.Conv2d(1, 1, 3, padding=1)
-        self.coarse = nn.Sequential(nn.Conv2d(1, 1, 3, stride=2, padding=1), nn.Upsample(size=(7, 7), mode="nearest"))
+        self.coarse = nn.Sequential(nn.Conv2d(1, 1, 3, stride=3, padding=1), nn.Upsample(size=(19, 19), mode="nearest"))
         self.order = order
 
     def forward(self, x):
@@ -223,9 +223,10 @@ class Strides(nn.Module):
 
 @pytest.mark.parametrize("order", [0, 1])
 def test_different_output_strides_warn_and_the_larger_is_kept(order):
-    report = audit(Strides(order), 7)
+    report = audit(Strides(order), 19)
     text = [w for w in report.warnings if "output strides" in w]
-    coarse = 2 * Fraction(4, 7)
+    coarse = 3 * Fraction(7, 19)
+    assert list({Fraction(1), coarse}) != [1, coarse]  # a set of the two does not iterate in increasing order
     assert text == [f"the model (add) merges maps of different output strides [1, {float(coarse)}] along {axis}"
                     for axis in ("height", "width")], report.warnings
     assert report.output_stride == (float(coarse), float(coarse))
@@ -286,4 +287,24 @@ def test_outputs_between_a_transposed_layers_taps(n, padding):
     assert report.field == ((int(reads[0][0]), int(reads[0][0])), (int(reads[0][1]), int(reads[0][1])))
     # output u sits at input coordinate (u + padding) / 2: output 0 at padding / 2, between two cells if odd
     assert report.centre == (padding / 2, padding / 2)
+    row = report.layers[-1]  # the table places output 0 on the grid too: start + (r - 1)/2 is its centre
+    assert row.start == report.centre and row.r == (1, 1) and row.jump == (0.5, 0.5)
+    assert report.verify(model).ok
+
+
+def test_a_dilated_transposed_layer_whose_outputs_read_two_one_or_no_cells():
+    """Kernel 3, rate 2, stride 4: output u + p reads inputs (u+p)/4 and (u+p)/4 - 1 when divisible by 4, one when
+    it is 2 mod 4, none when odd; the widest window spans two cells, found among outputs that read any."""
+    model = ones(nn.ConvTranspose2d(1, 1, 3, stride=4, padding=1, dilation=2, bias=False))
+    n = 6
+    report = audit(model, n)
+    size = (n - 1) * 4 - 2 + 2 * 2 + 1
+    assert report.output_size == (size, size)
+    reads = [np.flatnonzero(paths_by_autograd(model, (n, n), (u, u)).any(axis=0)) for u in range(size)]
+    widest = max(int(r.max() - r.min()) for r in reads if len(r))
+    assert widest == 1 and any(len(r) == 0 for r in reads)
+    first = next(u for u in range(size) if len(reads[u]))
+    row = report.layers[-1]
+    assert row.r == (1 + widest,) * 2 and row.jump == (0.25, 0.25)
+    assert row.start[0] == int(reads[first].min()) - first / 4  # output 0's place: the first reading output, moved back
     assert report.verify(model).ok

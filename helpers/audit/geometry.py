@@ -21,8 +21,10 @@ def _local_edges(node: Any) -> list:
     return [e for e in node.edges if not e.mixing]
 
 
-def reach_1d(graph: Graph, target: int, u: int, axis: int) -> tuple[int, np.ndarray]:
-    """Unclipped path counts along one axis from output ``u``: ``(lo, counts)``, counts[i] for position lo + i."""
+def reach_1d(graph: Graph, target: int, u: int, axis: int) -> tuple[int, np.ndarray] | None:
+    """Unclipped path counts along one axis from output ``u``: ``(lo, counts)``, counts[i] for position lo + i.
+
+    None where ``u`` reads no input cell (between a transposed layer's taps)."""
     store: dict[int, tuple[int, np.ndarray]] = {target: (u, np.ones(1))}
     for index in range(target, 0, -1):
         if index not in store:
@@ -46,14 +48,16 @@ def reach_1d(graph: Graph, target: int, u: int, axis: int) -> tuple[int, np.ndar
             if edge.source in store:
                 acc[old_lo - new_lo: old_lo - new_lo + len(old)] += old
             store[edge.source] = (new_lo, acc)
-    return store.get(0, (0, np.zeros(0)))
+    return store.get(0)
 
 
 def span(graph: Graph, target: int, u: int, axis: int) -> tuple[int, int] | None:
     """First and last input position (unclipped) output ``u`` reaches along ``axis``; None if none."""
-    lo, counts = reach_1d(graph, target, u, axis)
-    # reach_1d's counts start and end at a reached position (every path count is positive)
-    return (lo, lo + len(counts) - 1) if len(counts) else None
+    got = reach_1d(graph, target, u, axis)
+    if got is None:
+        return None
+    lo, counts = got  # counts start and end at a reached position (every path count is positive)
+    return lo, lo + len(counts) - 1
 
 
 def _matrix(rule: Any, n_out: int) -> np.ndarray:
@@ -134,8 +138,9 @@ def table_rows(graph: Graph, keep: set[int]) -> tuple[dict[int, tuple], list[str
                 any_valid = valid.any(axis=1)
                 hi = np.where(valid, src, np.iinfo(np.int64).min).max(axis=1)
                 lo = np.where(valid, src, np.iinfo(np.int64).max).min(axis=1)
-                widest = int((hi - lo)[any_valid].max()) if any_valid.any() else 0
-                lo0 = int(lo[0]) if any_valid[0] else 0
+                widest = int((hi - lo)[any_valid].max())  # some output of every map reads a cell
+                first = int(np.argmax(any_valid))  # output 0, or the first output that reads a cell ...
+                lo0 = int(lo[first]) - first * rule.jump  # ... moved back to output 0's place on the grid
                 paths.append((r + widest * abs(jump), jump * rule.jump, start + lo0 * jump))
             if not paths:
                 per_axis.append(state[edges[0].source][axis])
