@@ -30,6 +30,19 @@ __all__ = ["Explorer", "inline_module", "standalone_fragment", "widget_base"]
 HERE = Path(__file__).resolve().parent
 
 _DATA_SLOT = "export const DATA = null;"
+_SHARED_IMPORT = re.compile(r'^import \{ ([\w, ]+) \} from "\./(\w+\.js)";$', flags=re.M)
+
+
+def _shared_functions(found: re.Match) -> str:
+    """The text of the functions an ``import { f, g } from "./file.js";`` line names, ``export`` dropped."""
+    text = (HERE / found.group(2)).read_text(encoding="utf-8")
+    parts = []
+    for name in (n.strip() for n in found.group(1).split(",")):
+        function = re.search(rf"^export function {name}\(.*?^\}}$", text, flags=re.M | re.S)
+        if function is None:
+            raise RuntimeError(f"{found.group(2)} must export function {name} (a declaration that ends at a '}}' line)")
+        parts.append(function.group(0)[len("export "):])
+    return "\n\n".join(parts)
 
 
 def _strip(js: str) -> str:
@@ -59,6 +72,8 @@ def inline_module(
     ``ui_file`` (a file in this folder) must import ``arith_file`` as
     ``import * as A from "./<arith_file>";``; that line becomes an object ``A`` with the
     arithmetic's exports, followed by ``prelude`` (more JavaScript, e.g. inlined data).
+    A line ``import { f, g } from "./<file>.js";`` of ``ui_file`` (a module of self-contained
+    shared functions, such as ``explorer_dom.js``) becomes the text of those functions.
     ``data``, when given, is JavaScript text put in place of the arithmetic module's
     ``export const DATA = null;``. ``"esm"`` keeps the view's exports (anywidget);
     ``"classic"`` is an expression whose value is an object holding ``exports``, ``A`` and
@@ -76,7 +91,7 @@ def inline_module(
     'return { mount: mount, A: A, X: X };'
     """
     arith = (HERE / arith_file).read_text(encoding="utf-8")
-    ui = (HERE / ui_file).read_text(encoding="utf-8")
+    ui = _SHARED_IMPORT.sub(_shared_functions, (HERE / ui_file).read_text(encoding="utf-8"))
     if data is not None:
         if _DATA_SLOT not in arith:
             raise RuntimeError(f"{arith_file} must declare: {_DATA_SLOT}")
