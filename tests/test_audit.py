@@ -305,6 +305,40 @@ def test_misaligned_branches_warn():
     assert report.verify(Branches()).ok
 
 
+class OneCellReduction(nn.Module):
+    """A stride-2 convolution, a reduction over its map, a 3x3 convolution: on a 2x2 input the map is one cell."""
+
+    def __init__(self, reduce: str):
+        super().__init__()
+        self.a, self.b, self.reduce = nn.Conv2d(3, 4, 3, stride=2, padding=1), nn.Conv2d(4, 4, 3, padding=1), reduce
+        self.pool = {"avg pool": nn.AdaptiveAvgPool2d(1), "max pool": nn.AdaptiveMaxPool2d(1)}.get(reduce)
+
+    def forward(self, x):
+        y = self.a(x)
+        if self.reduce == "mean":
+            y = y.mean((2, 3), keepdim=True)
+        elif self.reduce == "amax":
+            y = y.amax(3, keepdim=True)
+        elif self.pool is not None:
+            y = self.pool(y)
+        return self.b(y)
+
+
+@pytest.mark.parametrize("reduce", ["mean", "amax", "avg pool", "max pool"])
+def test_a_reduction_over_one_cell_axes_is_an_identity(reduce):
+    """A mean or pool over a one-cell map reads that cell: a local path, the stride kept (it once read (0, 0))."""
+    torch.manual_seed(0)
+    model = OneCellReduction(reduce)
+    report = audit(model, 2)
+    assert report.output_size == forward_size(model, (2, 2)) == (1, 1)
+    assert report.output_stride == (2, 2)  # the stride-2 convolution's; the reduction keeps its one cell
+    assert report.global_paths == ()
+    assert report.verify(model).ok, str(report.verify(model))  # autograd reaches the input through it
+    # on a larger input the same reduction mixes the map, so the output is no feature map: the audit reads the one before
+    wide = audit(model, 8)
+    assert wide.at == "a (last feature map)" and any("not a feature map" in note for note in wide.notes)
+
+
 # --------------------------------------------------------------------------------------------
 # Bad input: a clear TypeError / ValueError, never a deep traceback
 # --------------------------------------------------------------------------------------------

@@ -170,6 +170,34 @@ def test_readout_without_a_trace_is_the_helpers_sentence():
     assert got["lines"][1]["role"] == "trace" and got["footprint"] is None
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_the_own_pixel_line_appears_exactly_when_pytorch_reads_no_path_to_it():
+    """The read-out's 'own pixel is a hole' line, against PyTorch: a delta at an interior position through the
+    stack (all-ones K-tap layers, padding='same'); the output there is zero exactly when no chain of taps leads back."""
+    torch = pytest.importorskip("torch")
+    import torch.nn.functional as F
+
+    every = settings()
+    cases = [s for s in every if len(s[0]) == 2] + random.Random(8).sample([s for s in every if len(s[0]) > 2], 300)
+    got = run_js([{"op": "readout", "state": {"layers": len(r), "rates": list(r) + [1] * (4 - len(r)), "kernel": k},
+                   "trace": None} for r, k in cases])
+    holes = 0
+    for (rates, k), js in zip(cases, got):
+        n = 2 * (k - 1) * sum(rates) + 3
+        x = torch.zeros(1, 1, n, dtype=torch.float64)
+        x[0, 0, n // 2] = 1.0
+        for d in rates:
+            x = F.conv1d(x, torch.ones(1, 1, k, dtype=torch.float64), dilation=d, padding="same")
+        hole = bool(x[0, 0, n // 2] == 0)
+        holes += hole
+        roles = [line["role"] for line in js["lines"]]
+        assert roles == ["sentence", "trace"] + (["centre"] if hole else []), (rates, k, roles)
+        if hole:
+            assert k % 2 == 0, (rates, k)
+            assert js["lines"][2]["text"].startswith("The output's own pixel (green +) is a hole: ")
+    assert holes > 0, "the sample must contain a stack whose own pixel is a hole (K 2, rates 2, 4 is one)"
+
+
 def test_state_validation_and_the_stored_bundle():
     assert G.gridding_state(rates=(1, 2))["layers"] == 2
     for bad, match in [({"layers": 5}, "layers"), ({"rates": (0, 2)}, r"rates\[0\]"), ({"rates": (1,)}, "rates"),

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .graph import Graph
-from .positions import Broadcast, Everything, clip
+from .positions import Broadcast, clip
 
 __all__ = ["reach_1d", "reach", "table_rows"]
 
@@ -52,8 +52,8 @@ def reach_1d(graph: Graph, target: int, u: int, axis: int) -> tuple[int, np.ndar
 def span(graph: Graph, target: int, u: int, axis: int) -> tuple[int, int] | None:
     """First and last input position (unclipped) output ``u`` reaches along ``axis``; None if none."""
     lo, counts = reach_1d(graph, target, u, axis)
-    nz = np.flatnonzero(counts)
-    return (lo + int(nz[0]), lo + int(nz[-1])) if len(nz) else None
+    # reach_1d's counts start and end at a reached position (every path count is positive)
+    return (lo, lo + len(counts) - 1) if len(counts) else None
 
 
 def _matrix(rule: Any, n_out: int) -> np.ndarray:
@@ -71,13 +71,13 @@ def _apply(rule: Any, g: np.ndarray, axis: int) -> np.ndarray:
     src, valid = clip(rule, *rule.sources(np.arange(n_out)))
     moved = np.moveaxis(g, axis, 0)
     out = np.zeros((rule.n_in,) + moved.shape[1:])
-    live = np.flatnonzero(np.abs(moved).reshape(n_out, -1).any(axis=1))
+    live = np.flatnonzero(moved.any(axis=tuple(range(1, moved.ndim))))
     for t in range(src.shape[1]):
         rows = live[valid[live, t]]
         if not len(rows):
             continue
         index = src[rows, t]
-        if len(index) == 1 or (np.diff(index) > 0).all():  # distinct targets (a window's tap): a plain add
+        if np.all(index[1:] > index[:-1]):  # distinct targets (a window's tap): a plain add
             out[index] += moved[rows]
         else:
             np.add.at(out, index, moved[rows])
@@ -95,11 +95,13 @@ def reach(graph: Graph, target: int, seed: np.ndarray) -> np.ndarray:
         for edge in _local_edges(node):
             c = g
             for axis, rule in enumerate(edge.rules):
-                if getattr(rule, "is_identity", False) and rule.n_in == c.shape[axis]:
+                if rule.is_identity and rule.n_in == c.shape[axis]:
                     continue
                 c = _apply(rule, c, axis)
             grads[edge.source] = grads[edge.source] + c if edge.source in grads else c
-    return grads.get(0, np.zeros(graph.nodes[0].size))
+    if 0 not in grads:
+        raise ValueError("no local path leads from this map to the input")
+    return grads[0]
 
 
 def table_rows(graph: Graph, keep: set[int]) -> tuple[dict[int, tuple], list[str]]:
@@ -127,10 +129,7 @@ def table_rows(graph: Graph, keep: set[int]) -> tuple[dict[int, tuple], list[str
                 r, jump, start = state[edge.source][axis]
                 if isinstance(rule, Broadcast):
                     continue
-                if isinstance(rule, Everything):
-                    paths.append((r + (rule.n_in - 1) * jump, Fraction(0), start))
-                    continue
-                n = min(node.size[axis], 4096)
+                n = node.size[axis]  # every output: an adaptive pool's windows differ
                 src, valid = rule.sources(np.arange(n))
                 any_valid = valid.any(axis=1)
                 hi = np.where(valid, src, np.iinfo(np.int64).min).max(axis=1)

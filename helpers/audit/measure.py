@@ -222,24 +222,26 @@ def _mode(spatial: int, cuts: list = ()) -> Any:
             if name.startswith("adaptive_max_pool"):
                 nd = int(name[-2])
                 y = getattr(F, f"adaptive_avg_pool{nd}d")(args[0], args[1] if len(args) > 1 else kwargs["output_size"])
-                return self._cut(y)
+                return self._cut(y, args[0])
             if name.startswith("adaptive_avg_pool"):
-                return self._cut(func(*args, **kwargs))
+                return self._cut(func(*args, **kwargs), args[0])
             if name in _REDUCE:
                 x = args[0]
                 dims = args[1] if len(args) > 1 else kwargs.get("dim")
                 if dims is None:
                     return func(*args, **kwargs).detach()
                 dims = [dims] if isinstance(dims, int) else list(dims)
-                if x.dim() == 2 + spatial and any(d % x.dim() >= 2 for d in dims):
+                # a reduction over one-cell axes only is an identity: a local path (as the audit reads it)
+                if x.dim() == 2 + spatial and any(d % x.dim() >= 2 and x.shape[d % x.dim()] > 1 for d in dims):
                     return _detach(func(*args, **kwargs))
             if name in ("softmax", "log_softmax", "_softmax"):
                 return args[0]
             return func(*args, **kwargs)
 
         @staticmethod
-        def _cut(y):
-            if all(n == 1 for n in y.shape[2:]):
+        def _cut(y, x):
+            # a pool to one cell is a global path, except from one cell (an identity, as the audit reads it)
+            if all(n == 1 for n in y.shape[2:]) and any(n > 1 for n in x.shape[2:]):
                 return y.detach()
             return y
 

@@ -729,7 +729,8 @@ def _reduce(reader, func, args, kwargs, out, why: str):
     size = reader.size(lay)
     if any(isinstance(lab, (Sub, Tokens)) for d in dims for lab, _ in lay.dims[d]):
         raise NoRule(f"aten.{op_name(func)} over windows or tokens (part of an axis)")
-    rules = tuple(Everything(size[k]) if k in axes else None for k in range(len(size)))
+    # a one-cell axis reduced is an identity, not a path reading the axis (its cell keeps its jump)
+    rules = tuple(Everything(size[k]) if k in axes and size[k] > 1 else None for k in range(len(size)))
     out_dims = []
     for j, p in enumerate(lay.dims):
         if j in dims:

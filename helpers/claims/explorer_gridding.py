@@ -201,3 +201,62 @@ def _trace():
     reached = {a * 12 + b - 13 for a in range(3) for b in range(3)}
     if 11 not in reached or 11 in _reads_by_paths((12, 1), 3, n, 0):
         yield {"rates": (12, 1), "k": 3, "why": "the border example no longer shows the difference"}
+
+
+def _own_position_read(k: int, d: int) -> bool:
+    """Does a K-tap layer at rate d with PyTorch's 'same' padding read its own position? By its taps:
+    the first tap sits floor(d(K-1)/2) before the output, the others d apart."""
+    before = (d * (k - 1)) // 2
+    return any(t * d - before == 0 for t in range(k))
+
+
+def _own_position_torch():
+    """PyTorch: a K-tap ``padding='same'`` layer at rate d, all-ones weights, the derivative of an interior
+    output with respect to the input pixel at the same position."""
+    import torch
+    import torch.nn.functional as F
+
+    r = _ranges()
+    for k in range(1, max(r["k"]) + 1):
+        for d in r["rates"]:
+            n = 2 * d * k + 3
+            x = torch.zeros(1, 1, n, dtype=torch.float64, requires_grad=True)
+            with warnings.catch_warnings():  # even kernels with 'same' padding: PyTorch says it pads a copy
+                warnings.simplefilter("ignore", UserWarning)
+                out = F.conv1d(x, torch.ones(1, 1, k, dtype=torch.float64), dilation=d, padding="same")
+            (grad,) = torch.autograd.grad(out[0, 0, n // 2], x)
+            read = bool(grad[0, 0, n // 2] != 0)
+            if read != (k % 2 == 1 or d == 1):
+                yield {"k": k, "d": d, "torch_reads_own_position": read}
+
+
+@claim(
+    "explorer-gridding-own-pixel",
+    statement="With PyTorch's padding='same', a layer of K taps at rate d reads its own position exactly when K is "
+              "odd or d = 1 (an even number of taps has no middle one). So in the dilated-stack explorer the "
+              "output's own pixel can be a hole only with an even K, and the read-out line that says so appears "
+              "exactly when the path count at the output's own position is zero.",
+    domain=Domain(params={"k": tuple(range(1, max(_ranges()["k"]) + 1)), "d": _ranges()["rates"],
+                          "layers": _ranges()["layers"]},
+                  kinds=("conv",), dims=(1, 2), reach=EXPLORER,
+                  note="the layer rule by its taps for K 1-5 and every rate; the stack by enumeration of tap "
+                       "chains for every 2- and 3-layer setting (the read-out line's condition is tested in node "
+                       "by tests/test_explorer_gridding.py)"),
+    where=("explorer:gridding",),
+    torch_check=_own_position_torch,
+)
+def _own_pixel():
+    r = _ranges()
+    for k in range(1, max(r["k"]) + 1):
+        for d in r["rates"]:
+            if _own_position_read(k, d) != (k % 2 == 1 or d == 1):
+                yield {"k": k, "d": d}
+    for layers in (2, 3):  # a stack: its own pixel is reached iff some chain of taps sums to zero offset
+        for rates in itertools.product(r["rates"], repeat=layers):
+            for k in r["k"]:
+                offsets = {0}
+                for d in rates:
+                    before = (d * (k - 1)) // 2
+                    offsets = {o + t * d - before for o in offsets for t in range(k)}
+                if 0 not in offsets and k % 2 == 1:
+                    yield {"rates": rates, "k": k, "why": "an odd-K stack with its own pixel a hole"}

@@ -101,6 +101,11 @@ export function readout(view) {
   } else {
     lines.push({ role: "trace", text: "Hover the filtered picture (or focus it and use the arrow keys) to see which input pixels one output reads." });
   }
+  if (view.numbers.counts[view.numbers.centre] === 0) {
+    lines.push({ role: "centre", text: "The output's own pixel (green +) is a hole: an even number of taps has no middle one, " +
+      "so with an even K and a rate above 1 a layer's taps miss its own position (PyTorch's 'same' padding), " +
+      "and no chain of taps here leads back to it." });
+  }
   return lines;
 }
 
