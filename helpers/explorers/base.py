@@ -208,7 +208,8 @@ class Explorer:
     exports, tail_exports, keep_export_blocks
         As :func:`inline_module`'s.
     prelude, data : callable, optional
-        ``() -> str``, computed once, on first use: :func:`inline_module`'s ``prelude`` and ``data``.
+        ``() -> str``, called when a bundle is first built (once per kind): :func:`inline_module`'s
+        ``prelude`` and ``data``.
     ensure_ascii : bool
         As :func:`standalone_fragment`'s.
 
