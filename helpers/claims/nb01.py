@@ -316,11 +316,11 @@ def _torch_keep_size():
 
 @claim(
     "nb01-keep-size-ceil",
-    statement="For an odd K, (K − 1)/2 zeros per side give ceil(N/S) outputs for every N at every stride "
+    statement="For an odd, undilated K, (K − 1)/2 zeros per side give ceil(N/S) outputs for every N at every stride "
               "(so at stride 2 the output is N/2 for even N and (N + 1)/2 for odd N).",
     domain=Domain(params={"n": _N, "k": (1, 3, 5, 7), "s": _S}, kinds=("conv",), dims=(1,),
                   note="N and S: the explorer's ranges; K: its odd values (the statement is about odd K)"),
-    scope="odd",
+    scope="odd, undilated",  # red team rt01d: K 3, d 2, P 1, N 8, stride 1 gives 6 outputs
     where=("exercise:00-warmup",),
     torch_check=_torch_keep_size,
 )
@@ -444,9 +444,10 @@ def _tf_same_alignment():
 
 @claim(
     "nb01-even-no-symmetric",
-    statement="For an even K no symmetric padding P (0–8 per side) gives ceil(N/S) outputs for every N, at any "
-              "stride 1–4.",
+    statement="For an even, undilated K no symmetric padding P (0–8 per side) gives ceil(N/S) outputs for every N, "
+              "at any stride 1–4.",
     domain=Domain(params={"n": _N, "k": (2, 4, 6), "s": _S, "p": _P}, kinds=("conv",), dims=(1,)),
+    scope="undilated",  # red team rt01d: K 2, d 2, P 1 gives ceil(N/S) for every N 1-64, S 1-4
 )
 def _even_no_symmetric():
     for k in (2, 4, 6):
@@ -590,8 +591,9 @@ def _shift_by_s():
 @claim(
     "nb01-no-padding-shrinks",
     statement="Without padding, the first window's centre lies (K − 1)/2 pixels inside the border, and at stride 1 "
-              "the output has N − K + 1 pixels, K − 1 fewer than the input.",
+              "an undilated layer's output has N − K + 1 pixels, K − 1 fewer than the input.",
     domain=Domain(params={"n": _N, "k": _K}, kinds=("conv",), dims=(1,)),
+    scope="undilated",  # red team rt01d: N 8, K 3, d 2, P 0 gives 4 outputs, not 6
 )
 def _no_padding_shrinks():
     for n in _N:
