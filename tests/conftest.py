@@ -71,3 +71,15 @@ def built_site():
     from helpers import publish
 
     return publish.build_site(Path(__file__).resolve().parent.parent / "test-artifacts" / "site")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """PyTorch on one thread for a module's tests (the machine is shared: OpenMP threads would spin against
+    each other), restored afterwards. Use with ``pytestmark = pytest.mark.usefixtures("one_torch_thread")``."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

@@ -26,13 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ODD_SIZES = (97, 250)  # neither a multiple of 32 (two sizes: CI time)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # the machine is shared: one thread avoids OpenMP threads spinning against each other
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def meta_size(meta: nn.Module, hw: tuple[int, int], *, key: str | None = None) -> tuple[int, int]:

@@ -70,6 +70,26 @@ def test_domain_covers_the_control_ranges_it_names(claim_id):
                 assert not missing, f"{claim_id}: {name} offers {param} = {missing} outside the domain"
 
 
+_UNDILATED = ("no dilation", "without dilation", "undilated")
+
+
+@pytest.mark.parametrize("claim_id", [cid for cid, c in CLAIMS.items() if c.domain.reach])
+def test_a_control_offering_dilation_is_swept_or_the_claim_says_no_dilation(claim_id):
+    """A control with dilation d > 1 puts d in the domain, or the scope says the claim is undilated.
+
+    The coverage test above only compares the parameters a domain already has; a domain with no ``d``
+    passed it silently although the learner can set the dilation (notebook 01's claims, issue nb01d).
+    """
+    c = CLAIMS[claim_id]
+    for name in c.domain.reach:
+        dilations = [v for v in claims.ranges(name).get("d", ()) if v > 1]
+        if dilations and "d" not in c.domain.params:
+            assert any(words in c.scope.lower() for words in _UNDILATED), (
+                f"{claim_id}: {name} offers dilation d = {dilations[0]}–{dilations[-1]}, but the domain has no d "
+                f"and the scope {c.scope!r} does not say {' / '.join(repr(w) for w in _UNDILATED)}: sweep d over "
+                f"the control's range, or scope the claim in words")
+
+
 def _span(domain: Domain) -> int:
     k = max(domain.params.get("k", (1,)))
     d = max(domain.params.get("d", (1,)))

@@ -194,7 +194,7 @@ def test_the_own_pixel_line_appears_exactly_when_pytorch_reads_no_path_to_it():
         assert roles == ["sentence", "trace"] + (["centre"] if hole else []), (rates, k, roles)
         if hole:
             assert k % 2 == 0, (rates, k)
-            assert js["lines"][2]["text"].startswith("The output's own pixel (green +) is a hole: ")
+            assert js["lines"][2]["text"].startswith("The green + is a hole: no path reaches the input pixel at the output's own position.")
     assert holes > 0, "the sample must contain a stack whose own pixel is a hole (K 2, rates 2, 4 is one)"
 
 

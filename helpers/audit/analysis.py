@@ -49,6 +49,16 @@ def _refuse(graph: Graph, target: int, calls: dict[str, list[Any]], label: str) 
         operator=first.operator, module=first.where, source_line=first.source_line, way_round=way)
 
 
+def _reading_output(graph: Graph, target: int, n: int, axis: int) -> int:
+    """The output nearest the middle, ``(n - 1) // 2``, that reads an input cell along ``axis`` (the middle one
+    unless a transposed layer with a stride above its kernel leaves outputs between its taps that read none)."""
+    mid = (n - 1) // 2
+    for u in sorted(range(n), key=lambda u: (abs(u - mid), u)):
+        if span(graph, target, u, axis) is not None:
+            return u
+    raise ValueError(f"no output reads an input cell along axis {axis}: nothing to analyse")
+
+
 def _last_feature_map(graph: Graph, target: int) -> int | None:
     local = graph.ancestors(target)
     candidates = [i for i in local if i > 0 and not isinstance(graph.nodes[i], Opaque)
@@ -161,10 +171,17 @@ def analyse(graph: Graph, target: int, label: str, size: tuple[int, ...], channe
     warnings += _padding_warnings(graph, keep)
     out_size = graph.nodes[target].size
     nd = len(out_size)
-    interior = tuple((n - 1) // 2 for n in out_size)
+    interior = tuple(_reading_output(graph, target, out_size[a], a) for a in range(nd))
     spans = [span(graph, target, interior[a], a) for a in range(nd)]
-    spans0 = [span(graph, target, 0, a) for a in range(nd)]
-    centres = tuple((lo + hi) / 2 for lo, hi in spans0)
+    jump = state[target] if target in state else tuple((Fraction(1), Fraction(1), Fraction(0)) for _ in range(nd))
+    # output 0 of a transposed layer can read no cell (it sits between the inserted zeros): the centre of the
+    # first output u that reads one, moved back u steps of the output stride
+    centres = []
+    for a in range(nd):
+        u = next(u for u in range(out_size[a]) if span(graph, target, u, a) is not None)
+        lo, hi = span(graph, target, u, a)
+        centres.append(float(Fraction(lo + hi, 2) - u * jump[a][1]))
+    centres = tuple(centres)
     seed = np.zeros(out_size)
     seed[interior] = 1.0
     reach_in = reach(graph, target, seed)
@@ -176,7 +193,6 @@ def analyse(graph: Graph, target: int, label: str, size: tuple[int, ...], channe
     cov = reach_in[box].copy()
     cov.setflags(write=False)
     holes = int(((cov == 0) & (reach_any[box] > 0)).sum())
-    jump = state[target] if target in state else tuple((Fraction(1), Fraction(1), Fraction(0)) for _ in range(nd))
     return AuditReport(
         at=label, input_size=size, output_size=out_size,
         output_stride=tuple(_num(a[1]) for a in jump),

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .graph import Graph
-from .positions import Broadcast, Everything, clip
+from .positions import Broadcast, clip
 
 __all__ = ["reach_1d", "reach", "table_rows"]
 
@@ -21,8 +21,10 @@ def _local_edges(node: Any) -> list:
     return [e for e in node.edges if not e.mixing]
 
 
-def reach_1d(graph: Graph, target: int, u: int, axis: int) -> tuple[int, np.ndarray]:
-    """Unclipped path counts along one axis from output ``u``: ``(lo, counts)``, counts[i] for position lo + i."""
+def reach_1d(graph: Graph, target: int, u: int, axis: int) -> tuple[int, np.ndarray] | None:
+    """Unclipped path counts along one axis from output ``u``: ``(lo, counts)``, counts[i] for position lo + i.
+
+    None where ``u`` reads no input cell (between a transposed layer's taps)."""
     store: dict[int, tuple[int, np.ndarray]] = {target: (u, np.ones(1))}
     for index in range(target, 0, -1):
         if index not in store:
@@ -46,14 +48,16 @@ def reach_1d(graph: Graph, target: int, u: int, axis: int) -> tuple[int, np.ndar
             if edge.source in store:
                 acc[old_lo - new_lo: old_lo - new_lo + len(old)] += old
             store[edge.source] = (new_lo, acc)
-    return store.get(0, (0, np.zeros(0)))
+    return store.get(0)
 
 
 def span(graph: Graph, target: int, u: int, axis: int) -> tuple[int, int] | None:
     """First and last input position (unclipped) output ``u`` reaches along ``axis``; None if none."""
-    lo, counts = reach_1d(graph, target, u, axis)
-    nz = np.flatnonzero(counts)
-    return (lo + int(nz[0]), lo + int(nz[-1])) if len(nz) else None
+    got = reach_1d(graph, target, u, axis)
+    if got is None:
+        return None
+    lo, counts = got  # counts start and end at a reached position (every path count is positive)
+    return lo, lo + len(counts) - 1
 
 
 def _matrix(rule: Any, n_out: int) -> np.ndarray:
@@ -71,13 +75,13 @@ def _apply(rule: Any, g: np.ndarray, axis: int) -> np.ndarray:
     src, valid = clip(rule, *rule.sources(np.arange(n_out)))
     moved = np.moveaxis(g, axis, 0)
     out = np.zeros((rule.n_in,) + moved.shape[1:])
-    live = np.flatnonzero(np.abs(moved).reshape(n_out, -1).any(axis=1))
+    live = np.flatnonzero(moved.any(axis=tuple(range(1, moved.ndim))))
     for t in range(src.shape[1]):
         rows = live[valid[live, t]]
         if not len(rows):
             continue
         index = src[rows, t]
-        if len(index) == 1 or (np.diff(index) > 0).all():  # distinct targets (a window's tap): a plain add
+        if np.all(index[1:] > index[:-1]):  # distinct targets (a window's tap): a plain add
             out[index] += moved[rows]
         else:
             np.add.at(out, index, moved[rows])
@@ -95,11 +99,13 @@ def reach(graph: Graph, target: int, seed: np.ndarray) -> np.ndarray:
         for edge in _local_edges(node):
             c = g
             for axis, rule in enumerate(edge.rules):
-                if getattr(rule, "is_identity", False) and rule.n_in == c.shape[axis]:
+                if rule.is_identity and rule.n_in == c.shape[axis]:
                     continue
                 c = _apply(rule, c, axis)
             grads[edge.source] = grads[edge.source] + c if edge.source in grads else c
-    return grads.get(0, np.zeros(graph.nodes[0].size))
+    if 0 not in grads:
+        raise ValueError("no local path leads from this map to the input")
+    return grads[0]
 
 
 def table_rows(graph: Graph, keep: set[int]) -> tuple[dict[int, tuple], list[str]]:
@@ -127,16 +133,14 @@ def table_rows(graph: Graph, keep: set[int]) -> tuple[dict[int, tuple], list[str
                 r, jump, start = state[edge.source][axis]
                 if isinstance(rule, Broadcast):
                     continue
-                if isinstance(rule, Everything):
-                    paths.append((r + (rule.n_in - 1) * jump, Fraction(0), start))
-                    continue
-                n = min(node.size[axis], 4096)
+                n = node.size[axis]  # every output: an adaptive pool's windows differ
                 src, valid = rule.sources(np.arange(n))
                 any_valid = valid.any(axis=1)
                 hi = np.where(valid, src, np.iinfo(np.int64).min).max(axis=1)
                 lo = np.where(valid, src, np.iinfo(np.int64).max).min(axis=1)
-                widest = int((hi - lo)[any_valid].max()) if any_valid.any() else 0
-                lo0 = int(lo[0]) if any_valid[0] else 0
+                widest = int((hi - lo)[any_valid].max())  # some output of every map reads a cell
+                first = int(np.argmax(any_valid))  # output 0, or the first output that reads a cell ...
+                lo0 = int(lo[first]) - first * rule.jump  # ... moved back to output 0's place on the grid
                 paths.append((r + widest * abs(jump), jump * rule.jump, start + lo0 * jump))
             if not paths:
                 per_axis.append(state[edges[0].source][axis])

@@ -102,9 +102,11 @@ class AuditReport:
     receptive_field : tuple of int
         Span of the *local* field of the interior output, padding cells included.
     centre : tuple of float
-        Centre of the local field of output 0 (input coordinates; may lie in padding).
+        Centre of the local field of output 0 (input coordinates; may lie in padding). Where output 0
+        reads no cell, the centre of the first output that does, moved back by the output stride.
     interior : tuple of int
-        The output whose field is analysed: ``(n - 1) // 2`` per axis.
+        The output whose field is analysed: ``(n - 1) // 2`` per axis, or the nearest output that reads
+        an input cell where that one reads none (between a transposed layer's taps).
     field : tuple of (int, int)
         First and last input cell of that field per axis (unclipped).
     holes : int

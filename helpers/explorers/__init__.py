@@ -20,12 +20,11 @@ not found"): see :func:`helpers.notebook_tools.pre_save_hook`.
 
 from __future__ import annotations
 
-import base64
 import copy
 from typing import Any
 
 from .numbers import LIMITS, axis_numbers, normalize_layer, stack_sizes, to_helper_layers
-from .static import fallback_png, module_source, standalone_html, summary_text
+from .static import CONV, fallback_png, module_source, standalone_html, summary_text  # noqa: F401
 
 __all__ = ["PRESETS", "conv_explorer", "ConvExplorer", "explorer_state", "axis_numbers", "to_helper_layers"]
 
@@ -161,23 +160,12 @@ def explorer_state(
     return base
 
 
-def _static_bundle(state: dict[str, Any]) -> dict[str, str]:
-    png = fallback_png(state)
-    return {
-        "text/plain": summary_text(state),
-        "text/html": standalone_html(state, png=png),
-        "image/png": base64.b64encode(png).decode(),
-    }
-
-
-def _widget_class():
-    import anywidget
-    import traitlets
-
-    class ConvExplorer(anywidget.AnyWidget):
+@CONV.widget
+def _widget_class(base, traitlets):
+    class ConvExplorer(base):
         """The convolution explorer as a live widget (see :mod:`helpers.explorers`)."""
 
-        _esm = module_source("esm")
+        _explorer = CONV
         dims = traitlets.Int(1).tag(sync=True)
         n = traitlets.Int(16).tag(sync=True)
         layers = traitlets.List(traitlets.Dict()).tag(sync=True)
@@ -218,32 +206,12 @@ def _widget_class():
             index = list(sel.get("index", [0]))
             return axis_numbers(self.n, self.layers, sel.get("level", len(self.layers)), index[min(axis, len(index) - 1)])
 
-        def to_html(self) -> str:
-            """The standalone rendering of the current state (inline JS, PNG fallback)."""
-            return standalone_html(self.state)
-
-        def __repr__(self) -> str:
-            return summary_text(self.state)
-
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs)
-            data, meta = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-            data = dict(data)
-            data.update(_static_bundle(self.state))
-            return data, meta
-
     return ConvExplorer
 
 
-_CLASS = None
-
-
 def __getattr__(name: str):
-    global _CLASS
     if name == "ConvExplorer":
-        if _CLASS is None:
-            _CLASS = _widget_class()
-        return _CLASS
+        return CONV.widget_class()
     raise AttributeError(f"module 'helpers.explorers' has no attribute {name!r}")
 
 
@@ -268,7 +236,7 @@ def conv_explorer(preset: str | None = None, **fields: Any):
     ['application/vnd.jupyter.widget-view+json', 'image/png', 'text/html', 'text/plain']
     """
     state = explorer_state(preset, **fields)
-    return __getattr__("ConvExplorer")(**state)
+    return CONV.widget_class()(**state)
 
 from .heatmap import heatmap_explorer  # noqa: E402  (notebook 04's heatmap explorer)
 

@@ -61,18 +61,7 @@ const CSS = `
 .sh-xp code{font-size:12.5px}
 `;
 
-function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
+import { h } from "./explorer_dom.js";
 
 function layerName(L) {
   const parts = [`K=${L.kernel}`, `S=${L.stride}`, `P=${L.padding}`, `d=${L.dilation}`];
@@ -273,19 +262,7 @@ export function cellRole(view, l, i, j) {
 
 // ---------------------------------------------------------------- drawing
 
-function setupCanvas(canvas, width, height) {
-  const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return ctx;
-}
+import { setupCanvas } from "./explorer_dom.js";
 
 // Geometry of the 1-D picture: one row per map, input at the bottom.
 function layout1d(view, state, width) {

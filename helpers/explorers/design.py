@@ -28,13 +28,9 @@ sequence of operations. The tests compare the maps bit for bit.
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 import json
-import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -42,12 +38,11 @@ import numpy as np
 from ..design import TRACE_CELLS, DesignReport, design_report, find_peaks
 from ..conv import bilinear_upsample
 from ..receptive import resnet50
-from .static import COLORS, _strip
+from .base import Explorer
+from .static import COLORS
 
 __all__ = ["RATE_CHOICES", "UPSAMPLE_CHOICES", "LIMITS", "DISTANCE_STEP", "design_state", "design_numbers", "design_lab",
            "objects_heatmap", "two_objects", "design_summary"]
-
-HERE = Path(__file__).resolve().parent
 
 #: The head's rate choices (label → rates), as notebook 07's design widget offered them.
 RATE_CHOICES: dict[str, tuple[int, ...]] = {
@@ -84,8 +79,6 @@ DISTANCE_STEP = 2
 SIGMA = 1.5  # px: the objects' Gaussian blobs (notebook 07's box model)
 DEFAULT = {"input_size": 512, "output_stride": 16, "rates": "1, 2, 5 (HDC)", "upsampling": "deconv ×2",
            "distance": 12}  # fmt: skip
-
-_IMPORT = 'import * as A from "./design_arith.js";'
 
 
 @lru_cache(maxsize=None)
@@ -130,7 +123,10 @@ def js_data() -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+def _data_json() -> str:
+    return json.dumps(js_data(), sort_keys=True, separators=(",", ":"))
+
+
 def module_source(kind: str = "esm") -> str:
     """The explorer's JavaScript as one piece: ``"esm"`` (anywidget) or ``"classic"`` (a script).
 
@@ -139,25 +135,7 @@ def module_source(kind: str = "esm") -> str:
     >>> "export default" in module_source("esm"), "export" in module_source("classic")
     (True, False)
     """
-    arith = (HERE / "design_arith.js").read_text(encoding="utf-8")
-    ui = (HERE / "design_explorer.js").read_text(encoding="utf-8")
-    data = json.dumps(js_data(), sort_keys=True, separators=(",", ":"))
-    if "export const DATA = null;" not in arith:
-        raise RuntimeError("design_arith.js must declare: export const DATA = null;")
-    arith = arith.replace("export const DATA = null;", f"export const DATA = {data};")
-    names = re.findall(r"^export (?:const|function) (\w+)", arith, flags=re.M)
-    body = re.sub(r"^export ", "", arith, flags=re.M)
-    inlined = f"const A = (function () {{\n{body}\nreturn {{ {', '.join(names)} }};\n}})();"
-    if _IMPORT not in ui:
-        raise RuntimeError("design_explorer.js must import design_arith.js as: " + _IMPORT)
-    ui = ui.replace(_IMPORT, inlined)
-    if kind == "esm":
-        return _strip(ui)
-    if kind != "classic":
-        raise ValueError(f"kind must be 'esm' or 'classic', got {kind!r}")
-    ui = re.sub(r"^export default .*$", "", ui, flags=re.M)
-    ui = re.sub(r"^export ", "", ui, flags=re.M)
-    return _strip(f"(function () {{\n{ui}\nreturn {{ mount: mount, A: A }};\n}})()")
+    return DESIGN.module_source(kind)
 
 
 # ------------------------------------------------------------------ state
@@ -444,39 +422,22 @@ def standalone_html(state: dict[str, Any], *, png: bytes | None = None) -> str:
     >>> page.startswith('<div class="sh-xp-host"'), "http" in page
     (True, False)
     """
-    data = json.dumps(state, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    if png is None:
-        png = fallback_png(state)
-    alt = html.escape(design_summary(state), quote=True)
-    img = (f'<img class="sh-xp-fallback" alt="{alt}" style="max-width:100%" '
-           f'src="data:image/png;base64,{base64.b64encode(png).decode()}">') if png else ""  # fmt: skip
-    script = (
-        "(function(){var s=document.currentScript,host=s.parentNode;"
-        f"var lib=window.__stridesHolesDesignLab||(window.__stridesHolesDesignLab={module_source('classic')});"
-        "var img=host.querySelector('.sh-xp-fallback');if(img)img.remove();"
-        f"lib.mount(host,{data});}})();"
-    )
-    script = script.replace("</", "<\\/")
-    return f'<div class="sh-xp-host">{img}<script>{script}</script></div>'
+    return DESIGN.standalone_html(state, png=png)
 
 
-def _static_bundle(state: dict[str, Any]) -> dict[str, str]:
-    png = fallback_png(state)
-    return {
-        "text/plain": design_summary(state),
-        "text/html": standalone_html(state, png=png),
-        "image/png": base64.b64encode(png).decode(),
-    }
+#: The design lab's pieces: its JavaScript, kernel-free page and display (:mod:`helpers.explorers.base`).
+DESIGN = Explorer(
+    "design_explorer.js", "design_arith.js", global_name="__stridesHolesDesignLab", summary=design_summary,
+    fallback_png=fallback_png, data=_data_json, keep_export_blocks=True, ensure_ascii=False,
+)  # fmt: skip
 
 
-def _widget_class():
-    import anywidget
-    import traitlets
-
-    class DesignExplorer(anywidget.AnyWidget):
+@DESIGN.widget
+def _widget_class(base, traitlets):
+    class DesignExplorer(base):
         """The design lab as a live widget (see :mod:`helpers.explorers.design`)."""
 
-        _esm = module_source("esm")
+        _explorer = DESIGN
         input_size = traitlets.Int(512).tag(sync=True)
         output_stride = traitlets.Int(16).tag(sync=True)
         rates = traitlets.Unicode("1, 2, 5 (HDC)").tag(sync=True)
@@ -503,24 +464,7 @@ def _widget_class():
             """:func:`helpers.design_report` of the design shown."""
             return report_of(self.state)
 
-        def to_html(self) -> str:
-            """The standalone rendering of the current state (inline JS, PNG fallback)."""
-            return standalone_html(self.state)
-
-        def __repr__(self) -> str:
-            return design_summary(self.state)
-
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs)
-            data, meta = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-            data = dict(data)
-            data.update(_static_bundle(self.state))
-            return data, meta
-
     return DesignExplorer
-
-
-_CLASS = None
 
 
 def design_lab(**fields: Any):
@@ -541,8 +485,5 @@ def design_lab(**fields: Any):
     >>> sorted(ex._repr_mimebundle_()[0])
     ['application/vnd.jupyter.widget-view+json', 'image/png', 'text/html', 'text/plain']
     """
-    global _CLASS
     state = design_state(**{**DEFAULT, **fields})
-    if _CLASS is None:
-        _CLASS = _widget_class()
-    return _CLASS(**state)
+    return DESIGN.widget_class()(**state)

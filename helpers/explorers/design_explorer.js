@@ -23,18 +23,7 @@ const CSS = `
 .sh-dl .sh-out .sh-warn{color:#8a3b00}
 `;
 
-function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
+import { h } from "./explorer_dom.js";
 
 // ---------------------------------------------------------------- the numbers shown (pure: tests run it in node)
 
@@ -78,19 +67,7 @@ export function verdictText(distance, s, counts) {
 
 // ---------------------------------------------------------------- drawing
 
-function setupCanvas(canvas, width, height) {
-  const ratio = window.devicePixelRatio || 1;
-  if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    canvas.style.width = `${width}px`;
-    canvas.style.height = `${height}px`;
-  }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, width, height);
-  return ctx;
-}
+import { setupCanvas } from "./explorer_dom.js";
 
 function title(ctx, x, y, lines) {
   ctx.fillStyle = "#222";

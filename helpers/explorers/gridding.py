@@ -17,11 +17,9 @@ default state drawn from helpers' numbers, as :func:`helpers.explorers.conv_expl
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,7 +27,8 @@ import numpy as np
 from .._validate import check_int
 from ..gridding import coverage_map, dilated_stack, gridding_by_definition, gridding_sentence, hdc_report, probe_image
 from ..gridding import stack_response
-from .static import COLORS, HERE, inline_module, standalone_fragment
+from .base import HERE, Explorer
+from .static import COLORS
 
 __all__ = ["GRIDDING_LIMITS", "IMAGE_SIZE", "gridding_state", "gridding_numbers", "gridding_pictures",
            "dilated_stack_explorer"]
@@ -184,16 +183,11 @@ def _fallback_png(state: dict[str, Any], *, dpi: int = 80) -> bytes:
     return add_words(buf.getvalue(), figure_words(fig))  # its words, for the spoiler check
 
 
-@lru_cache(maxsize=None)
-def _classic() -> str:
-    return inline_module("gridding_explorer.js", "gridding_arith.js", "classic", exports=("mount", "explain", "readout"))
-
-
-def _static_bundle(state: dict[str, Any]) -> dict[str, str]:
-    png = _fallback_png(state)
-    text = _summary(state)
-    page = standalone_fragment(state, classic=_classic(), global_name="__stridesHolesGriddingExplorer", png=png, alt=text)
-    return {"text/plain": text, "text/html": page, "image/png": base64.b64encode(png).decode()}
+#: The dilated-stack explorer's pieces: its JavaScript, kernel-free page and display (:mod:`helpers.explorers.base`).
+GRIDDING = Explorer(
+    "gridding_explorer.js", "gridding_arith.js", global_name="__stridesHolesGriddingExplorer", summary=_summary,
+    fallback_png=_fallback_png, exports=("mount", "explain", "readout"),
+)  # fmt: skip
 
 
 def standalone_html(state: dict[str, Any]) -> str:
@@ -205,17 +199,15 @@ def standalone_html(state: dict[str, Any]) -> str:
     >>> page.startswith('<div class="sh-xp-host"'), "http" in page, len(page) < 600_000
     (True, False, True)
     """
-    return _static_bundle(state)["text/html"]
+    return GRIDDING.standalone_html(state)
 
 
-def _widget_class():
-    import anywidget
-    import traitlets
-
-    class DilatedStackExplorer(anywidget.AnyWidget):
+@GRIDDING.widget
+def _widget_class(base, traitlets):
+    class DilatedStackExplorer(base):
         """The dilated-stack explorer as a live widget (see :mod:`helpers.explorers.gridding`)."""
 
-        _esm = inline_module("gridding_explorer.js", "gridding_arith.js", "esm")
+        _explorer = GRIDDING
         layers = traitlets.Int(3).tag(sync=True)
         rates = traitlets.List(traitlets.Int()).tag(sync=True)
         kernel = traitlets.Int(3).tag(sync=True)
@@ -253,32 +245,12 @@ def _widget_class():
             """:func:`helpers.hdc_report` of the stack shown."""
             return hdc_report(self.used_rates(), kernel=self.kernel)
 
-        def to_html(self) -> str:
-            """The standalone rendering of the current state (inline JS, PNG fallback)."""
-            return standalone_html(self.state)
-
-        def __repr__(self) -> str:
-            return _summary(self.state)
-
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs)
-            data, meta = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-            data = dict(data)
-            data.update(_static_bundle(self.state))
-            return data, meta
-
     return DilatedStackExplorer
-
-
-_CLASS = None
 
 
 def widget_class():
     """The anywidget class (built on first use: ``import helpers`` stays free of anywidget)."""
-    global _CLASS
-    if _CLASS is None:
-        _CLASS = _widget_class()
-    return _CLASS
+    return GRIDDING.widget_class()
 
 
 def dilated_stack_explorer(layers: int | None = None, rates=None, kernel: int | None = None, **fields: Any):

@@ -102,9 +102,10 @@ export function readout(view) {
     lines.push({ role: "trace", text: "Hover the filtered picture (or focus it and use the arrow keys) to see which input pixels one output reads." });
   }
   if (view.numbers.counts[view.numbers.centre] === 0) {
-    lines.push({ role: "centre", text: "The output's own pixel (green +) is a hole: an even number of taps has no middle one, " +
-      "so with an even K and a rate above 1 a layer's taps miss its own position (PyTorch's 'same' padding), " +
-      "and no chain of taps here leads back to it." });
+    lines.push({ role: "centre", text: "The green + is a hole: no path reaches the input pixel at the output's own position. " +
+      "With 'same' padding a layer's taps are centred on its output; an even K has no middle tap, so at a rate above 1 " +
+      "no tap falls on the output's position (at rate 1 the tap just before the middle does), and here no path " +
+      "through the layers adds up to it either." });
   }
   return lines;
 }

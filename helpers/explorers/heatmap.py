@@ -20,19 +20,17 @@ Examples
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 import math
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["HEATMAP_LIMITS", "DECODERS", "heatmap_state", "heatmap_numbers", "heatmap_explorer", "net_data"]
+from .base import Explorer
 
-HERE = Path(__file__).resolve().parent
+__all__ = ["HEATMAP_LIMITS", "DECODERS", "heatmap_state", "heatmap_numbers", "heatmap_explorer", "net_data"]
 
 #: The controls' ranges; the JavaScript reads them from the generated data (never typed twice).
 HEATMAP_LIMITS: dict[str, Any] = {
@@ -285,16 +283,13 @@ def summary_text(state: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------ JavaScript
 
-_IMPORT = 'import * as A from "./heatmap_arith.js";'
+def _net_const() -> str:
+    # base64: the data's thousands of numbers stay out of the page's readable text (the spoiler
+    # check reads a stored output's text, scripts included)
+    data = base64.b64encode(json.dumps(net_data(), sort_keys=True, separators=(",", ":")).encode()).decode()
+    return f'const NET = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob("{data}"), (c) => c.charCodeAt(0))));'
 
 
-def _strip(js: str) -> str:
-    from .static import _strip as strip
-
-    return strip(js)
-
-
-@lru_cache(maxsize=None)
 def module_source(kind: str = "esm") -> str:
     """The explorer's JavaScript as one piece (arithmetic inlined as ``A``, data as ``NET``).
 
@@ -303,27 +298,7 @@ def module_source(kind: str = "esm") -> str:
     >>> "export default" in module_source("esm"), "export " in module_source("classic")
     (True, False)
     """
-    import re
-
-    arith = (HERE / "heatmap_arith.js").read_text(encoding="utf-8")
-    ui = (HERE / "heatmap_explorer.js").read_text(encoding="utf-8")
-    names = re.findall(r"^export (?:const|function) (\w+)", arith, flags=re.M)
-    body = re.sub(r"^export ", "", arith, flags=re.M)
-    inlined = f"const A = (function () {{\n{body}\nreturn {{ {', '.join(names)} }};\n}})();"
-    if _IMPORT not in ui:
-        raise RuntimeError("heatmap_explorer.js must import heatmap_arith.js as: " + _IMPORT)
-    # base64: the data's thousands of numbers stay out of the page's readable text (the spoiler
-    # check reads a stored output's text, scripts included)
-    data = base64.b64encode(json.dumps(net_data(), sort_keys=True, separators=(",", ":")).encode()).decode()
-    decode = f'JSON.parse(new TextDecoder().decode(Uint8Array.from(atob("{data}"), (c) => c.charCodeAt(0))))'
-    ui = ui.replace(_IMPORT, inlined + f"\nconst NET = {decode};")
-    if kind == "esm":
-        return _strip(ui)
-    if kind != "classic":
-        raise ValueError(f"kind must be 'esm' or 'classic', got {kind!r}")
-    ui = re.sub(r"^export default .*$", "", ui, flags=re.M)
-    ui = re.sub(r"^export ", "", ui, flags=re.M)
-    return _strip(f"(function () {{\n{ui}\nreturn {{ mount: mount, A: A, NET: NET }};\n}})()")
+    return HEATMAP.module_source(kind)
 
 
 # ------------------------------------------------------------------ PNG and HTML
@@ -398,43 +373,25 @@ def standalone_html(state: dict[str, Any], *, png: bytes | None = None) -> str:
     >>> page.startswith('<div class="sh-xp-host"'), "http" in page
     (True, False)
     """
-    data = json.dumps(state, sort_keys=True, separators=(",", ":"))
-    if png is None:
-        png = fallback_png(state)
-    alt = html.escape(summary_text(state), quote=True)
-    img = f'<img class="sh-xp-fallback" alt="{alt}" style="max-width:100%" src="data:image/png;base64,{base64.b64encode(png).decode()}">' if png else ""
-    script = (
-        "(function(){var s=document.currentScript,host=s.parentNode;"
-        f"var lib=window.__stridesHolesHeatmapExplorer||(window.__stridesHolesHeatmapExplorer={module_source('classic')});"
-        "var img=host.querySelector('.sh-xp-fallback');if(img)img.remove();"
-        f"lib.mount(host,{data});}})();"
-    )
-    script = script.replace("</", "<\\/")
-    return f'<div class="sh-xp-host">{img}<script>{script}</script></div>'
+    return HEATMAP.standalone_html(state, png=png)
 
 
-def _static_bundle(state: dict[str, Any]) -> dict[str, str]:
-    png = fallback_png(state)
-    return {
-        "text/plain": summary_text(state),
-        "text/html": standalone_html(state, png=png),
-        "image/png": base64.b64encode(png).decode(),
-    }
+#: The heatmap explorer's pieces: its JavaScript, kernel-free page and display (:mod:`helpers.explorers.base`).
+HEATMAP = Explorer(
+    "heatmap_explorer.js", "heatmap_arith.js", global_name="__stridesHolesHeatmapExplorer", summary=summary_text,
+    fallback_png=fallback_png, prelude=_net_const, tail_exports=("NET",), keep_export_blocks=True,
+)  # fmt: skip
 
 
 # ------------------------------------------------------------------ the widget
 
-_CLASS = None
 
-
-def _widget_class():
-    import anywidget
-    import traitlets
-
-    class HeatmapExplorer(anywidget.AnyWidget):
+@HEATMAP.widget
+def _widget_class(base, traitlets):
+    class HeatmapExplorer(base):
         """Notebook 04's heatmap explorer as a live widget (see :mod:`helpers.explorers.heatmap`)."""
 
-        _esm = module_source("esm")
+        _explorer = HEATMAP
         n = traitlets.Int(513).tag(sync=True)
         os = traitlets.Int(16).tag(sync=True)
         rate = traitlets.Int(6).tag(sync=True)
@@ -469,20 +426,6 @@ def _widget_class():
             """:func:`heatmap_numbers` of the current state (helpers' numbers)."""
             return heatmap_numbers(self.state)
 
-        def to_html(self) -> str:
-            """The standalone rendering of the current state (inline JS, PNG fallback)."""
-            return standalone_html(self.state)
-
-        def __repr__(self) -> str:
-            return summary_text(self.state)
-
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs)
-            data, meta = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-            data = dict(data)
-            data.update(_static_bundle(self.state))
-            return data, meta
-
     return HeatmapExplorer
 
 
@@ -508,8 +451,5 @@ def heatmap_explorer(
     >>> sorted(ex._repr_mimebundle_()[0])
     ['application/vnd.jupyter.widget-view+json', 'image/png', 'text/html', 'text/plain']
     """
-    global _CLASS
     state = heatmap_state(n, output_stride, rate, padding, **fields)
-    if _CLASS is None:
-        _CLASS = _widget_class()
-    return _CLASS(**state)
+    return HEATMAP.widget_class()(**state)

@@ -38,18 +38,7 @@ const CSS = `
 .sh-xp .sh-hint{font-size:12px;color:#555;margin:2px 0}
 `;
 
-function h(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") node.className = v;
-    else if (k === "text") node.textContent = v;
-    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) node.append(c);
-  return node;
-}
+import { h } from "./explorer_dom.js";
 
 const MAIN = 460, SIDE = 250, GAP = 24, W = MAIN + GAP + SIDE, HGT = MAIN + 4;
 

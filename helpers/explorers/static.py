@@ -13,22 +13,15 @@ Both are deterministic for a given state (no ids, dates or addresses).
 
 from __future__ import annotations
 
-import base64
-import html
 import io
-import json
-import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .base import Explorer, inline_module, standalone_fragment  # noqa: F401  (the generic forms, also here)
 from .numbers import axis_numbers, normalize_layer, stack_sizes
 
 __all__ = ["COLORS", "module_source", "standalone_html", "fallback_png", "summary_text"]
-
-HERE = Path(__file__).resolve().parent
 
 #: Okabe–Ito palette by role; tests check it equals ``helpers.plots.COLORS`` and the JS copy.
 COLORS = {
@@ -44,48 +37,20 @@ COLORS = {
 }
 PALE = {"input": "#D5ECF9", "output": "#F8E3B5"}
 
-_IMPORT = 'import * as A from "./conv_arith.js";'
 
-
-def _strip(js: str) -> str:
-    """Drop whole-line comments and leading indentation (the stored outputs stay small)."""
-    lines = []
-    for line in js.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("//"):
-            continue
-        lines.append(stripped)
-    return "\n".join(lines)
-
-
-@lru_cache(maxsize=None)
 def module_source(kind: str = "esm") -> str:
     """The explorer's JavaScript as one piece: ``"esm"`` (anywidget) or ``"classic"`` (a script).
 
     ``conv_explorer.js`` imports ``conv_arith.js``; a widget or a stored output
     cannot resolve a relative import, so the arithmetic module is inlined as an
-    object ``A`` with the same exports.
+    object ``A`` with the same exports (:func:`helpers.explorers.base.inline_module`).
 
     Examples
     --------
     >>> "export default" in module_source("esm"), "export" in module_source("classic")
     (True, False)
     """
-    arith = (HERE / "conv_arith.js").read_text(encoding="utf-8")
-    ui = (HERE / "conv_explorer.js").read_text(encoding="utf-8")
-    names = re.findall(r"^export (?:const|function) (\w+)", arith, flags=re.M)
-    body = re.sub(r"^export ", "", arith, flags=re.M)
-    inlined = f"const A = (function () {{\n{body}\nreturn {{ {', '.join(names)} }};\n}})();"
-    if _IMPORT not in ui:
-        raise RuntimeError("conv_explorer.js must import conv_arith.js as: " + _IMPORT)
-    ui = ui.replace(_IMPORT, inlined)
-    if kind == "esm":
-        return _strip(ui)
-    if kind != "classic":
-        raise ValueError(f"kind must be 'esm' or 'classic', got {kind!r}")
-    ui = re.sub(r"^export default .*$", "", ui, flags=re.M)
-    ui = re.sub(r"^export ", "", ui, flags=re.M)
-    return _strip(f"(function () {{\n{ui}\nreturn {{ mount: mount, explain: explain, A: A }};\n}})()")
+    return CONV.module_source(kind)
 
 
 def summary_text(state: dict[str, Any]) -> str:
@@ -257,80 +222,11 @@ def standalone_html(state: dict[str, Any], *, png: bytes | None = None) -> str:
     >>> page.startswith('<div class="sh-xp-host"'), "http" in page
     (True, False)
     """
-    data = json.dumps(state, sort_keys=True, separators=(",", ":"))
-    if png is None:
-        png = fallback_png(state)
-    alt = html.escape(summary_text(state), quote=True)
-    img = f'<img class="sh-xp-fallback" alt="{alt}" style="max-width:100%" src="data:image/png;base64,{base64.b64encode(png).decode()}">' if png else ""
-    script = (
-        "(function(){var s=document.currentScript,host=s.parentNode;"
-        f"var lib=window.__stridesHolesConvExplorer||(window.__stridesHolesConvExplorer={module_source('classic')});"
-        "var img=host.querySelector('.sh-xp-fallback');if(img)img.remove();"
-        f"lib.mount(host,{data});}})();"
-    )
-    # "</" must not appear inside the script element
-    script = script.replace("</", "<\\/")
-    return f'<div class="sh-xp-host">{img}<script>{script}</script></div>'
+    return CONV.standalone_html(state, png=png)
 
 
-# ------------------------------------------------------------------ generic pieces for other explorers
-
-
-def inline_module(ui_file: str, arith_file: str, kind: str = "esm", *, exports: tuple[str, ...] = ("mount",)) -> str:
-    """An explorer's view module with its arithmetic module inlined, as one piece of JavaScript.
-
-    The generic form of :func:`module_source` for any pair of files in this folder: ``ui_file``
-    must import ``arith_file`` as ``import * as A from "./<arith_file>";``. ``"esm"`` keeps the
-    view's exports (anywidget); ``"classic"`` is an expression whose value is an object holding
-    ``exports`` and ``A`` (a stored HTML output's script).
-
-    Examples
-    --------
-    >>> src = inline_module("gridding_explorer.js", "gridding_arith.js", "classic")
-    >>> src.startswith("(function () {"), "export " in src
-    (True, False)
-    """
-    arith = (HERE / arith_file).read_text(encoding="utf-8")
-    ui = (HERE / ui_file).read_text(encoding="utf-8")
-    names = re.findall(r"^export (?:const|function) (\w+)", arith, flags=re.M)
-    body = re.sub(r"^export ", "", arith, flags=re.M)
-    inlined = f"const A = (function () {{\n{body}\nreturn {{ {', '.join(names)} }};\n}})();"
-    wanted = f'import * as A from "./{arith_file}";'
-    if wanted not in ui:
-        raise RuntimeError(f"{ui_file} must import {arith_file} as: {wanted}")
-    ui = ui.replace(wanted, inlined)
-    if kind == "esm":
-        return _strip(ui)
-    if kind != "classic":
-        raise ValueError(f"kind must be 'esm' or 'classic', got {kind!r}")
-    ui = re.sub(r"^export default .*$", "", ui, flags=re.M)
-    ui = re.sub(r"^export \{[^}]*\};?$", "", ui, flags=re.M)
-    ui = re.sub(r"^export ", "", ui, flags=re.M)
-    returned = ", ".join(f"{name}: {name}" for name in exports)
-    return _strip(f"(function () {{\n{ui}\nreturn {{ {returned}, A: A }};\n}})()")
-
-
-def standalone_fragment(state: dict[str, Any], *, classic: str, global_name: str, png: bytes, alt: str) -> str:
-    """A self-contained HTML fragment that mounts a classic explorer bundle on ``state`` (no kernel).
-
-    The generic form of :func:`standalone_html`: ``classic`` is an :func:`inline_module` bundle
-    (kind ``"classic"``) exporting ``mount``, kept once per page in ``window[global_name]``;
-    the PNG (``alt`` its words) shows until the script runs and where scripts never run.
-
-    Examples
-    --------
-    >>> page = standalone_fragment({"k": 1}, classic="({mount: function () {}})", global_name="__demo", png=b"", alt="")
-    >>> page.startswith('<div class="sh-xp-host"'), "http" in page
-    (True, False)
-    """
-    data = json.dumps(state, sort_keys=True, separators=(",", ":"))
-    src = base64.b64encode(png).decode()
-    img = (f'<img class="sh-xp-fallback" alt="{html.escape(alt, quote=True)}" style="max-width:100%" '
-           f'src="data:image/png;base64,{src}">') if png else ""
-    script = (
-        "(function(){var s=document.currentScript,host=s.parentNode;"
-        f"var lib=window.{global_name}||(window.{global_name}={classic});"
-        "var img=host.querySelector('.sh-xp-fallback');if(img)img.remove();"
-        f"lib.mount(host,{data});}})();"
-    ).replace("</", "<\\/")
-    return f'<div class="sh-xp-host">{img}<script>{script}</script></div>'
+#: The convolution explorer's pieces (its widget class is registered in :mod:`helpers.explorers`).
+CONV = Explorer(
+    "conv_explorer.js", "conv_arith.js", global_name="__stridesHolesConvExplorer", summary=summary_text,
+    fallback_png=fallback_png, exports=("mount", "explain"), keep_export_blocks=True,
+)  # fmt: skip
