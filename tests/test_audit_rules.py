@@ -618,3 +618,25 @@ def test_selecting_a_row_reads_like_slicing_it(shape, row):
         (b.output_size, b.output_stride, b.receptive_field, b.field)
     assert [(r.size, r.r, r.jump, r.start) for r in a.layers] == [(r.size, r.r, r.jump, r.start) for r in b.layers]
     check(picked, shape)
+
+
+ONE_D_OVER_ROWS = {
+    # a 1-D operator applied to x[0] (1, H, W), which PyTorch reads as (batch 1, H "channels", length W): every row
+    # is pooled, resized or padded on its own, so no output reads another row
+    "avg-pool1d": lambda x: F.avg_pool1d(x[0], 2),
+    "max-pool1d": lambda x: F.max_pool1d(x[0], 3, 1, 1) + F.avg_pool1d(x[0], 3, 1, 1),
+    "adaptive-avg-pool1d": lambda x: F.adaptive_avg_pool1d(x[0], 3),
+    "adaptive-max-pool1d": lambda x: F.adaptive_max_pool1d(x[0], 3) + F.adaptive_avg_pool1d(x[0], 3),
+    "linear-resize": lambda x: F.interpolate(x[0], size=7, mode="linear"),
+    "nearest-resize": lambda x: F.interpolate(x[0], size=7, mode="nearest"),
+    "pad-1d": lambda x: F.pad(x[0], (1, 2)),
+    "reflect-pad-1d": lambda x: F.pad(x[0], (2, 1), mode="reflect"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ONE_D_OVER_ROWS))
+def test_a_one_d_operator_over_the_rows_of_a_map_keeps_them_apart(name):
+    fn = ONE_D_OVER_ROWS[name]
+    model = Fn(lambda x, c: c(fn(x)[None]), conv(k=(1, 2)))
+    report = check(model, (3, 5), fields="reflect" not in name)
+    assert not report.global_paths, report.global_paths
