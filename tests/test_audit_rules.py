@@ -436,6 +436,12 @@ POINTWISE = {
     "cat-with-legacy-empty": (Fn(lambda x, c: c(torch.cat([x.new_zeros(0), x], 3)), conv(k=2)), (3, 4), 1),
     "roll-one-axis": (Fn(lambda x, c: c(torch.roll(x, 2, 3)), conv(k=2)), (3, 5), 1),
     "copy-into-a-fresh-map": (Fn(lambda x, c: c(x.new_zeros(x.shape).copy_(x)), conv(k=2)), (3, 4), 1),
+    "regroup-channels": (Fn(lambda x, c: c(x.view(1, 2, 3, *x.shape[2:]).reshape(x.shape).view(1, 3, 2, *x.shape[2:])
+                                           .sum(2)), nn.Conv2d(3, 1, 2)), (3, 4), 6),
+    "pool-over-channels": (Fn(lambda x, c: c(F.avg_pool2d(x.permute(0, 2, 1, 3), (2, 1)).permute(0, 2, 1, 3)
+                                             .view(1, 1, 2, *x.shape[2:]).sum(2)), conv(k=2)), (3, 4), 4),
+    "pool-channels-to-one-then-expand": (Fn(lambda x, c: c(F.avg_pool2d(x.permute(0, 2, 1, 3), (4, 1)).permute(0, 2, 1, 3)
+                                                           .expand(1, 3, *x.shape[2:])), nn.Conv2d(3, 1, 2)), (3, 4), 4),
     "view-two-cell-axes": (Fn(lambda x, c: c(x.reshape(1, 2, 2).view(1, 1, 2, 2)), conv(k=(1, 2))), (2, 2), 1),
 }
 
