@@ -336,6 +336,10 @@ GLOBAL = {
     "instance-norm": (Fn(lambda x, c: c(F.instance_norm(x)), conv(k=2)), (4, 3), 1, "statistics"),
     "group-norm": (nn.Sequential(nn.Conv2d(1, 2, 1), nn.GroupNorm(1, 2)), (3, 4), 1, "group"),
     "group-norm-two-cells": (nn.Sequential(nn.Conv2d(1, 2, 1), nn.GroupNorm(1, 2)), (2, 1), 1, "group"),
+    # an unbatched Conv1d over x[0, 0] (H, W): its 3 input channels are the 3 rows, every output reads them all
+    "unbatched-conv1d-over-rows": (Fn(lambda x, c: x + c(x[0, 0]).sum(0, keepdim=True)[None, None],
+                                      nn.Conv1d(3, 3, 3, padding=1)), (3, 4), 1,
+                                   "conv over channels that hold flattened positions"),
     "layer-norm-hw": (Fn(lambda x: F.layer_norm(x, x.shape[-2:])), (3, 2), 1, "layer norm"),
     "layer-norm-width-of-2": (Fn(lambda x: F.layer_norm(x, x.shape[-1:])), (1, 2), 1, "layer norm"),
     "layer-norm-width-and-channels": (Fn(lambda x: F.layer_norm(x.permute(0, 2, 3, 1), (x.shape[3], 2)).permute(0, 3, 1, 2)),
