@@ -446,6 +446,13 @@ POINTWISE = {
                                              .view(1, 1, 2, *x.shape[2:]).sum(2)), conv(k=2)), (3, 4), 4),
     "pool-channels-to-one-then-expand": (Fn(lambda x, c: c(F.avg_pool2d(x.permute(0, 2, 1, 3), (4, 1)).permute(0, 2, 1, 3)
                                                            .expand(1, 3, *x.shape[2:])), nn.Conv2d(3, 1, 2)), (3, 4), 4),
+    "one-channel-then-expand": (Fn(lambda x, a, b: b(a(x).expand(1, 3, *x.shape[2:])), nn.Conv2d(2, 1, 1), nn.Conv2d(3, 1, 2)),
+                                (3, 4), 2),
+    "slice-one-channel-then-expand": (Fn(lambda x, c: c(x[:, :1].expand(1, 3, *x.shape[2:])), nn.Conv2d(3, 1, 2)), (3, 4), 2),
+    "bilinear-align-to-one-row": (Fn(lambda x, c: c(F.interpolate(x, size=(1, 6), mode="bilinear", align_corners=True)),
+                                     conv(k=(1, 2))), (3, 4), 1),
+    "nearest-vec-overload": (Fn(lambda x, c: c(torch.ops.aten.upsample_nearest2d.vec(x, None, [2.0, 1.5])), conv(k=2)),
+                             (3, 4), 1),
     "view-two-cell-axes": (Fn(lambda x, c: c(x.reshape(1, 2, 2).view(1, 1, 2, 2)), conv(k=(1, 2))), (2, 2), 1),
 }
 
@@ -650,3 +657,18 @@ def test_a_one_d_operator_over_the_rows_of_a_map_keeps_them_apart(name):
     model = Fn(lambda x, c: c(fn(x)[None]), conv(k=(1, 2)))
     report = check(model, (3, 5), fields="reflect" not in name)
     assert not report.global_paths, report.global_paths
+
+
+def test_refusals_name_what_the_audit_cannot_follow():
+    # a filter computed from the input: every output reads every cell through it
+    with pytest.raises(AuditRefusal, match="dynamic filters"):
+        audit(Fn(lambda x: F.conv2d(x, x[:, :, :2, :2].mean(0, keepdim=True))), (4, 5), in_channels=1)
+    # a flip along the flattened map reverses the rows' order and each row: no per-axis rule
+    with pytest.raises(AuditRefusal, match="flattened"):
+        audit(Fn(lambda x: x.flatten(2).flip(-1).view(x.shape) * 2), (3, 4), in_channels=1)
+
+
+def test_a_nearest_resize_has_no_align_corners():
+    # F.interpolate takes align_corners only for linear and cubic modes: a nearest row does not claim it
+    kinds = [r.kind for r in audit(nn.Upsample(scale_factor=2, mode="nearest"), (3, 4), in_channels=1).layers]
+    assert kinds == ["upsample (nearest)"]
