@@ -56,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", action="store_true",
                         help="print each table's title and columns only (what a run prints), timing nothing")
     args = parser.parse_args(argv)
+    if args.write_readme and set(args.only) != set(BENCHMARKS):
+        parser.error(f"--write-readme replaces the whole results block of benchmarks/README.md, so it needs every "
+                     f"benchmark, not --only {' '.join(args.only)}: drop --only, or drop --write-readme to print the "
+                     f"tables only")
     if args.columns:
         C.print_report([table for name in args.only for table in TABLES[name](args)])
         return 0

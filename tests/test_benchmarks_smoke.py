@@ -138,3 +138,12 @@ def test_mutation_counts_add_up_and_can_fail():
         stored = [r for f in (ROOT / "benchmarks" / "mutation_results").glob("*.json")
                   for r in __import__("json").loads(f.read_text())["rows"] if r["id"] == name]
         assert stored and stored[0]["status"].startswith("survived"), name
+
+
+def test_writing_the_readme_from_a_subset_is_refused_and_leaves_it_alone():
+    """`--write-readme` replaces the whole results block: with `--only` it would drop every other table."""
+    readme = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run_all.py"), "--only", "import", "--write-readme"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "needs every benchmark, not --only import" in proc.stderr, proc.stderr
+    assert (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8") == readme
