@@ -673,3 +673,27 @@ def test_a_nearest_resize_has_no_align_corners():
     # F.interpolate takes align_corners only for linear and cubic modes: a nearest row does not claim it
     kinds = [r.kind for r in audit(nn.Upsample(scale_factor=2, mode="nearest"), (3, 4), in_channels=1).layers]
     assert kinds == ["upsample (nearest)"]
+
+
+class Rows(nn.Module):
+    """A map's rows taken apart and put back, with unbind + stack or with slices + cat."""
+
+    def __init__(self, how: str):
+        super().__init__()
+        self.conv, self.how = nn.Conv2d(1, 1, 3, padding=1), how
+
+    def forward(self, x):
+        y = self.conv(x)
+        if self.how == "stack":
+            return torch.stack(y.unbind(2)[1:], 2)
+        return torch.cat([y[:, :, i:i + 1] for i in range(1, y.shape[2])], 2)
+
+
+def test_rows_stacked_back_along_a_spatial_dim_are_refused_and_the_way_round_works():
+    """unbind then stack along the rows' dim: the audit once said 1 row where PyTorch has 3 (and verify agreed)."""
+    with pytest.raises(AuditRefusal, match="aten.stack along a spatial dim of maps that lost a spatial axis"):
+        audit(Rows("stack"), (4, 3))
+    model = Rows("cat")  # the refusal's way round: slices that keep the axis, joined by cat
+    report = audit(model, (4, 3))
+    assert report.output_size == tuple(model(torch.zeros(1, 1, 4, 3)).shape[2:]) == (3, 3)
+    assert report.verify(model).ok

@@ -703,6 +703,13 @@ def _stack(reader, func, args, kwargs, out):
     tensors = list(args[0])
     dim = (args[1] if len(args) > 1 else 0) % out.dim()
     inputs = [reader.layout(t) for t in tensors if reader.layout(t) is not None]
+    if len(tensors) > 1 and dim >= 2 and out.dim() == 2 + reader.graph.ndim:
+        for lay in inputs:  # the new dim takes the place of a spatial axis the inputs lost (rows from unbind)
+            named = {a for p in lay.dims for lab, _ in p if lab is not None for a in axes_of(lab)}
+            if any(a not in named and reader.graph.nodes[0].size[a] > 1 for a in range(reader.graph.ndim)):
+                raise NoRule("aten.stack along a spatial dim of maps that lost a spatial axis (rows or columns "
+                             "picked by select or unbind): where each lands along it is not tracked; keep the axis "
+                             "with slices (x[:, :, i:i + 1]) and join them with torch.cat")
     parts = {}
     for lay in inputs:
         for j, p in enumerate(lay.dims):
