@@ -333,6 +333,15 @@ def test_a_reduction_over_one_cell_axes_is_an_identity(reduce):
     assert wide.at == "a (last feature map)" and any("not a feature map" in note for note in wide.notes)
 
 
+def test_a_map_shrunk_to_one_row_is_still_the_last_feature_map():
+    """2x8 input, stride 2: the map is 1x4; a mean over it mixes the width, so the audit reads the 1x4 map (it once
+    raised 'no feature map')."""
+    model = OneCellReduction("mean")
+    report = audit(model, (2, 8))
+    assert report.at == "a (last feature map)" and report.output_size == (1, 4)
+    assert report.output_stride == (2, 2) and report.verify(model).ok
+
+
 # --------------------------------------------------------------------------------------------
 # Bad input: a clear TypeError / ValueError, never a deep traceback
 # --------------------------------------------------------------------------------------------

@@ -61,10 +61,10 @@ def _reading_output(graph: Graph, target: int, n: int, axis: int) -> int:
 
 def _last_feature_map(graph: Graph, target: int) -> int | None:
     local = graph.ancestors(target)
-    candidates = [i for i in local if i > 0 and not isinstance(graph.nodes[i], Opaque)
-                  and all(n > 1 or n0 == 1 for n, n0 in zip(graph.nodes[i].size, graph.nodes[0].size))
-                  and 0 in graph.ancestors(i, local_only=True)]
-    return max(candidates) if candidates else None
+    maps = [i for i in local if i > 0 and not isinstance(graph.nodes[i], Opaque) and 0 in graph.ancestors(i, local_only=True)]
+    # prefer maps that keep more than one cell on every axis the input has; else a map a stride shrank to one cell
+    full = [i for i in maps if all(n > 1 or n0 == 1 for n, n0 in zip(graph.nodes[i].size, graph.nodes[0].size))]
+    return max(full or maps, default=None)
 
 
 def _global_paths(graph: Graph, keep: set[int]) -> tuple[str, ...]:
