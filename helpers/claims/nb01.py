@@ -50,15 +50,20 @@ def _dilated(w: np.ndarray, d: int) -> np.ndarray:
     return out
 
 
+def _sampled_settings(seed: int, draws: int = 150):
+    """A seeded sample of the explorer's (N, K, S, P, d) where a window fits (PyTorch calls cost milliseconds)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(draws):
+        n, k, s, p, d = (int(rng.choice(v)) for v in (_N, _K, _S, _P, _D))
+        if n + 2 * p >= d * (k - 1) + 1:
+            yield n, k, s, p, d
+
+
 def _torch_strided_dense():
     import torch
     import torch.nn.functional as F
 
-    rng = np.random.default_rng(1)
-    for _ in range(150):                            # a seeded sample: PyTorch calls cost milliseconds
-        n, k, s, p, d = (int(rng.choice(v)) for v in (_N, _K, _S, _P, _D))
-        if n + 2 * p < d * (k - 1) + 1:
-            continue
+    for n, k, s, p, d in _sampled_settings(1):
         x, w = torch.randn(1, 1, n, dtype=torch.float64), torch.randn(1, 1, k, dtype=torch.float64)
         strided = F.conv1d(x, w, stride=s, padding=p, dilation=d)
         dense = F.conv1d(x, w, padding=p, dilation=d)
@@ -528,11 +533,7 @@ def _torch_shift_by_s():
     import torch
     import torch.nn.functional as F
 
-    rng = np.random.default_rng(6)
-    for _ in range(150):                            # a seeded sample: PyTorch calls cost milliseconds
-        n, k, s, p, d = (int(rng.choice(v)) for v in (_N, _K, _S, _P, _D))
-        if n + 2 * p < d * (k - 1) + 1:
-            continue
+    for n, k, s, p, d in _sampled_settings(6):
         x, w = torch.randn(1, 1, n, dtype=torch.float64), torch.randn(1, 1, k, dtype=torch.float64)
         moved = F.pad(x, (s, 0))[..., :n]                               # zeros enter on the left
         old = F.conv1d(x, w, stride=s, padding=p, dilation=d)[0, 0]
